@@ -1,0 +1,295 @@
+package bot
+
+import (
+	"strconv"
+	"time"
+)
+
+// Platform names where a request came from and where a message goes.
+type Platform string
+
+const (
+	Slack Platform = "slack"
+	Teams Platform = "teams"
+	Shell Platform = "shell"
+)
+
+// UserRef identifies a person on one platform. Name and TZ are filled when the
+// platform tells them (Slack users.info, Teams localTimezone).
+type UserRef struct {
+	ID   string `bson:"id"`
+	Name string `bson:"name,omitempty"`
+	TZ   string `bson:"tz,omitempty"` // IANA zone, e.g. "Europe/London"
+}
+
+// ConversationRef is where a request was made.
+type ConversationRef struct {
+	ID   string `bson:"id"`             // channel / conversation id
+	Name string `bson:"name,omitempty"` // display name, e.g. "west-set"
+	DM   bool   `bson:"dm,omitempty"`   // a 1:1 conversation with the bot
+}
+
+// Role of a person in a set (not in a round).
+type Role string
+
+const (
+	RoleFacilitator Role = "facilitator"
+	RoleMember      Role = "member"
+	RoleMentor      Role = "mentor"
+)
+
+// Phase of a round. The order of Phases is the order a round moves through.
+type Phase string
+
+const (
+	PhasePresenting    Phase = "presenting"
+	PhaseQuestioning   Phase = "questioning"
+	PhaseAction        Phase = "action"
+	PhaseProcessReview Phase = "process-review"
+	PhaseDone          Phase = "done"
+)
+
+// Phases lists the timed phases of a round in order.
+var Phases = []Phase{PhasePresenting, PhaseQuestioning, PhaseAction, PhaseProcessReview}
+
+// DefaultPhaseDurations are the time boxes of a new set.
+func DefaultPhaseDurations() map[Phase]time.Duration {
+	return map[Phase]time.Duration{
+		PhasePresenting:    10 * time.Minute,
+		PhaseQuestioning:   25 * time.Minute,
+		PhaseAction:        5 * time.Minute,
+		PhaseProcessReview: 10 * time.Minute,
+	}
+}
+
+// Defaults of a new set.
+const (
+	DefaultNudgeSpec     = "0 9 * * 1"
+	DefaultRetentionDays = 365
+	DefaultSessionLength = 3 * time.Hour
+	MaxTextLen           = 3000 // longest free text a member may store
+)
+
+// DefaultReminders are the lead times of session reminders of a new set.
+func DefaultReminders() []time.Duration {
+	return []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour}
+}
+
+// Set is an action learning set bound to one channel on one platform.
+// Its ID is the natural key "<platform>:<channel id>" so that the set of a
+// channel is read by _id in one round trip.
+type Set struct {
+	ID            string                  `bson:"_id"`
+	Name          string                  `bson:"name"`
+	Platform      Platform                `bson:"platform"`
+	Channel       ConversationRef         `bson:"channel"`
+	TZ            string                  `bson:"tz"`
+	Phases        map[Phase]time.Duration `bson:"phases"`
+	Observer      bool                    `bson:"observer"`
+	Reminders     []time.Duration         `bson:"reminders"`
+	NudgeSpec     string                  `bson:"nudge_spec"`
+	Schedule      *Recurrence             `bson:"schedule,omitempty"`
+	People        []Person                `bson:"people"`
+	CommitSeq     int                     `bson:"commit_seq"`             // highest commitment number handed out
+	SessionSeq    int                     `bson:"session_seq"`            // highest session number handed out
+	OpenSession   int                     `bson:"open_session,omitempty"` // number of the open session, 0 if none
+	Archived      bool                    `bson:"archived,omitempty"`
+	ArchivedAt    time.Time               `bson:"archived_at,omitempty"`
+	RetentionDays int                     `bson:"retention_days"`
+	CreatedAt     time.Time               `bson:"created_at"`
+	Version       int64                   `bson:"version"` // optimistic concurrency: SaveSet fails with ECONFLICT on a stale version
+}
+
+// Recurrence is a set's recurring session schedule.
+type Recurrence struct {
+	Spec     string        `bson:"spec"` // 5-field cron in the set's zone
+	Duration time.Duration `bson:"duration"`
+	Where    string        `bson:"where,omitempty"`
+}
+
+// Person is someone known to a set: a member, a facilitator, a mentor, or
+// several of these at once. Fairness counters live here so that a round start
+// reads one document.
+type Person struct {
+	User          UserRef   `bson:"user"`
+	Roles         []Role    `bson:"roles"`
+	MentorID      string    `bson:"mentor_id,omitempty"` // the member's mentor in this set
+	Presentations int       `bson:"presentations"`
+	Observations  int       `bson:"observations"`
+	LastPresented time.Time `bson:"last_presented,omitempty"`
+	LastObserved  time.Time `bson:"last_observed,omitempty"`
+	JoinedAt      time.Time `bson:"joined_at"`
+}
+
+// Has reports whether p has role r.
+func (p Person) Has(r Role) bool {
+	for _, x := range p.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Person returns the person with user id id, or nil.
+func (s *Set) Person(id string) *Person {
+	for i := range s.People {
+		if s.People[i].User.ID == id {
+			return &s.People[i]
+		}
+	}
+	return nil
+}
+
+// HasRole reports whether user id has role r in the set.
+func (s *Set) HasRole(id string, r Role) bool {
+	p := s.Person(id)
+	return p != nil && p.Has(r)
+}
+
+// Members returns the people with the member role, in the order they joined.
+func (s *Set) Members() []Person {
+	var out []Person
+	for _, p := range s.People {
+		if p.Has(RoleMember) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Location returns the set's zone (UTC when unset or unknown).
+func (s *Set) Location() *time.Location {
+	if s.TZ == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(s.TZ)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// SessionStatus is where a session is in its life.
+type SessionStatus string
+
+const (
+	SessionScheduled SessionStatus = "scheduled"
+	SessionOpen      SessionStatus = "open"
+	SessionClosed    SessionStatus = "closed"
+	SessionCancelled SessionStatus = "cancelled"
+)
+
+// Session is one meeting of a set. Its ID is "<set id>/<number>". Attendance,
+// bids and rounds are part of the session document: a session is small and
+// is read and written whole.
+type Session struct {
+	ID        string        `bson:"_id"`
+	SetID     string        `bson:"set_id"`
+	Number    int           `bson:"number"`
+	Start     time.Time     `bson:"start"` // UTC
+	Duration  time.Duration `bson:"duration"`
+	Where     string        `bson:"where,omitempty"`
+	Status    SessionStatus `bson:"status"`
+	Recurring bool          `bson:"recurring,omitempty"` // materialized from the set's schedule
+	Attendees []Attendance  `bson:"attendees"`
+	Bids      []Bid         `bson:"bids"`
+	Rounds    []Round       `bson:"rounds"`
+	OpenedAt  time.Time     `bson:"opened_at,omitempty"`
+	ClosedAt  time.Time     `bson:"closed_at,omitempty"`
+	Version   int64         `bson:"version"`
+}
+
+// SessionID is the natural key of session n of a set.
+func SessionID(setID string, n int) string { return setID + "/" + strconv.Itoa(n) }
+
+// Attended reports whether user id checked in.
+func (s *Session) Attended(id string) bool {
+	for _, a := range s.Attendees {
+		if a.UserID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// CurrentRound returns the round that is not done, or nil.
+func (s *Session) CurrentRound() *Round {
+	if n := len(s.Rounds); n > 0 && s.Rounds[n-1].Phase != PhaseDone {
+		return &s.Rounds[n-1]
+	}
+	return nil
+}
+
+// End is when the session is planned to end.
+func (s *Session) End() time.Time { return s.Start.Add(s.Duration) }
+
+// Attendance is one member's check-in to a session.
+type Attendance struct {
+	UserID string    `bson:"user_id"`
+	At     time.Time `bson:"at"`
+}
+
+// Bid is a member's bid for presenting time in a session.
+type Bid struct {
+	UserID string    `bson:"user_id"`
+	Title  string    `bson:"title,omitempty"`
+	At     time.Time `bson:"at"`
+}
+
+// Round is one presenter/enablers/observer round of a session.
+type Round struct {
+	Number         int                     `bson:"number"`
+	Presenter      string                  `bson:"presenter"`
+	Observer       string                  `bson:"observer,omitempty"`
+	Enablers       []string                `bson:"enablers"`
+	Title          string                  `bson:"title,omitempty"` // the presenter's bid title, if any
+	Phase          Phase                   `bson:"phase"`
+	PhaseStartedAt time.Time               `bson:"phase_started_at"`
+	Durations      map[Phase]time.Duration `bson:"durations"`
+	StartedAt      time.Time               `bson:"started_at"`
+	EndedAt        time.Time               `bson:"ended_at,omitempty"`
+}
+
+// CommitmentStatus is the state of a commitment.
+type CommitmentStatus string
+
+const (
+	CommitmentOpen    CommitmentStatus = "open"
+	CommitmentDone    CommitmentStatus = "done"
+	CommitmentDropped CommitmentStatus = "dropped"
+)
+
+// ReportStatus is what a member says of the action taken.
+type ReportStatus string
+
+const (
+	ReportDone     ReportStatus = "done"
+	ReportProgress ReportStatus = "progress"
+	ReportBlocked  ReportStatus = "blocked"
+)
+
+// Commitment is an action a member commits to. Its ID is "<set id>/<short id>"
+// and its short id ("C-12") is unique in the set. Reports are part of it.
+type Commitment struct {
+	ID        string           `bson:"_id"`
+	SetID     string           `bson:"set_id"`
+	ShortID   string           `bson:"short_id"`
+	UserID    string           `bson:"user_id"`
+	Text      string           `bson:"text"`
+	Due       time.Time        `bson:"due,omitempty"`
+	Session   int              `bson:"session,omitempty"` // the session it was made in, 0 if none was open
+	Status    CommitmentStatus `bson:"status"`
+	Reports   []Report         `bson:"reports"`
+	CreatedAt time.Time        `bson:"created_at"`
+}
+
+// CommitmentID is the natural key of a commitment.
+func CommitmentID(setID, shortID string) string { return setID + "/" + shortID }
+
+// Report is a member's report-back on a commitment.
+type Report struct {
+	Status ReportStatus `bson:"status"`
+	Text   string       `bson:"text"`
+	At     time.Time    `bson:"at"`
+}

@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Request is what an adapter hands the core.
+type Request struct {
+	Platform Platform
+	Actor    UserRef
+	Conv     ConversationRef
+	Text     string // command text without a leading "/als", e.g. "round start @ana"
+	// Mentions resolves the mention tokens of Text ("@ana" -> the user) as the
+	// adapter knows them; a token absent here is an unknown user.
+	Mentions map[string]UserRef
+	Action   *Action // a form submission, when not typed text
+}
+
+// Action is a submitted form: Request.Text holds Form.Command and Values the
+// fields by name.
+type Action struct {
+	FormID string
+	Values map[string]string
+}
+
+// Handler handles one request and returns the reply to the actor. Anything
+// else to be sent goes through the Notifier it was built with.
+type Handler interface {
+	Handle(ctx context.Context, req Request) (Message, error)
+}
+
+// Messenger sends a message on one platform (or routes by Destination.Platform).
+type Messenger interface {
+	Send(ctx context.Context, to Destination, m Message) (MessageRef, error)
+}
+
+// Notifier takes the messages a command causes beyond its reply (role cards,
+// DMs, prompts). The scheduler's implementation stores them as deliveries
+// claimed once; a direct one sends at once.
+type Notifier interface {
+	Notify(ctx context.Context, msgs []Outgoing) error
+}
+
+// Clock is the injected time source; tests and the shell move it.
+type Clock interface {
+	Now() time.Time
+}
+
+// Store is everything the use cases keep. Implementations return *Error with
+// ENOTFOUND for a missing document, EEXISTS for a duplicate key, ECONFLICT
+// for a stale Version and EUNAVAILABLE when the store cannot be reached.
+type Store interface {
+	SetStore
+	SessionStore
+	CommitmentStore
+}
+
+// SetStore keeps sets.
+type SetStore interface {
+	CreateSet(ctx context.Context, s *Set) error // EEXISTS when the id is taken
+	GetSet(ctx context.Context, id string) (*Set, error)
+	// FindSets returns the sets (archived too) in which user id has any role,
+	// or, with an empty userID, every set; ordered by creation.
+	FindSets(ctx context.Context, platform Platform, userID string) ([]*Set, error)
+	// SaveSet writes s when its stored Version equals s.Version, and
+	// increments s.Version; ECONFLICT otherwise.
+	SaveSet(ctx context.Context, s *Set) error
+}
+
+// SessionStore keeps sessions (with their attendance, bids and rounds).
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *Session) error // EEXISTS when the id is taken
+	GetSession(ctx context.Context, id string) (*Session, error)
+	ListSessions(ctx context.Context, setID string) ([]*Session, error) // by Number
+	SaveSession(ctx context.Context, s *Session) error                  // as SaveSet
+}
+
+// CommitmentStore keeps commitments (with their reports).
+type CommitmentStore interface {
+	CreateCommitment(ctx context.Context, c *Commitment) error // EEXISTS when the id is taken
+	GetCommitment(ctx context.Context, id string) (*Commitment, error)
+	// ListCommitments returns a set's commitments, of one user when userID is
+	// not empty, only open ones when openOnly; by creation.
+	ListCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*Commitment, error)
+	// AddReport appends r to commitment id and sets its status.
+	AddReport(ctx context.Context, id string, r Report, status CommitmentStatus) error
+}
+
+// Claimer records that something happened once: Claim inserts key into a
+// unique index and reports whether this caller won it. It is how incoming
+// events and one-time messages are handled exactly once across replicas
+// (a conditional update is not a compare-and-set on FerretDB).
+type Claimer interface {
+	Claim(ctx context.Context, key string) (bool, error)
+}
+
+// Planner is told when a set or one of its sessions changed, so that the
+// time-driven messages derived from them (reminders, phase notices, prompts,
+// nudges, digests) are planned again from the stored state. Use cases call it
+// after the change is saved.
+type Planner interface {
+	SetChanged(ctx context.Context, s *Set) error
+	SessionChanged(ctx context.Context, s *Set, sess *Session) error
+}
