@@ -45,6 +45,9 @@ const (
 	VerbForgetMe       Verb = "forget me"
 	VerbSetArchive     Verb = "set archive"
 	VerbRetention      Verb = "retention"
+	// VerbHome is never typed: adapters ask for it to draw a home view (Slack
+	// App Home) of the actor\'s sets, next sessions and open commitments.
+	VerbHome Verb = "home"
 )
 
 // Command is a parsed command. Only the fields its Verb uses are set.
