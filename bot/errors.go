@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Users see Error.Message; only EINTERNAL errors are logged.
@@ -56,3 +57,18 @@ func ErrorMessage(err error) string {
 		return "Something went wrong on our side; nothing was changed. Please try again."
 	}
 }
+
+// RetryAfterError is returned by a Messenger when the platform asked us to
+// wait (Slack's rate-limit RetryAfter, a Bot Connector 429 Retry-After) and
+// the adapter gave up waiting itself; the caller keeps the message and
+// tries again no sooner than After.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s: %v", e.After, e.Err)
+}
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }
