@@ -67,7 +67,7 @@ type Command struct {
 	Number int        // session cancel by number; feedback rating; retention days
 
 	Duration  time.Duration           // session add / schedule: session length (0: default)
-	Durations []time.Duration         // reminders, ascending order as given
+	Durations []time.Duration         // reminders, longest first
 	Phases    map[Phase]time.Duration // phases: only the ones given
 	On        bool                    // observer on/off
 	Spec      string                  // nudges / schedule: the cron spec as given (unvalidated)

@@ -1,0 +1,269 @@
+package bot_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+func date(y int, m time.Month, d int) *bot.Date { return &bot.Date{Year: y, Month: m, Day: d} }
+
+func TestParseValid(t *testing.T) {
+	long := strings.Repeat("é", bot.MaxTextLen)
+	tests := []struct {
+		in   string
+		want bot.Command
+	}{
+		{"", bot.Command{Verb: bot.VerbHelp}},
+		{"  /als  ", bot.Command{Verb: bot.VerbHelp}},
+		{"help", bot.Command{Verb: bot.VerbHelp}},
+		{"/ALS Help Round  Start", bot.Command{Verb: bot.VerbHelp, Text: "round start"}},
+		{"home", bot.Command{Verb: bot.VerbHome}},
+		{"setup West   managers set", bot.Command{Verb: bot.VerbSetup, Text: "West managers set"}},
+		{"members", bot.Command{Verb: bot.VerbMembers}},
+		{"members add @ana @ben", bot.Command{Verb: bot.VerbMembersAdd, Mentions: []string{"ana", "ben"}}},
+		{"members add @ana, @ben,", bot.Command{Verb: bot.VerbMembersAdd, Mentions: []string{"ana", "ben"}}},
+		{"MEMBERS REMOVE @ben", bot.Command{Verb: bot.VerbMembersRemove, Mentions: []string{"ben"}}},
+		{"facilitator add @cara", bot.Command{Verb: bot.VerbFacilitatorAdd, Mentions: []string{"cara"}}},
+		{"mentor @dev for @ana", bot.Command{Verb: bot.VerbMentor, Mentions: []string{"dev", "ana"}}},
+		{"timezone Europe/London", bot.Command{Verb: bot.VerbTimezone, Zone: "Europe/London"}},
+		{"phases presenting=10m questioning=25m action=5m process-review=10m", bot.Command{Verb: bot.VerbPhases, Phases: map[bot.Phase]time.Duration{
+			bot.PhasePresenting: 10 * time.Minute, bot.PhaseQuestioning: 25 * time.Minute, bot.PhaseAction: 5 * time.Minute, bot.PhaseProcessReview: 10 * time.Minute}}},
+		{"phases Questioning=1h30m", bot.Command{Verb: bot.VerbPhases, Phases: map[bot.Phase]time.Duration{bot.PhaseQuestioning: 90 * time.Minute}}},
+		{"observer on", bot.Command{Verb: bot.VerbObserver, On: true}},
+		{"observer OFF", bot.Command{Verb: bot.VerbObserver}},
+		{"reminders 1h,7d,1d", bot.Command{Verb: bot.VerbReminders, Durations: []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour}}},
+		{"reminders 7d, 1h30m, 30m", bot.Command{Verb: bot.VerbReminders, Durations: []time.Duration{7 * 24 * time.Hour, 90 * time.Minute, 30 * time.Minute}}},
+		{"reminders 60d", bot.Command{Verb: bot.VerbReminders, Durations: []time.Duration{60 * 24 * time.Hour}}},
+		{`nudges "0 9 * * 1"`, bot.Command{Verb: bot.VerbNudges, Spec: "0 9 * * 1"}},
+		{"nudges “0 9 * * 1”", bot.Command{Verb: bot.VerbNudges, Spec: "0 9 * * 1"}},
+		{"nudges 0 9 * * 1", bot.Command{Verb: bot.VerbNudges, Spec: "0 9 * * 1"}},
+		{"session add 2026-03-10 09:30", bot.Command{Verb: bot.VerbSessionAdd, Date: date(2026, 3, 10), At: &bot.TimeOfDay{Hour: 9, Minute: 30}}},
+		{"session add 2028-02-29 18:00 1h30m Room 4,  Town Hall", bot.Command{Verb: bot.VerbSessionAdd, Date: date(2028, 2, 29), At: &bot.TimeOfDay{Hour: 18}, Duration: 90 * time.Minute, Text: "Room 4, Town Hall"}},
+		{"session add 2026-03-10 09:00 2nd floor", bot.Command{Verb: bot.VerbSessionAdd, Date: date(2026, 3, 10), At: &bot.TimeOfDay{Hour: 9}, Text: "2nd floor"}},
+		{"session add 2026-03-10 09:00 4 Elm Street", bot.Command{Verb: bot.VerbSessionAdd, Date: date(2026, 3, 10), At: &bot.TimeOfDay{Hour: 9}, Text: "4 Elm Street"}},
+		{`session add 2026-03-10 09:00 2h "Room 4"`, bot.Command{Verb: bot.VerbSessionAdd, Date: date(2026, 3, 10), At: &bot.TimeOfDay{Hour: 9}, Duration: 2 * time.Hour, Text: "Room 4"}},
+		{"session add 2026-03-10 00:00 https://meet.example.com/abc?x=1", bot.Command{Verb: bot.VerbSessionAdd, Date: date(2026, 3, 10), At: &bot.TimeOfDay{}, Text: "https://meet.example.com/abc?x=1"}},
+		{"session add 2026-03-10 23:59 12h", bot.Command{Verb: bot.VerbSessionAdd, Date: date(2026, 3, 10), At: &bot.TimeOfDay{Hour: 23, Minute: 59}, Duration: 12 * time.Hour}},
+		{`schedule "0 18 * * 2" 2h`, bot.Command{Verb: bot.VerbSchedule, Spec: "0 18 * * 2", Duration: 2 * time.Hour}},
+		{`schedule "0 18 * * 2"`, bot.Command{Verb: bot.VerbSchedule, Spec: "0 18 * * 2"}},
+		{`schedule 0 18 * * 2 90m`, bot.Command{Verb: bot.VerbSchedule, Spec: "0 18 * * 2", Duration: 90 * time.Minute}},
+		{"schedule off", bot.Command{Verb: bot.VerbScheduleOff}},
+		{"sessions", bot.Command{Verb: bot.VerbSessions}},
+		{"session cancel 3", bot.Command{Verb: bot.VerbSessionCancel, Number: 3}},
+		{"session cancel 2026-03-10", bot.Command{Verb: bot.VerbSessionCancel, Date: date(2026, 3, 10)}},
+		{"session start", bot.Command{Verb: bot.VerbSessionStart}},
+		{"session end", bot.Command{Verb: bot.VerbSessionEnd}},
+		{"here", bot.Command{Verb: bot.VerbHere}},
+		{"bid", bot.Command{Verb: bot.VerbBid}},
+		{"bid Staff cover", bot.Command{Verb: bot.VerbBid, Text: "Staff cover"}},
+		{"round start", bot.Command{Verb: bot.VerbRoundStart}},
+		{"round start @ana", bot.Command{Verb: bot.VerbRoundStart, Presenter: "ana"}},
+		{"round start @ana observer @ben", bot.Command{Verb: bot.VerbRoundStart, Presenter: "ana", Observer: "ben"}},
+		{"round start observer @ben", bot.Command{Verb: bot.VerbRoundStart, Observer: "ben"}},
+		{"round next", bot.Command{Verb: bot.VerbRoundNext}},
+		{"round end", bot.Command{Verb: bot.VerbRoundEnd}},
+		{"Round Status", bot.Command{Verb: bot.VerbRoundStatus}},
+		{"commit Talk to the duty team", bot.Command{Verb: bot.VerbCommit, Text: "Talk to the duty team"}},
+		{"commit Talk to the duty team by 2026-03-01", bot.Command{Verb: bot.VerbCommit, Text: "Talk to the duty team", Date: date(2026, 3, 1)}},
+		{`commit read "Thinking, Fast and Slow" by Friday`, bot.Command{Verb: bot.VerbCommit, Text: `read "Thinking, Fast and Slow" by Friday`}},
+		{"commit " + long, bot.Command{Verb: bot.VerbCommit, Text: long}},
+		{"actions", bot.Command{Verb: bot.VerbActions}},
+		{"report C-12 done Met them", bot.Command{Verb: bot.VerbReport, ID: "C-12", Status: bot.ReportDone, Text: "Met them"}},
+		{"report c-12 progress half way", bot.Command{Verb: bot.VerbReport, ID: "C-12", Status: bot.ReportProgress, Text: "half way"}},
+		{"report C12 Blocked no budget", bot.Command{Verb: bot.VerbReport, ID: "C-12", Status: bot.ReportBlocked, Text: "no budget"}},
+		{"report 12 done ok", bot.Command{Verb: bot.VerbReport, ID: "C-12", Status: bot.ReportDone, Text: "ok"}},
+		{"feedback 5", bot.Command{Verb: bot.VerbFeedback, Number: 5}},
+		{"feedback 1 Too rushed", bot.Command{Verb: bot.VerbFeedback, Number: 1, Text: "Too rushed"}},
+		{"mentoring log @ana", bot.Command{Verb: bot.VerbMentoringLog, Mentions: []string{"ana"}}},
+		{"mentoring log @ana 2026-02-20 Talked rota", bot.Command{Verb: bot.VerbMentoringLog, Mentions: []string{"ana"}, Date: date(2026, 2, 20), Text: "Talked rota"}},
+		{"mentoring log @ana Talked rota", bot.Command{Verb: bot.VerbMentoringLog, Mentions: []string{"ana"}, Text: "Talked rota"}},
+		{"stats", bot.Command{Verb: bot.VerbStats}},
+		{"export", bot.Command{Verb: bot.VerbExport}},
+		{"mydata", bot.Command{Verb: bot.VerbMyData}},
+		{"forget me", bot.Command{Verb: bot.VerbForgetMe}},
+		{"set archive", bot.Command{Verb: bot.VerbSetArchive}},
+		{"retention 1", bot.Command{Verb: bot.VerbRetention, Number: 1}},
+		{"retention 3650", bot.Command{Verb: bot.VerbRetention, Number: 3650}},
+	}
+	for _, tt := range tests {
+		t.Run(clipName(tt.in), func(t *testing.T) {
+			got, err := bot.Parse(tt.in)
+			if err != nil {
+				t.Fatalf("Parse(%q) error: %v", tt.in, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Parse(%q)\n got %+v\nwant %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// typedVerbs are all verbs a person may type (all but home).
+var typedVerbs = []bot.Verb{bot.VerbHelp, bot.VerbSetup, bot.VerbMembers, bot.VerbMembersAdd, bot.VerbMembersRemove,
+	bot.VerbFacilitatorAdd, bot.VerbMentor, bot.VerbTimezone, bot.VerbPhases, bot.VerbObserver, bot.VerbReminders,
+	bot.VerbNudges, bot.VerbSessionAdd, bot.VerbSchedule, bot.VerbScheduleOff, bot.VerbSessions, bot.VerbSessionCancel,
+	bot.VerbSessionStart, bot.VerbSessionEnd, bot.VerbHere, bot.VerbBid, bot.VerbRoundStart, bot.VerbRoundNext,
+	bot.VerbRoundEnd, bot.VerbRoundStatus, bot.VerbCommit, bot.VerbActions, bot.VerbReport, bot.VerbFeedback,
+	bot.VerbMentoringLog, bot.VerbStats, bot.VerbExport, bot.VerbMyData, bot.VerbForgetMe, bot.VerbSetArchive,
+	bot.VerbRetention}
+
+func TestParseCoversEveryVerb(t *testing.T) {
+	// Every documented verb has a usage line, so errors can show it.
+	for _, v := range typedVerbs {
+		t.Run(string(v), func(t *testing.T) {
+			u := bot.Usage(v)
+			if !strings.HasPrefix(u, "/als "+string(v)) {
+				t.Errorf("Usage(%q) = %q, want it to start with /als %s", v, u, v)
+			}
+		})
+	}
+	if u := bot.Usage(bot.VerbHome); u != "" {
+		t.Errorf("Usage(home) = %q, want empty: home is never typed", u)
+	}
+}
+
+func TestParseInvalid(t *testing.T) {
+	tooLong := strings.Repeat("x", bot.MaxTextLen+1)
+	tests := []struct {
+		in    string
+		verb  bot.Verb // whose usage the message shows
+		extra string   // more text the message must contain
+	}{
+		{"session add 2026-02-30 09:00", bot.VerbSessionAdd, "2026-02-30"},
+		{"session add 2026-13-01 09:00", bot.VerbSessionAdd, "YYYY-MM-DD"},
+		{"session add 10/03/2026 09:00", bot.VerbSessionAdd, "YYYY-MM-DD"},
+		{"session add 2026-03-10 25:00", bot.VerbSessionAdd, "HH:MM"},
+		{"session add 2026-03-10 09:60", bot.VerbSessionAdd, "HH:MM"},
+		{"session add 2026-03-10 9am", bot.VerbSessionAdd, "HH:MM"},
+		{"session add 2026-03-10", bot.VerbSessionAdd, "start time"},
+		{"session add 2026-03-10 09:00 10m", bot.VerbSessionAdd, "15m to 12h"},
+		{"session add 2026-03-10 09:00 13h", bot.VerbSessionAdd, "15m to 12h"},
+		{"session add 2026-03-10 09:00 90s", bot.VerbSessionAdd, "15m to 12h"},
+		{"session add 2026-03-10 09:00 " + tooLong, bot.VerbSessionAdd, "3000"},
+		{"session", bot.VerbSessionAdd, ""},
+		{"session cancel", bot.VerbSessionCancel, ""},
+		{"session cancel 0", bot.VerbSessionCancel, ""},
+		{"session cancel tomorrow", bot.VerbSessionCancel, "YYYY-MM-DD"},
+		{"reminders 0m", bot.VerbReminders, "1m to 60d"},
+		{"reminders 61d", bot.VerbReminders, "1m to 60d"},
+		{"reminders 7x", bot.VerbReminders, "7x"},
+		{"reminders 30s", bot.VerbReminders, "30s"},
+		{"reminders 1d,1d", bot.VerbReminders, "twice"},
+		{"reminders 24h,1d", bot.VerbReminders, "twice"},
+		{"reminders", bot.VerbReminders, ""},
+		{"phases talking=10m", bot.VerbPhases, "presenting, questioning, action, process-review"},
+		{"phases questioning", bot.VerbPhases, "phase=time"},
+		{"phases questioning=0m", bot.VerbPhases, "1m to 4h"},
+		{"phases questioning=5h", bot.VerbPhases, "1m to 4h"},
+		{"phases action=5m action=6m", bot.VerbPhases, "twice"},
+		{"phases", bot.VerbPhases, ""},
+		{"observer maybe", bot.VerbObserver, ""},
+		{"timezone", bot.VerbTimezone, ""},
+		{"timezone Europe London", bot.VerbTimezone, ""},
+		{"nudges", bot.VerbNudges, ""},
+		{`nudges "0 9 * * 1`, bot.VerbNudges, "quote"},
+		{`schedule "0 18 * * 2" 2h extra`, bot.VerbSchedule, ""},
+		{`schedule "0 18 * * 2" 10m`, bot.VerbSchedule, "15m to 12h"},
+		{"schedule soon", bot.VerbSchedule, "quotes"},
+		{"feedback 0", bot.VerbFeedback, "1 to 5"},
+		{"feedback 6 great", bot.VerbFeedback, "1 to 5"},
+		{"feedback", bot.VerbFeedback, ""},
+		{"feedback 4 " + tooLong, bot.VerbFeedback, "3000"},
+		{"retention 0", bot.VerbRetention, "1 to 3650"},
+		{"retention 3651", bot.VerbRetention, "1 to 3650"},
+		{"retention forever", bot.VerbRetention, ""},
+		{"report C-12 finished it", bot.VerbReport, "done, progress or blocked"},
+		{"report X-1 done it", bot.VerbReport, "C-12"},
+		{"report C-0 done it", bot.VerbReport, "C-12"},
+		{"report C-12 done", bot.VerbReport, ""},
+		{"commit", bot.VerbCommit, ""},
+		{"commit by 2026-03-01", bot.VerbCommit, ""},
+		{"commit call Ana by 2026-02-30", bot.VerbCommit, "2026-02-30"},
+		{"commit " + tooLong, bot.VerbCommit, "3000"},
+		{"bid " + tooLong, bot.VerbBid, "3000"},
+		{"setup", bot.VerbSetup, ""},
+		{"members add", bot.VerbMembersAdd, "@"},
+		{"members add @,", bot.VerbMembersAdd, "@"},
+		{"reminders 100000d", bot.VerbReminders, "100000d"},
+		{"phases action=99999d99999h99999m", bot.VerbPhases, "1m to 4h"},
+		{"members add ana", bot.VerbMembersAdd, "ana"},
+		{"members add @ana ben", bot.VerbMembersAdd, "ben"},
+		{"members remove", bot.VerbMembersRemove, ""},
+		{"members list", bot.VerbMembers, ""},
+		{"facilitator add", bot.VerbFacilitatorAdd, ""},
+		{"facilitator @a", bot.VerbFacilitatorAdd, ""},
+		{"mentor @dev @ana", bot.VerbMentor, ""},
+		{"mentor @dev for ana", bot.VerbMentor, ""},
+		{"mentoring log ana", bot.VerbMentoringLog, ""},
+		{"mentoring log @ana 2026-02-31", bot.VerbMentoringLog, "2026-02-31"},
+		{"mentoring", bot.VerbMentoringLog, ""},
+		{"round start ana", bot.VerbRoundStart, ""},
+		{"round start @ana observer", bot.VerbRoundStart, "observer"},
+		{"round start @ana observer @ana", bot.VerbRoundStart, "observer"},
+		{"round start @ana @ben", bot.VerbRoundStart, ""},
+		{"round", bot.VerbRoundStart, ""},
+		{"round skip", bot.VerbRoundStart, ""},
+		{"here now", bot.VerbHere, "nothing"},
+		{"stats please", bot.VerbStats, ""},
+		{"forget", bot.VerbForgetMe, ""},
+		{"set", bot.VerbSetArchive, ""},
+		{"sessions all", bot.VerbSessions, ""},
+		{"round next now", bot.VerbRoundNext, ""},
+		{"roudn start", bot.VerbHelp, "Did you mean /als round start?"},
+		{"sesions", bot.VerbHelp, "Did you mean /als sessions?"},
+		{"stast now", bot.VerbHelp, "Did you mean /als stats?"},
+		{"hello", bot.VerbHelp, "help"},
+		{`"quoted"`, bot.VerbHelp, "help"},
+		{`“unterminated`, bot.VerbHelp, "quote"},
+		{`commit say "hi`, bot.VerbCommit, "quote"},
+	}
+	for _, tt := range tests {
+		t.Run(clipName(tt.in), func(t *testing.T) {
+			got, err := bot.Parse(tt.in)
+			if err == nil {
+				t.Fatalf("Parse(%q) = %+v, want an error", tt.in, got)
+			}
+			var e *bot.Error
+			if !errors.As(err, &e) || e.Code != bot.EINVALID {
+				t.Fatalf("Parse(%q) error %v (%T), want a *bot.Error with code %s", tt.in, err, err, bot.EINVALID)
+			}
+			if u := "Usage: " + bot.Usage(tt.verb); !strings.Contains(e.Message, u) {
+				t.Errorf("Parse(%q) message %q\nwant it to contain %q", tt.in, e.Message, u)
+			}
+			if !strings.Contains(e.Message, tt.extra) {
+				t.Errorf("Parse(%q) message %q\nwant it to contain %q", tt.in, e.Message, tt.extra)
+			}
+			if len(e.Message) > 1000 {
+				t.Errorf("Parse(%q) message is %d bytes; errors must not echo long input", tt.in, len(e.Message))
+			}
+		})
+	}
+}
+
+func clipName(s string) string {
+	if len(s) > 50 {
+		return s[:50]
+	}
+	return s
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, in := range []string{
+		"/als session add 2026-03-10 09:30 2h Room 4, Town Hall",
+		"report C-12 progress Met the duty team; handover notes now shared",
+		`schedule "0 18 * * 2" 2h`,
+	} {
+		b.Run(strings.Fields(in)[0], func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bot.Parse(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,213 @@
+package bot
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// RoleRequest names the roles a facilitator asked for by user id; empty
+// fields are chosen fairly.
+type RoleRequest struct {
+	Presenter string
+	Observer  string
+}
+
+// RoundRoles are the roles of one round, by user id.
+type RoundRoles struct {
+	Presenter string
+	Observer  string // empty when the round has no observer
+	Enablers  []string
+	Title     string // the presenter's bid title, if any
+}
+
+// ChooseRoles picks the roles of the next round of sess by the fair-roles
+// rule of DESIGN.md section 3. Attendees are the set's members who checked in
+// to sess. The presenter comes from the bidders if any bid, else from all
+// attendees; nobody presents twice in a session while another attendee has
+// not presented. Among the candidates the one with the fewest presentations
+// wins, ties going to the longest since their last, then to rng. The
+// observer (when the set has observers and at least three attend) is chosen
+// the same way among the rest by observations. Everyone else enables, in
+// set order. ChooseRoles changes nothing; see RecordRoles.
+func ChooseRoles(set *Set, sess *Session, want RoleRequest, rng *rand.Rand) (RoundRoles, error) {
+	var att []*Person
+	for i := range set.People {
+		p := &set.People[i]
+		if p.Has(RoleMember) && sess.Attended(p.User.ID) {
+			att = append(att, p)
+		}
+	}
+	if len(att) < 2 {
+		return RoundRoles{}, Errorf(ECONFLICT, "A round needs at least two checked-in members; %d checked in so far. Members check in with /als here.", len(att))
+	}
+	if err := checkWanted(set, sess, want.Presenter, "presenter"); err != nil {
+		return RoundRoles{}, err
+	}
+	if err := checkWanted(set, sess, want.Observer, "observer"); err != nil {
+		return RoundRoles{}, err
+	}
+	if want.Observer != "" && want.Observer == want.Presenter {
+		return RoundRoles{}, Errorf(EINVALID, "The presenter cannot also be the observer. Name someone else as observer.")
+	}
+
+	presenter := want.Presenter
+	if presenter == "" {
+		cands := presenterPool(sess, att)
+		if want.Observer != "" {
+			cands = without(cands, want.Observer)
+			if len(cands) == 0 {
+				cands = without(att, want.Observer)
+			}
+		}
+		presenter = pickFair(cands, rng, func(p *Person) (int, time.Time) { return p.Presentations, p.LastPresented }).User.ID
+	}
+
+	observer := want.Observer
+	if observer != "" && len(att) < 3 {
+		return RoundRoles{}, Errorf(ECONFLICT, "An observer needs at least three checked-in members, so that someone is left to ask questions; %d checked in.", len(att))
+	}
+	if observer == "" && set.Observer && len(att) >= 3 {
+		rest := without(att, presenter)
+		// Prefer those who have not observed in this session yet.
+		var fresh []*Person
+		for _, p := range rest {
+			if !observedIn(sess, p.User.ID) {
+				fresh = append(fresh, p)
+			}
+		}
+		if len(fresh) > 0 {
+			rest = fresh
+		}
+		observer = pickFair(rest, rng, func(p *Person) (int, time.Time) { return p.Observations, p.LastObserved }).User.ID
+	}
+
+	r := RoundRoles{Presenter: presenter, Observer: observer}
+	for _, p := range att {
+		if id := p.User.ID; id != presenter && id != observer {
+			r.Enablers = append(r.Enablers, id)
+		}
+	}
+	for _, b := range sess.Bids {
+		if b.UserID == presenter && b.Title != "" {
+			r.Title = b.Title // the latest bid's title wins
+		}
+	}
+	return r, nil
+}
+
+// RecordRoles counts the round's presentation and observation on set.People.
+func RecordRoles(set *Set, r RoundRoles, now time.Time) {
+	if p := set.Person(r.Presenter); p != nil {
+		p.Presentations++
+		p.LastPresented = now
+	}
+	if r.Observer == "" {
+		return
+	}
+	if p := set.Person(r.Observer); p != nil {
+		p.Observations++
+		p.LastObserved = now
+	}
+}
+
+// checkWanted checks that a requested role holder is a checked-in member.
+func checkWanted(set *Set, sess *Session, id, role string) error {
+	if id == "" {
+		return nil
+	}
+	p := set.Person(id)
+	if p == nil || !p.Has(RoleMember) {
+		return Errorf(EINVALID, "%s is not a member of this set, so cannot be the %s. Add them with /als members add first.", displayName(p, id), role)
+	}
+	if !sess.Attended(id) {
+		return Errorf(ECONFLICT, "%s has not checked in to this session, so cannot be the %s. They check in with /als here.", displayName(p, id), role)
+	}
+	return nil
+}
+
+func displayName(p *Person, id string) string {
+	if p != nil && p.User.Name != "" {
+		return p.User.Name
+	}
+	return id
+}
+
+// presenterPool applies the bid and once-per-session rules.
+func presenterPool(sess *Session, att []*Person) []*Person {
+	bid := map[string]bool{}
+	for _, b := range sess.Bids {
+		bid[b.UserID] = true
+	}
+	var bidders, notYet, notYetBidders []*Person
+	for _, p := range att {
+		id := p.User.ID
+		np := !presentedIn(sess, id)
+		if bid[id] {
+			bidders = append(bidders, p)
+		}
+		if np {
+			notYet = append(notYet, p)
+		}
+		if np && bid[id] {
+			notYetBidders = append(notYetBidders, p)
+		}
+	}
+	switch {
+	case len(notYetBidders) > 0:
+		return notYetBidders
+	case len(notYet) > 0:
+		return notYet
+	case len(bidders) > 0:
+		return bidders
+	}
+	return att
+}
+
+func presentedIn(sess *Session, id string) bool {
+	for _, r := range sess.Rounds {
+		if r.Presenter == id {
+			return true
+		}
+	}
+	return false
+}
+
+func observedIn(sess *Session, id string) bool {
+	for _, r := range sess.Rounds {
+		if r.Observer == id {
+			return true
+		}
+	}
+	return false
+}
+
+func without(ps []*Person, id string) []*Person {
+	var out []*Person
+	for _, p := range ps {
+		if p.User.ID != id {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// pickFair returns the candidate with the lowest count, then the oldest last
+// time (zero is oldest), then one of the remaining ties chosen by rng (the first
+// in set order when rng is nil).
+func pickFair(cands []*Person, rng *rand.Rand, key func(*Person) (int, time.Time)) *Person {
+	var best []*Person
+	bc, bt := 0, time.Time{}
+	for _, p := range cands {
+		c, t := key(p)
+		switch {
+		case len(best) == 0 || c < bc || (c == bc && t.Before(bt)):
+			best, bc, bt = []*Person{p}, c, t
+		case c == bc && t.Equal(bt):
+			best = append(best, p)
+		}
+	}
+	if len(best) == 1 || rng == nil {
+		return best[0]
+	}
+	return best[rng.IntN(len(best))]
+}
