@@ -1,0 +1,59 @@
+package mongo
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// FerretDB v1 applies a filtered update by reading the document and writing
+// it back by _id, so two concurrent writers of one document can both "match"
+// and one update is lost (TestSaveRace shows it: on FerretDB without this,
+// several saves of one version win). MongoDB does each single-document
+// update atomically and needs nothing more.
+//
+// The embedded FerretDB lives in this process and listens on loopback only,
+// so every writer of its documents is in this process: serializing the
+// writes of each document here makes the conditional write a real
+// compare-and-set. The locks are process-wide, not per Store, because several
+// Stores (replicas in tests, a CLI beside the server) may share one server;
+// that is why this is package state. Striped: bounded memory, and two
+// documents rarely share a stripe.
+var (
+	docLocks [64]sync.Mutex
+	docSeed  = maphash.MakeSeed()
+)
+
+// lockDoc serializes writes of document id of collection coll while the
+// store is a FerretDB (see above) and returns the unlock function; on
+// MongoDB it does nothing. Files of this package that update a document
+// with an operator ($push, $set, a filtered replace) call it around the
+// write: defer s.lockDoc(coll, id)().
+func (s *Store) lockDoc(coll, id string) func() {
+	if !s.ferret {
+		return func() {}
+	}
+	var h maphash.Hash
+	h.SetSeed(docSeed)
+	h.WriteString(s.db.Name())
+	h.WriteByte(0)
+	h.WriteString(coll)
+	h.WriteByte(0)
+	h.WriteString(id)
+	mu := &docLocks[h.Sum64()%uint64(len(docLocks))]
+	mu.Lock()
+	return mu.Unlock
+}
+
+// isFerretDB asks the server whether it is FerretDB (its buildInfo carries
+// ferretdbVersion).
+func (s *Store) isFerretDB(ctx context.Context) (bool, error) {
+	var info bson.M
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false, mapErr(err, "ask the store what it is")
+	}
+	_, ok := info["ferretdbVersion"]
+	return ok, nil
+}

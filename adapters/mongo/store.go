@@ -1,0 +1,270 @@
+// Package mongo is the store: bot.Store and bot.Claimer on MongoDB through
+// the official driver, with an embedded FerretDB (SQLite files) when no
+// MongoDB URI is configured.
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// DefaultDatabase is used when Config.Database is empty.
+const DefaultDatabase = "alsbot"
+
+// Collection names.
+const (
+	collSets        = "sets"
+	collSessions    = "sessions"
+	collCommitments = "commitments"
+	collClaims      = "claims"
+)
+
+// Config says which store to open.
+type Config struct {
+	// URI of a MongoDB deployment; empty starts the embedded FerretDB.
+	URI string
+	// Database name; empty means DefaultDatabase.
+	Database string
+	// DataDir is where the embedded FerretDB keeps its SQLite files; used
+	// only when URI is empty. Relative paths are made absolute.
+	DataDir string
+	// Logger; nil discards.
+	Logger *slog.Logger
+}
+
+// Store keeps alsbot's documents. It is safe for concurrent use.
+//
+// Times are stored as BSON dates: they come back in UTC with millisecond
+// precision, so callers that compare a read value with one they hold should
+// truncate to the millisecond (t.Truncate(time.Millisecond)) and use Equal.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	uri    string
+	log    *slog.Logger
+	trips  atomic.Int64
+	// ferret is set when the server is FerretDB: writes of one document
+	// are then serialized in this process (serialize.go).
+	ferret bool
+
+	// The embedded server, when one was started; stop ends it and done
+	// closes when it has returned.
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+var (
+	_ bot.Store   = (*Store)(nil)
+	_ bot.Claimer = (*Store)(nil)
+)
+
+// ferretNew serializes ferretdb.New: it writes a package-level version
+// variable of FerretDB (version.Get().Package), so two stores started at once
+// in one process (parallel tests, replicas in one binary) would race on it.
+// This is the one package-level variable here, and it guards FerretDB's.
+var ferretNew sync.Mutex
+
+// Open connects to cfg.URI, or starts the embedded FerretDB under cfg.DataDir
+// when the URI is empty, checks the server answers and creates the indexes.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dbName := cfg.Database
+	if dbName == "" {
+		dbName = DefaultDatabase
+	}
+	s := &Store{log: log, uri: cfg.URI}
+	if cfg.URI == "" {
+		if err := s.startEmbedded(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+
+	opts := options.Client().ApplyURI(s.uri).SetMonitor(&event.CommandMonitor{
+		// Every command is a round trip; handshakes and heartbeats are not
+		// commands, so they are not counted.
+		Started: func(context.Context, *event.CommandStartedEvent) { s.trips.Add(1) },
+	})
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		s.stopEmbedded()
+		return nil, fmt.Errorf("connect to the store: %w", err)
+	}
+	s.client = client
+	s.db = client.Database(dbName)
+
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	if s.ferret, err = s.isFerretDB(ctx); err != nil {
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	if err := s.createIndexes(ctx); err != nil {
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+// startEmbedded starts FerretDB on loopback with SQLite files under dir and
+// sets s.uri to it.
+func (s *Store) startEmbedded(dir string) error {
+	if dir == "" {
+		return errors.New("start the embedded store: no data directory given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("start the embedded store: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return fmt.Errorf("start the embedded store: create data directory: %w", err)
+	}
+	// FerretDB logs every connection at info level: keep its warnings only.
+	flog := slog.New(minLevel{h: s.log.Handler(), min: slog.LevelWarn}).With("component", "ferretdb")
+
+	ferretNew.Lock()
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Logger:    flog,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + filepath.ToSlash(abs) + "/",
+	})
+	ferretNew.Unlock()
+	if err != nil {
+		return fmt.Errorf("start the embedded store in %s: %w", abs, err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop, s.done = cancel, make(chan struct{})
+	go func() {
+		defer close(s.done)
+		if err := f.Run(ctx); err != nil {
+			s.log.Error("embedded store stopped", "component", "store", "err", err)
+		}
+	}()
+	s.uri = f.MongoDBURI()
+	s.log.Info("embedded store started", "component", "store", "dir", abs)
+	return nil
+}
+
+// stopEmbedded stops the embedded server, if any, and waits for it.
+func (s *Store) stopEmbedded() {
+	if s.stop == nil {
+		return
+	}
+	s.stop()
+	<-s.done
+	s.stop = nil
+}
+
+// Close disconnects and stops the embedded server (waiting for it).
+func (s *Store) Close(ctx context.Context) error {
+	var err error
+	if s.client != nil {
+		if e := s.client.Disconnect(ctx); e != nil && !errors.Is(e, mongo.ErrClientDisconnected) {
+			err = fmt.Errorf("disconnect from the store: %w", e)
+		}
+	}
+	s.stopEmbedded()
+	return err
+}
+
+// Ping reports whether the store answers (readiness).
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
+		return mapErr(err, "ping the store")
+	}
+	return nil
+}
+
+// URI is the connection string the store uses (the embedded server's when
+// it started one), for tests and tools that open more clients. It may hold
+// a password: never log it.
+func (s *Store) URI() string { return s.uri }
+
+// Database is the database the store uses, for the other files of this
+// package.
+func (s *Store) Database() *mongo.Database { return s.db }
+
+// RoundTrips is the number of commands sent to the server so far.
+func (s *Store) RoundTrips() int64 { return s.trips.Load() }
+
+// createIndexes creates the secondary indexes; creating an existing index is
+// a no-op. FerretDB's SQLite backend scans anyway, MongoDB uses them.
+func (s *Store) createIndexes(ctx context.Context) error {
+	idx := []struct {
+		coll string
+		keys bson.D
+	}{
+		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
+		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
+		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
+	}
+	for _, ix := range idx {
+		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
+			return mapErr(err, "create index on "+ix.coll)
+		}
+	}
+	return nil
+}
+
+// unavailable is what a caller sees when the store cannot be reached.
+func unavailable() *bot.Error {
+	return bot.Errorf(bot.EUNAVAILABLE, "The store cannot be reached just now; nothing was changed. Please try again in a minute.")
+}
+
+// mapErr turns a driver error into a domain error where it has one, and
+// wraps it with what was being done otherwise.
+func mapErr(err error, doing string) error {
+	var sse topology.ServerSelectionError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return bot.Errorf(bot.ENOTFOUND, "That was not found.")
+	case mongo.IsDuplicateKeyError(err):
+		return bot.Errorf(bot.EEXISTS, "That already exists.")
+	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.As(err, &sse),
+		errors.Is(err, mongo.ErrClientDisconnected),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return fmt.Errorf("%s: %w: %w", doing, unavailable(), err)
+	default:
+		return fmt.Errorf("%s: %w", doing, err)
+	}
+}
+
+// minLevel drops records below min (FerretDB is chatty at info level).
+type minLevel struct {
+	h   slog.Handler
+	min slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.h.Enabled(ctx, l)
+}
+func (m minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+func (m minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h: m.h.WithAttrs(as), min: m.min}
+}
+func (m minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h: m.h.WithGroup(name), min: m.min}
+}
