@@ -138,8 +138,9 @@ func (s *Store) startEmbedded(dir string) error {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return fmt.Errorf("start the embedded store: create data directory: %w", err)
 	}
-	// FerretDB logs every connection at info level: keep its warnings only.
-	flog := slog.New(minLevel{h: s.log.Handler(), min: slog.LevelWarn}).With("component", "ferretdb")
+	// FerretDB logs every connection at info level and warns about commands
+	// it lacks (the driver's endSessions at every close): keep its errors only.
+	flog := slog.New(minLevel{h: s.log.Handler(), min: slog.LevelError}).With("component", "ferretdb")
 
 	ferretNew.Lock()
 	f, err := ferretdb.New(&ferretdb.Config{
