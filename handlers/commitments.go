@@ -1,0 +1,163 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// formCommit reads the commitment form's values as the typed command would be.
+func formCommit(values map[string]string) (bot.Command, error) {
+	cmd := bot.Command{Verb: bot.VerbCommit, Text: strings.TrimSpace(values["text"])}
+	if err := checkText(cmd.Text, "what you will do before the next session"); err != nil {
+		return cmd, err
+	}
+	if due := strings.TrimSpace(values["due"]); due != "" {
+		t, err := time.Parse("2006-01-02", due)
+		if err != nil {
+			return cmd, bot.Errorf(bot.EINVALID, "%q is not a date I can read. Write the date as YYYY-MM-DD, e.g. 2026-12-03.", due)
+		}
+		cmd.Date = &bot.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
+	return cmd, nil
+}
+
+func (r *Router) commit(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleMember, "record commitments"); err != nil {
+		return bot.Message{}, err
+	}
+	text := strings.TrimSpace(c.cmd.Text)
+	if err := checkText(text, "what you will do before the next session"); err != nil {
+		return bot.Message{}, err
+	}
+	loc := c.set.Location()
+	var due time.Time
+	if c.cmd.Date != nil {
+		// Due by a date means by the end of that day in the set's zone.
+		due = c.cmd.Date.In(loc, 23, 59)
+		if due.Before(c.now) {
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "The due date %s is in the past. Give today or a later date, e.g. `by %s`.", c.cmd.Date, c.now.In(loc).AddDate(0, 0, 14).Format("2006-01-02"))
+		}
+	} else {
+		sessions, err := r.store.ListSessions(ctx, c.set.ID)
+		if err != nil {
+			return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+		}
+		if next := nextSession(sessions, c.now, false); next != nil {
+			due = next.Start
+		}
+	}
+	cm := &bot.Commitment{
+		SetID:     c.set.ID,
+		UserID:    c.actorID(),
+		Text:      text,
+		Due:       due.UTC(),
+		Session:   c.set.OpenSession,
+		Status:    bot.CommitmentOpen,
+		CreatedAt: c.now,
+	}
+	if due.IsZero() {
+		cm.Due = time.Time{}
+	}
+	n := c.set.CommitSeq + 1
+	for try := 0; ; try++ {
+		cm.ShortID = "C-" + strconv.Itoa(n)
+		cm.ID = bot.CommitmentID(c.set.ID, cm.ShortID)
+		err := r.store.CreateCommitment(ctx, cm)
+		if err == nil {
+			break
+		}
+		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
+			return bot.Message{}, fmt.Errorf("create commitment %s: %w", cm.ID, err)
+		}
+		n++
+	}
+	// The commitment is stored: a stale counter only costs a retry on the
+	// next commit, so a failure here is logged, not shown.
+	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.CommitSeq = max(s.CommitSeq, n) }); err != nil {
+		r.log.ErrorContext(ctx, "save commitment counter", "set", c.set.ID, "err", err)
+	}
+	dueText := "no due date (no session is scheduled yet)"
+	if !cm.Due.IsZero() {
+		dueText = "due " + bot.FormatTime(cm.Due, c.readerLoc())
+	}
+	return private(fmt.Sprintf("Recorded %s: %s\n%s. Report on it with `/als report %s <done|progress|blocked> <what you did and learned>`.", cm.ShortID, cm.Text, capitalize(dueText), cm.ShortID)), nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// actions lists the caller's own open commitments.
+func (r *Router) actions(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleMember, "list their actions"); err != nil {
+		return bot.Message{}, err
+	}
+	cs, err := r.store.ListCommitments(ctx, c.set.ID, c.actorID(), true)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list commitments in %s: %w", c.set.ID, err)
+	}
+	if len(cs) == 0 {
+		return private("You have no open commitments. Record one with `/als commit <text> [by <YYYY-MM-DD>]`."), nil
+	}
+	loc := c.readerLoc()
+	lines := make([]string, len(cs))
+	for i, cm := range cs {
+		lines[i] = bot.CommitmentLine(cm, loc)
+	}
+	msg := private(fmt.Sprintf("Your open commitments in %s:\n%s", c.set.Name, strings.Join(lines, "\n")))
+	msg.Title = "Your actions"
+	return msg, nil
+}
+
+// report records action taken on the caller's own commitment.
+func (r *Router) report(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleMember, "report on commitments"); err != nil {
+		return bot.Message{}, err
+	}
+	text := strings.TrimSpace(c.cmd.Text)
+	if err := checkText(text, "what you did and learned"); err != nil {
+		return bot.Message{}, err
+	}
+	id := bot.CommitmentID(c.set.ID, c.cmd.ID)
+	notYours := bot.Errorf(bot.ENOTFOUND, "You have no commitment %s. See yours with `/als actions`.", c.cmd.ID)
+	cm, err := r.store.GetCommitment(ctx, id)
+	if err != nil {
+		if isCode(err, bot.ENOTFOUND) {
+			return bot.Message{}, notYours
+		}
+		return bot.Message{}, fmt.Errorf("get commitment %s: %w", id, err)
+	}
+	if cm.UserID != c.actorID() {
+		// Someone else's commitment is reported as missing: ids are no secret
+		// but texts are, and one may only report on one's own.
+		return bot.Message{}, notYours
+	}
+	if cm.Status != bot.CommitmentOpen {
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "%s is already %s, so it takes no more reports. Record a new commitment with `/als commit <text>`.", cm.ShortID, cm.Status)
+	}
+	status := bot.CommitmentOpen
+	if c.cmd.Status == bot.ReportDone {
+		status = bot.CommitmentDone
+	}
+	if err := r.store.AddReport(ctx, id, bot.Report{Status: c.cmd.Status, Text: text, At: c.now}, status); err != nil {
+		return bot.Message{}, fmt.Errorf("add report to %s: %w", id, err)
+	}
+	var text2 string
+	switch c.cmd.Status {
+	case bot.ReportDone:
+		text2 = fmt.Sprintf("Well done: %s is marked done and your report is saved for the next report-back.", cm.ShortID)
+	case bot.ReportBlocked:
+		text2 = fmt.Sprintf("Saved your report on %s (blocked); it stays open. The set can help at the next session's report-back.", cm.ShortID)
+	default:
+		text2 = fmt.Sprintf("Saved your progress report on %s; it stays open.", cm.ShortID)
+	}
+	return private(text2), nil
+}

@@ -1,0 +1,460 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/scheduler"
+)
+
+const (
+	// numberTries is how many session or commitment numbers are tried when
+	// another replica took the next one at the same moment.
+	numberTries = 5
+	// materializeAhead is how far ahead a schedule's sessions are created.
+	materializeAhead = 120 * 24 * time.Hour
+	// maxMaterialize bounds the sessions one schedule command creates (a daily
+	// spec over 120 days).
+	maxMaterialize = 130
+)
+
+// createSession stores sess with the next free number of the set; the
+// caller raises the set's SessionSeq to sess.Number when it saves the set.
+func (r *Router) createSession(ctx context.Context, set *bot.Set, sess *bot.Session) error {
+	n := set.SessionSeq + 1
+	for try := 0; ; try++ {
+		sess.Number, sess.ID, sess.SetID = n, bot.SessionID(set.ID, n), set.ID
+		err := r.store.CreateSession(ctx, sess)
+		if err == nil {
+			return nil
+		}
+		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
+			return fmt.Errorf("create session %s: %w", sess.ID, err)
+		}
+		n++
+		if try == 1 {
+			// Sessions were created without raising SessionSeq (e.g. by the
+			// scheduler materializing a schedule): skip past all of them.
+			all, err := r.store.ListSessions(ctx, set.ID)
+			if err != nil {
+				return fmt.Errorf("list sessions of %s: %w", set.ID, err)
+			}
+			for _, s := range all {
+				n = max(n, s.Number+1)
+			}
+		}
+	}
+}
+
+// nextSession is the first session to come (scheduled, or open too when
+// withOpen) starting after now, or nil.
+func nextSession(sessions []*bot.Session, now time.Time, withOpen bool) *bot.Session {
+	var best *bot.Session
+	for _, s := range sessions {
+		ok := (s.Status == bot.SessionScheduled && s.Start.After(now)) || (withOpen && s.Status == bot.SessionOpen)
+		if ok && (best == nil || s.Start.Before(best.Start)) {
+			best = s
+		}
+	}
+	return best
+}
+
+func (r *Router) sessionAdd(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "add sessions"); err != nil {
+		return bot.Message{}, err
+	}
+	loc := c.set.Location()
+	start := c.cmd.Date.In(loc, c.cmd.At.Hour, c.cmd.At.Minute)
+	if !start.After(c.now) {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s %s is in the past (in %s). Give a date and time to come, e.g. `/als session add %s 18:00`.", c.cmd.Date, c.cmd.At, loc, c.now.In(loc).AddDate(0, 0, 7).Format("2006-01-02"))
+	}
+	d := c.cmd.Duration
+	if d == 0 {
+		d = bot.DefaultSessionLength
+	}
+	sess := &bot.Session{Start: start.UTC(), Duration: d, Where: strings.TrimSpace(c.cmd.Text), Status: bot.SessionScheduled}
+	if err := r.createSession(ctx, c.set, sess); err != nil {
+		return bot.Message{}, err
+	}
+	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.SessionSeq = max(s.SessionSeq, sess.Number) }); err != nil {
+		return bot.Message{}, err
+	}
+	r.sessionChanged(ctx, c.set, sess)
+	return reply("Added " + sessionLine(sess, loc) + "."), nil
+}
+
+func (r *Router) schedule(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "set the schedule"); err != nil {
+		return bot.Message{}, err
+	}
+	loc := c.set.Location()
+	spec, err := scheduler.ParseSpec(c.cmd.Spec, loc)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	d := c.cmd.Duration
+	if d == 0 {
+		d = bot.DefaultSessionLength
+	}
+	occurrences := spec.Between(c.now, c.now.Add(materializeAhead), maxMaterialize)
+	if len(occurrences) == 0 {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%q has no date in the next 120 days. Write a spec that recurs, e.g. \"0 18 * * 2\" for Tuesdays at 18:00.", spec.String())
+	}
+	existing, err := r.store.ListSessions(ctx, c.set.ID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+	}
+	var created []*bot.Session
+	for _, t := range occurrences {
+		if slices.ContainsFunc(existing, func(s *bot.Session) bool { return s.Start.Equal(t) && s.Status != bot.SessionCancelled }) {
+			continue
+		}
+		sess := &bot.Session{Start: t.UTC(), Duration: d, Status: bot.SessionScheduled, Recurring: true}
+		if err := r.createSession(ctx, c.set, sess); err != nil {
+			return bot.Message{}, err
+		}
+		created = append(created, sess)
+		c.set.SessionSeq = max(c.set.SessionSeq, sess.Number)
+	}
+	top, rec := c.set.SessionSeq, &bot.Recurrence{Spec: spec.String(), Duration: d}
+	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule, s.SessionSeq = rec, max(s.SessionSeq, top) }); err != nil {
+		return bot.Message{}, err
+	}
+	r.setChanged(ctx, c.set)
+	for _, s := range created {
+		r.sessionChanged(ctx, c.set, s)
+	}
+	next := make([]string, 0, 3)
+	for _, t := range occurrences[:min(3, len(occurrences))] {
+		next = append(next, bot.FormatTime(t, loc))
+	}
+	return reply(fmt.Sprintf("Sessions of %s now recur at %q (%s), %s each. I added %d session%s for the next 120 days. Next: %s.",
+		c.set.Name, spec.String(), loc, minutes(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
+}
+
+func (r *Router) scheduleOff(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "change the schedule"); err != nil {
+		return bot.Message{}, err
+	}
+	sessions, err := r.store.ListSessions(ctx, c.set.ID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+	}
+	// Clear the schedule first so that the scheduler stops materializing.
+	c.set.Schedule = nil
+	if err := r.saveSet(ctx, c); err != nil {
+		return bot.Message{}, err
+	}
+	r.setChanged(ctx, c.set)
+	cancelled := 0
+	for _, s := range sessions {
+		if !s.Recurring || s.Status != bot.SessionScheduled || !s.Start.After(c.now) {
+			continue
+		}
+		s.Status = bot.SessionCancelled
+		if err := r.store.SaveSession(ctx, s); err != nil {
+			return bot.Message{}, fmt.Errorf("cancel session %s: %w", s.ID, err)
+		}
+		r.sessionChanged(ctx, c.set, s)
+		cancelled++
+	}
+	return reply(fmt.Sprintf("%s has no recurring schedule any more; I cancelled %d upcoming recurring session%s. Sessions added one by one stay.", c.set.Name, cancelled, isAre(cancelled, "", "s"))), nil
+}
+
+// sessions lists upcoming and recent sessions, to anyone in the set.
+func (r *Router) sessions(ctx context.Context, c *call) (bot.Message, error) {
+	all, err := r.store.ListSessions(ctx, c.set.ID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+	}
+	loc := c.readerLoc()
+	var upcoming, past []*bot.Session
+	for _, s := range all {
+		switch s.Status {
+		case bot.SessionScheduled, bot.SessionOpen:
+			upcoming = append(upcoming, s)
+		default:
+			past = append(past, s)
+		}
+	}
+	byStart := func(a, b *bot.Session) int { return a.Start.Compare(b.Start) }
+	slices.SortFunc(upcoming, byStart)
+	slices.SortFunc(past, byStart)
+	past = past[max(0, len(past)-5):]
+	lines := func(ss []*bot.Session) string {
+		if len(ss) == 0 {
+			return "none"
+		}
+		out := make([]string, len(ss))
+		for i, s := range ss {
+			out[i] = sessionLine(s, loc)
+		}
+		return strings.Join(out, "\n")
+	}
+	msg := private(fmt.Sprintf("Sessions of %s (times in %s):", c.set.Name, loc))
+	msg.Sections = []bot.Section{
+		{Title: "Upcoming", Text: lines(upcoming)},
+		{Title: "Past (latest 5)", Text: lines(past)},
+	}
+	return msg, nil
+}
+
+func (r *Router) sessionCancel(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "cancel sessions"); err != nil {
+		return bot.Message{}, err
+	}
+	var sess *bot.Session
+	if c.cmd.Date == nil {
+		s, err := r.store.GetSession(ctx, bot.SessionID(c.set.ID, c.cmd.Number))
+		if err != nil {
+			if isCode(err, bot.ENOTFOUND) {
+				return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session %d. See the sessions with `/als sessions`.", c.cmd.Number)
+			}
+			return bot.Message{}, fmt.Errorf("get session %d of %s: %w", c.cmd.Number, c.set.ID, err)
+		}
+		sess = s
+	} else {
+		all, err := r.store.ListSessions(ctx, c.set.ID)
+		if err != nil {
+			return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+		}
+		loc := c.set.Location()
+		for _, s := range all {
+			y, m, d := s.Start.In(loc).Date()
+			if y == c.cmd.Date.Year && m == c.cmd.Date.Month && d == c.cmd.Date.Day && (sess == nil || sess.Status != bot.SessionScheduled) {
+				sess = s
+			}
+		}
+		if sess == nil {
+			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session on %s. See the sessions with `/als sessions`.", c.cmd.Date)
+		}
+	}
+	if sess.Status != bot.SessionScheduled {
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is %s, so it cannot be cancelled; only scheduled sessions can.", sess.Number, sess.Status)
+	}
+	sess.Status = bot.SessionCancelled
+	if err := r.store.SaveSession(ctx, sess); err != nil {
+		return bot.Message{}, fmt.Errorf("save session %s: %w", sess.ID, err)
+	}
+	r.sessionChanged(ctx, c.set, sess)
+	return reply(fmt.Sprintf("Cancelled session %d (%s); its reminders will not be sent.", sess.Number, bot.FormatTime(sess.Start, c.set.Location()))), nil
+}
+
+// sessionStart opens today's scheduled session, or an unscheduled one now,
+// and posts the check-in with the report-back digest to the set's channel.
+func (r *Router) sessionStart(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "start sessions"); err != nil {
+		return bot.Message{}, err
+	}
+	if c.req.Conv.DM {
+		// The digest holds members' reports: it goes to the set's channel only.
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "Start sessions in the set's channel, not in a direct message: the check-in and report-back are posted there.")
+	}
+	if c.set.OpenSession != 0 {
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is already open. Close it with `/als session end` before starting another.", c.set.OpenSession)
+	}
+	all, err := r.store.ListSessions(ctx, c.set.ID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+	}
+	loc := c.set.Location()
+	ty, tm, td := c.now.In(loc).Date()
+	var sess, prev *bot.Session
+	for _, s := range all {
+		y, m, d := s.Start.In(loc).Date()
+		if s.Status == bot.SessionScheduled && y == ty && m == tm && d == td && (sess == nil || s.Start.Before(sess.Start)) {
+			sess = s
+		}
+		if s.Status == bot.SessionClosed && (prev == nil || s.OpenedAt.After(prev.OpenedAt)) {
+			prev = s
+		}
+	}
+	if sess != nil {
+		sess.Status, sess.OpenedAt = bot.SessionOpen, c.now
+		if err := r.store.SaveSession(ctx, sess); err != nil {
+			return bot.Message{}, fmt.Errorf("open session %s: %w", sess.ID, err)
+		}
+	} else {
+		sess = &bot.Session{Start: c.now.UTC(), Duration: bot.DefaultSessionLength, Status: bot.SessionOpen, OpenedAt: c.now}
+		if err := r.createSession(ctx, c.set, sess); err != nil {
+			return bot.Message{}, err
+		}
+	}
+	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.OpenSession, s.SessionSeq = sess.Number, max(s.SessionSeq, sess.Number) }); err != nil {
+		return bot.Message{}, err
+	}
+	r.sessionChanged(ctx, c.set, sess)
+
+	// Reports since the previous session opened: its own digest showed
+	// everything before that.
+	var since time.Time
+	if prev != nil {
+		since = prev.OpenedAt
+	}
+	msg := bot.Message{
+		Kind:    bot.KindCheckIn,
+		Title:   fmt.Sprintf("%s: session %d", c.set.Name, sess.Number),
+		Text:    fmt.Sprintf("Session %d is open: check in with `/als here`", sess.Number),
+		Buttons: []bot.Button{{Label: "I'm here", Command: "here", Style: bot.StylePrimary}},
+	}
+	commitments, err := r.store.ListCommitments(ctx, c.set.ID, "", false)
+	if err != nil {
+		// The session is open; only the digest is missing.
+		r.log.ErrorContext(ctx, "list commitments for digest", "set", c.set.ID, "err", err)
+		msg.Text += "\n(The report-back digest could not be loaded just now.)"
+		return msg, nil
+	}
+	d := bot.Digest(c.set, commitments, since, loc)
+	msg.Sections = append([]bot.Section{{Title: d.Title, Text: d.Text}}, d.Sections...)
+	return msg, nil
+}
+
+// openSession reads the set's open session; none -> ECONFLICT saying how to open one.
+func (r *Router) openSession(ctx context.Context, c *call) (*bot.Session, error) {
+	if c.set.OpenSession == 0 {
+		return nil, bot.Errorf(bot.ECONFLICT, "No session of %s is open. A facilitator opens one with `/als session start`.", c.set.Name)
+	}
+	id := bot.SessionID(c.set.ID, c.set.OpenSession)
+	sess, err := r.store.GetSession(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("get open session %s: %w", id, err)
+	}
+	return sess, nil
+}
+
+// sessionEnd closes the open session, ends a round in progress and prompts
+// presenters who have not recorded a commitment yet.
+func (r *Router) sessionEnd(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "end sessions"); err != nil {
+		return bot.Message{}, err
+	}
+	sess, err := r.openSession(ctx, c)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if cur := sess.CurrentRound(); cur != nil {
+		if err := cur.End(c.now); err != nil {
+			return bot.Message{}, err
+		}
+	}
+	sess.Status, sess.ClosedAt = bot.SessionClosed, c.now
+	if err := r.store.SaveSession(ctx, sess); err != nil {
+		return bot.Message{}, fmt.Errorf("close session %s: %w", sess.ID, err)
+	}
+	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) {
+		if s.OpenSession == sess.Number {
+			s.OpenSession = 0
+		}
+	}); err != nil {
+		return bot.Message{}, err
+	}
+	r.sessionChanged(ctx, c.set, sess)
+
+	var presenters []string
+	for _, rd := range sess.Rounds {
+		if rd.Presenter != "" && !slices.Contains(presenters, rd.Presenter) {
+			presenters = append(presenters, rd.Presenter)
+		}
+	}
+	if len(presenters) > 0 {
+		commitments, err := r.store.ListCommitments(ctx, c.set.ID, "", false)
+		if err != nil {
+			r.log.ErrorContext(ctx, "list commitments for action prompts", "set", c.set.ID, "err", err)
+		} else {
+			var out []bot.Outgoing
+			for _, p := range presenters {
+				if slices.ContainsFunc(commitments, func(cm *bot.Commitment) bool {
+					return cm.UserID == p && !cm.CreatedAt.Before(sess.OpenedAt)
+				}) {
+					continue
+				}
+				out = append(out, bot.Outgoing{
+					To:      bot.Destination{Platform: c.set.Platform, UserID: p},
+					Message: bot.ActionPrompt(c.set, sess),
+					Key:     sess.ID + "/action-prompt/" + p + "/end",
+				})
+			}
+			r.notify(ctx, c, out)
+		}
+	}
+	attendees := make([]string, len(sess.Attendees))
+	for i, a := range sess.Attendees {
+		attendees[i] = a.UserID
+	}
+	msg := reply(fmt.Sprintf("Session %d of %s is closed. Thank you all.", sess.Number, c.set.Name))
+	msg.Title = fmt.Sprintf("Session %d closed", sess.Number)
+	msg.Sections = []bot.Section{{Fields: []bot.Field{
+		{Label: fmt.Sprintf("Attendees (%d)", len(attendees)), Value: names(c.set, attendees)},
+		{Label: "Rounds", Value: fmt.Sprint(len(sess.Rounds))},
+		{Label: "Presenters", Value: names(c.set, presenters)},
+	}}}
+	return msg, nil
+}
+
+// checkIn records that the actor attends sess; false if they already did.
+func checkIn(c *call, sess *bot.Session) bool {
+	if sess.Attended(c.actorID()) {
+		return false
+	}
+	sess.Attendees = append(sess.Attendees, bot.Attendance{UserID: c.actorID(), At: c.now})
+	return true
+}
+
+func (r *Router) here(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleMember, "check in"); err != nil {
+		return bot.Message{}, err
+	}
+	sess, err := r.openSession(ctx, c)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if !checkIn(c, sess) {
+		return private("You're already checked in."), nil
+	}
+	if err := r.store.SaveSession(ctx, sess); err != nil {
+		return bot.Message{}, fmt.Errorf("check in to %s: %w", sess.ID, err)
+	}
+	return private(fmt.Sprintf("You're checked in to session %d (%d here so far). Want presenting time? Bid with `/als bid [<short title>]`.", sess.Number, len(sess.Attendees))), nil
+}
+
+func (r *Router) bid(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleMember, "bid for presenting time"); err != nil {
+		return bot.Message{}, err
+	}
+	title := strings.TrimSpace(c.cmd.Text)
+	if title != "" {
+		if err := checkText(title, "a short title"); err != nil {
+			return bot.Message{}, err
+		}
+	}
+	sess, err := r.openSession(ctx, c)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	checked := checkIn(c, sess)
+	b := bot.Bid{UserID: c.actorID(), Title: title, At: c.now}
+	replaced := false
+	for i := range sess.Bids {
+		if sess.Bids[i].UserID == b.UserID {
+			sess.Bids[i], replaced = b, true
+		}
+	}
+	if !replaced {
+		sess.Bids = append(sess.Bids, b)
+	}
+	if err := r.store.SaveSession(ctx, sess); err != nil {
+		return bot.Message{}, fmt.Errorf("bid in %s: %w", sess.ID, err)
+	}
+	text := "Your bid for presenting time is in."
+	if replaced {
+		text = "Your bid for presenting time is updated."
+	}
+	if checked {
+		text += " You're checked in too."
+	}
+	return private(text), nil
+}

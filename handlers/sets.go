@@ -1,0 +1,299 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/scheduler"
+)
+
+// maxMembers is the most people with the member role a set may have.
+const maxMembers = 20
+
+// setup creates the set of the current channel; its creator facilitates it.
+func (r *Router) setup(ctx context.Context, c *call) (bot.Message, error) {
+	if c.req.Conv.DM {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "Run `/als setup <name>` in the channel where the set will meet, not in a direct message: the set belongs to that channel.")
+	}
+	tz := "UTC"
+	if c.req.Actor.TZ != "" {
+		if _, err := time.LoadLocation(c.req.Actor.TZ); err == nil {
+			tz = c.req.Actor.TZ
+		}
+	}
+	id := string(c.req.Platform) + ":" + c.req.Conv.ID
+	unlock := r.locks.lock(id)
+	defer unlock()
+	set := &bot.Set{
+		ID:            id,
+		Name:          strings.TrimSpace(c.cmd.Text),
+		Platform:      c.req.Platform,
+		Channel:       c.req.Conv,
+		TZ:            tz,
+		Phases:        bot.DefaultPhaseDurations(),
+		Observer:      true,
+		Reminders:     bot.DefaultReminders(),
+		NudgeSpec:     bot.DefaultNudgeSpec,
+		RetentionDays: bot.DefaultRetentionDays,
+		People:        []bot.Person{{User: c.req.Actor, Roles: []bot.Role{bot.RoleFacilitator}, JoinedAt: c.now}},
+		CreatedAt:     c.now,
+	}
+	if err := r.store.CreateSet(ctx, set); err != nil {
+		if isCode(err, bot.EEXISTS) {
+			if old, gerr := r.store.GetSet(ctx, id); gerr == nil {
+				return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has the set %s.", old.Name)
+			}
+			return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has a set.")
+		}
+		return bot.Message{}, fmt.Errorf("create set %s: %w", id, err)
+	}
+	c.set = set
+	r.setChanged(ctx, set)
+	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <YYYY-MM-DD> <HH:MM>` or `/als schedule \"<cron spec>\"`.",
+		set.Name, bot.PersonName(set, c.actorID()), set.TZ)), nil
+}
+
+// membersList shows who is in the set, to anyone in it.
+func (r *Router) membersList(c *call) (bot.Message, error) {
+	var facs, members, mentors []string
+	for _, p := range c.set.People {
+		name := bot.PersonName(c.set, p.User.ID)
+		if p.Has(bot.RoleFacilitator) {
+			facs = append(facs, name)
+		}
+		if p.Has(bot.RoleMember) {
+			if p.MentorID != "" {
+				name += " (mentor: " + bot.PersonName(c.set, p.MentorID) + ")"
+			}
+			members = append(members, name)
+		}
+		if p.Has(bot.RoleMentor) {
+			mentors = append(mentors, bot.PersonName(c.set, p.User.ID))
+		}
+	}
+	orNone := func(xs []string) string {
+		if len(xs) == 0 {
+			return "none"
+		}
+		return strings.Join(xs, ", ")
+	}
+	msg := private(fmt.Sprintf("People of %s:", c.set.Name))
+	msg.Sections = []bot.Section{{Fields: []bot.Field{
+		{Label: "Facilitators", Value: orNone(facs)},
+		{Label: fmt.Sprintf("Members (%d)", len(members)), Value: orNone(members)},
+		{Label: "Mentors", Value: orNone(mentors)},
+	}}}
+	return msg, nil
+}
+
+// addPerson gives user role in the set, adding them if new; it reports
+// whether anything changed. Pointers into set.People are invalid afterwards.
+func addPerson(set *bot.Set, u bot.UserRef, role bot.Role, now time.Time) bool {
+	if p := set.Person(u.ID); p != nil {
+		if u.Name != "" {
+			p.User.Name = u.Name
+		}
+		if u.TZ != "" {
+			p.User.TZ = u.TZ
+		}
+		if p.Has(role) {
+			return false
+		}
+		p.Roles = append(p.Roles, role)
+		return true
+	}
+	set.People = append(set.People, bot.Person{User: u, Roles: []bot.Role{role}, JoinedAt: now})
+	return true
+}
+
+func (r *Router) membersAdd(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "add members"); err != nil {
+		return bot.Message{}, err
+	}
+	users, err := resolve(c, c.cmd.Mentions)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	var added, already []string
+	for _, u := range users {
+		if addPerson(c.set, u, bot.RoleMember, c.now) {
+			added = append(added, u.ID)
+		} else {
+			already = append(already, u.ID)
+		}
+	}
+	if n := len(c.set.Members()); n > maxMembers {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "A set has at most %d members; this would make %d. Nothing was changed.", maxMembers, n)
+	}
+	if len(added) == 0 {
+		return private(fmt.Sprintf("%s already %s of %s; nothing changed.", names(c.set, already), isAre(len(already), "a member", "members"), c.set.Name)), nil
+	}
+	if err := r.saveSet(ctx, c); err != nil {
+		return bot.Message{}, err
+	}
+	r.setChanged(ctx, c.set)
+	text := fmt.Sprintf("Welcome to %s: %s %s now %s.", c.set.Name, names(c.set, added), isAre(len(added), "is", "are"), isAre(len(added), "a member", "members"))
+	if len(already) > 0 {
+		text += fmt.Sprintf(" Already members: %s.", names(c.set, already))
+	}
+	return reply(text), nil
+}
+
+func isAre(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (r *Router) membersRemove(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "remove members"); err != nil {
+		return bot.Message{}, err
+	}
+	users, err := resolve(c, c.cmd.Mentions)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	for _, u := range users {
+		if !c.set.HasRole(u.ID, bot.RoleMember) {
+			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "%s is not a member of %s; nothing was changed. See who is with `/als members`.", bot.PersonName(c.set, u.ID), c.set.Name)
+		}
+	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		p := c.set.Person(u.ID)
+		// Records (commitments, attendance) stay: only the role goes.
+		p.Roles = slices.DeleteFunc(p.Roles, func(x bot.Role) bool { return x == bot.RoleMember })
+		ids[i] = u.ID
+	}
+	if err := r.saveSet(ctx, c); err != nil {
+		return bot.Message{}, err
+	}
+	r.setChanged(ctx, c.set)
+	return reply(fmt.Sprintf("%s %s no longer %s of %s; their records stay with the set.", names(c.set, ids), isAre(len(ids), "is", "are"), isAre(len(ids), "a member", "members"), c.set.Name)), nil
+}
+
+func (r *Router) facilitatorAdd(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "add facilitators"); err != nil {
+		return bot.Message{}, err
+	}
+	users, err := resolve(c, c.cmd.Mentions)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	var added []string
+	for _, u := range users {
+		if addPerson(c.set, u, bot.RoleFacilitator, c.now) {
+			added = append(added, u.ID)
+		}
+	}
+	if len(added) == 0 {
+		return private("They already facilitate this set; nothing changed."), nil
+	}
+	if err := r.saveSet(ctx, c); err != nil {
+		return bot.Message{}, err
+	}
+	r.setChanged(ctx, c.set)
+	return reply(fmt.Sprintf("%s now co-facilitate%s %s.", names(c.set, added), isAre(len(added), "s", ""), c.set.Name)), nil
+}
+
+func (r *Router) mentor(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "pair mentors with members"); err != nil {
+		return bot.Message{}, err
+	}
+	users, err := resolve(c, c.cmd.Mentions)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if len(users) != 2 {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "Name one mentor and one member. Usage: %s", bot.Usage(bot.VerbMentor))
+	}
+	mentor, mentee := users[0], users[1]
+	if mentor.ID == mentee.ID {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "A member cannot mentor themselves. Usage: %s", bot.Usage(bot.VerbMentor))
+	}
+	if !c.set.HasRole(mentee.ID, bot.RoleMember) {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is not a member of %s: add them with `/als members add @%s` first.", bot.PersonName(c.set, mentee.ID), c.set.Name, mentee.ID)
+	}
+	addPerson(c.set, mentor, bot.RoleMentor, c.now)
+	p := c.set.Person(mentee.ID)
+	previous := p.MentorID
+	if previous == mentor.ID {
+		return private(fmt.Sprintf("%s already mentors %s; nothing changed.", bot.PersonName(c.set, mentor.ID), bot.PersonName(c.set, mentee.ID))), nil
+	}
+	p.MentorID = mentor.ID
+	if err := r.saveSet(ctx, c); err != nil {
+		return bot.Message{}, err
+	}
+	r.setChanged(ctx, c.set)
+	text := fmt.Sprintf("%s now mentors %s.", bot.PersonName(c.set, mentor.ID), bot.PersonName(c.set, mentee.ID))
+	if previous != "" {
+		text += fmt.Sprintf(" (Before: %s.)", bot.PersonName(c.set, previous))
+	}
+	return private(text), nil
+}
+
+// configure handles the facilitator's settings of a set.
+func (r *Router) configure(ctx context.Context, c *call) (bot.Message, error) {
+	if err := requireRole(c, bot.RoleFacilitator, "change the set's settings"); err != nil {
+		return bot.Message{}, err
+	}
+	s := c.set
+	var text string
+	public := false
+	switch c.cmd.Verb {
+	case bot.VerbTimezone:
+		loc, err := scheduler.ValidateZone(c.cmd.Zone)
+		if err != nil {
+			return bot.Message{}, err
+		}
+		s.TZ = loc.String()
+		text = fmt.Sprintf("%s now runs in %s: session times and schedules are read in that zone.", s.Name, s.TZ)
+	case bot.VerbPhases:
+		if s.Phases == nil {
+			s.Phases = bot.DefaultPhaseDurations()
+		}
+		for p, d := range c.cmd.Phases {
+			s.Phases[p] = d
+		}
+		text = "Time boxes of new rounds: " + phasePlan(s.Phases) + "."
+	case bot.VerbObserver:
+		s.Observer = c.cmd.On
+		text = "New rounds have no observer: everyone but the presenter enables."
+		if s.Observer {
+			text = "New rounds have an observer (when at least three members are checked in)."
+		}
+	case bot.VerbReminders:
+		s.Reminders = slices.Clone(c.cmd.Durations)
+		text = "Session reminders go out " + durationsList(s.Reminders) + " before each session."
+	case bot.VerbNudges:
+		spec, err := scheduler.ParseSpec(c.cmd.Spec, s.Location())
+		if err != nil {
+			return bot.Message{}, err
+		}
+		s.NudgeSpec = spec.String()
+		text = fmt.Sprintf("Members with an open commitment are asked how it goes at %q (%s); next: %s.", s.NudgeSpec, s.TZ, bot.FormatTime(spec.Next(c.now), s.Location()))
+	case bot.VerbRetention:
+		s.RetentionDays = c.cmd.Number
+		text = fmt.Sprintf("Once %s is archived, its texts are kept for %d days.", s.Name, s.RetentionDays)
+	case bot.VerbSetArchive:
+		if s.OpenSession != 0 {
+			return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is still open: close it with `/als session end` before archiving the set.", s.OpenSession)
+		}
+		s.Archived, s.ArchivedAt = true, c.now
+		text = fmt.Sprintf("%s is archived: it takes no more changes, and its texts are kept for %d days (change with `/als retention <days>`).", s.Name, s.RetentionDays)
+		public = true
+	}
+	if err := r.saveSet(ctx, c); err != nil {
+		return bot.Message{}, err
+	}
+	r.setChanged(ctx, s)
+	if public {
+		return reply(text), nil
+	}
+	return private(text), nil
+}
