@@ -1,0 +1,192 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Defaults of the configuration (DESIGN.md section 5).
+const (
+	defaultDatabase    = "alsbot"
+	defaultDataDir     = "./data"
+	defaultAddr        = ":3000"
+	defaultSlackAPIURL = "https://slack.com/api/"
+)
+
+// Config is the binary's configuration, read from the environment. Secrets
+// are kept here only to hand to the adapters; String never shows them.
+type Config struct {
+	MongoURI      string // MONGODB_URI: empty starts the embedded store
+	MongoDatabase string // MONGODB_DATABASE
+	DataDir       string // ALSBOT_DATA_DIR: the embedded store's files
+	Addr          string // ALSBOT_ADDR: HTTP listen address
+
+	SlackBotToken      string // SLACK_BOT_TOKEN (xoxb-)
+	SlackSigningSecret string // SLACK_SIGNING_SECRET: HTTP mode
+	SlackAppToken      string // SLACK_APP_TOKEN (xapp-): Socket Mode
+	SlackAPIURL        string // SLACK_API_URL, always with a trailing slash
+
+	MicrosoftAppID       string // MICROSOFT_APP_ID
+	MicrosoftAppPassword string // MICROSOFT_APP_PASSWORD
+	MicrosoftAppTenantID string // MICROSOFT_APP_TENANT_ID: single-tenant bot
+	TeamsOpenIDURL       string // TEAMS_OPENID_METADATA_URL: empty means the Teams adapter's default
+	TeamsTokenURL        string // TEAMS_TOKEN_URL: empty means the Teams adapter's default
+
+	LogLevel  string // ALSBOT_LOG_LEVEL: debug, info, warn, error
+	LogFormat string // ALSBOT_LOG_FORMAT: text, json
+}
+
+// loadConfig reads the configuration through getenv (os.Getenv in main), with
+// the defaults filled in. Values are trimmed: a stray space or newline from
+// a secrets file must not make a token invalid.
+func loadConfig(getenv func(string) string) Config {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		MongoURI:             get("MONGODB_URI", ""),
+		MongoDatabase:        get("MONGODB_DATABASE", defaultDatabase),
+		DataDir:              get("ALSBOT_DATA_DIR", defaultDataDir),
+		Addr:                 get("ALSBOT_ADDR", defaultAddr),
+		SlackBotToken:        get("SLACK_BOT_TOKEN", ""),
+		SlackSigningSecret:   get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:        get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:          get("SLACK_API_URL", defaultSlackAPIURL),
+		MicrosoftAppID:       get("MICROSOFT_APP_ID", ""),
+		MicrosoftAppPassword: get("MICROSOFT_APP_PASSWORD", ""),
+		MicrosoftAppTenantID: get("MICROSOFT_APP_TENANT_ID", ""),
+		TeamsOpenIDURL:       get("TEAMS_OPENID_METADATA_URL", ""),
+		TeamsTokenURL:        get("TEAMS_TOKEN_URL", ""),
+		LogLevel:             strings.ToLower(get("ALSBOT_LOG_LEVEL", "info")),
+		LogFormat:            strings.ToLower(get("ALSBOT_LOG_FORMAT", "text")),
+	}
+	// slack-go joins method names to the base URL: it needs the slash.
+	if !strings.HasSuffix(c.SlackAPIURL, "/") {
+		c.SlackAPIURL += "/"
+	}
+	return c
+}
+
+// SlackEnabled reports whether Slack credentials are configured.
+func (c Config) SlackEnabled() bool {
+	return c.SlackBotToken != "" || c.SlackAppToken != "" || c.SlackSigningSecret != ""
+}
+
+// TeamsEnabled reports whether Teams credentials are configured.
+func (c Config) TeamsEnabled() bool {
+	return c.MicrosoftAppID != "" || c.MicrosoftAppPassword != "" || c.MicrosoftAppTenantID != ""
+}
+
+// Validate returns every problem of the configuration at once (joined), each
+// saying which variable to set or fix, or nil. It never shows a secret.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		bad("MONGODB_URI must start with mongodb:// or mongodb+srv:// (leave it empty to use the embedded store)")
+	}
+	if c.MongoDatabase == "" || len(c.MongoDatabase) > 63 || strings.ContainsAny(c.MongoDatabase, "/\\. \"$*<>:|?") {
+		bad("MONGODB_DATABASE %q is not a valid database name: use up to 63 letters, digits, - or _", c.MongoDatabase)
+	}
+	if c.MongoURI == "" && c.DataDir == "" {
+		bad("ALSBOT_DATA_DIR must name a directory for the embedded store")
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("ALSBOT_ADDR %q is not a listen address such as :3000 or 127.0.0.1:3000", c.Addr)
+	}
+
+	// Slack: a bot token, and either Socket Mode (app token) or HTTP (signing secret).
+	if c.SlackBotToken != "" && !strings.HasPrefix(c.SlackBotToken, "xoxb-") {
+		bad("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (Slack app > OAuth & Permissions)")
+	}
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		bad("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Slack app > Basic Information > App-Level Tokens, scope connections:write)")
+	}
+	if c.SlackAppToken != "" && c.SlackBotToken == "" {
+		bad("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both")
+	}
+	if c.SlackSigningSecret != "" && c.SlackBotToken == "" {
+		bad("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: HTTP mode needs both")
+	}
+	if c.SlackBotToken != "" && c.SlackAppToken == "" && c.SlackSigningSecret == "" {
+		bad("SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode): set one of them")
+	}
+	if err := checkURL(c.SlackAPIURL); err != nil {
+		bad("SLACK_API_URL: %v", err)
+	}
+
+	// Teams: an app id and its password; a tenant id only with them.
+	if c.MicrosoftAppPassword != "" && c.MicrosoftAppID == "" {
+		bad("MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is not")
+	}
+	if c.MicrosoftAppID != "" && c.MicrosoftAppPassword == "" {
+		bad("MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is not: the bot needs its client secret to send messages")
+	}
+	if c.MicrosoftAppTenantID != "" && c.MicrosoftAppID == "" {
+		bad("MICROSOFT_APP_TENANT_ID is set but MICROSOFT_APP_ID is not")
+	}
+	for _, u := range []struct{ name, value string }{
+		{"TEAMS_OPENID_METADATA_URL", c.TeamsOpenIDURL},
+		{"TEAMS_TOKEN_URL", c.TeamsTokenURL},
+	} {
+		if u.value == "" {
+			continue
+		}
+		if err := checkURL(u.value); err != nil {
+			bad("%s: %v", u.name, err)
+		}
+	}
+
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("ALSBOT_LOG_FORMAT %q must be text or json", c.LogFormat)
+	}
+	return errors.Join(errs...)
+}
+
+// checkURL accepts an absolute http or https URL.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	switch s {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info", "":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("ALSBOT_LOG_LEVEL %q must be debug, info, warn or error", s)
+}
+
+// newLogger returns the process logger on w (stderr), as configured.
+func newLogger(w io.Writer, c Config) *slog.Logger {
+	level, err := parseLevel(c.LogLevel)
+	if err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
