@@ -1,0 +1,337 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// This file turns what Slack sends (slash commands, interactions, events;
+// whether over HTTP or Socket Mode) into bot.Requests and sends the answers.
+
+// Slack event types the bot subscribes to (deployments/slack/manifest.yaml).
+const (
+	eventAppMention    = "app_mention"
+	eventMessageIM     = "message.im"
+	eventAppHomeOpened = "app_home_opened"
+)
+
+// target is where the answer to a request goes.
+type target struct {
+	responseURL string // answer through it when set
+	triggerID   string // opens a modal when the answer is a form
+	channel     string // the conversation the request came from; "" for App Home
+	user        string // the actor
+}
+
+// linkOrChannel matches Slack's escaped links and channel references.
+var linkOrChannel = regexp.MustCompile(`<(https?://[^|>]+)(?:\|[^>]*)?>|<#[A-Z0-9]+\|([^>]*)>`)
+
+// request builds the core's request: the actor and mentioned users resolved
+// through users.info, mentions as "@U123" tokens.
+func (a *Adapter) request(ctx context.Context, userID, userName, channelID, channelName, text string) bot.Request {
+	actor := a.people.lookup(ctx, userID, userName)
+	text, mentions := a.people.mentions(ctx, text)
+	return bot.Request{
+		Platform: bot.Slack,
+		Actor:    actor,
+		Conv: bot.ConversationRef{
+			ID:   channelID,
+			Name: channelName,
+			DM:   channelID == "" || isDMChannel(channelID) || channelName == "directmessage",
+		},
+		Text:     plainText(text),
+		Mentions: mentions,
+	}
+}
+
+// plainText undoes Slack's escaping of what a person typed (links, channel
+// names, &amp; &lt; &gt;) once user mentions are tokens.
+func plainText(s string) string {
+	s = linkOrChannel.ReplaceAllStringFunc(s, func(m string) string {
+		sub := linkOrChannel.FindStringSubmatch(m)
+		if sub[1] != "" {
+			return sub[1]
+		}
+		return "#" + sub[2]
+	})
+	if strings.Contains(s, "&") {
+		s = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	}
+	return strings.TrimSpace(s)
+}
+
+func emptyMessage(m bot.Message) bool {
+	return m.Title == "" && m.Text == "" && len(m.Sections) == 0 && len(m.Buttons) == 0 && m.Form == nil && len(m.Files) == 0
+}
+
+// answer sends msg, the answer to a request, to t: a form opens as a modal
+// when there is a trigger, a public answer goes to the channel, a private
+// one is ephemeral (or in the DM).
+func (a *Adapter) answer(ctx context.Context, t target, msg bot.Message) {
+	if emptyMessage(msg) {
+		return
+	}
+	if msg.Form != nil && t.triggerID != "" {
+		err := a.send.openView(ctx, t.triggerID, RenderModal(msg.Form, t.channel))
+		if err == nil {
+			return
+		}
+		// The trigger lasts 3 s; post the form's button instead.
+		a.log.WarnContext(ctx, "could not open modal", "err", err)
+	}
+	p := Render(msg)
+	var err error
+	switch {
+	case t.responseURL != "":
+		err = a.send.respond(ctx, t.responseURL, p, !msg.Private)
+	case t.channel == "":
+		_, err = a.send.send(ctx, bot.Destination{Platform: bot.Slack, UserID: t.user}, msg)
+	case !msg.Private || isDMChannel(t.channel):
+		_, err = a.send.postMessage(ctx, t.channel, p)
+	default:
+		_, err = a.send.postEphemeral(ctx, t.channel, t.user, p)
+	}
+	if err != nil {
+		a.log.ErrorContext(ctx, "could not send answer", "err", err)
+	}
+}
+
+// reply is what a slash command job hands the HTTP request still waiting
+// for it.
+type reply struct {
+	msg  bot.Message
+	none bool // nothing to show (e.g. a modal opened instead)
+}
+
+// pending joins a slash command's job and the HTTP request acknowledging it:
+// the answer goes in the HTTP response when it is ready in time, else the
+// request acknowledges at once and the job posts the answer itself.
+type pending struct {
+	mu      sync.Mutex
+	waiting bool
+	ch      chan reply
+}
+
+func newPending() *pending { return &pending{waiting: true, ch: make(chan reply, 1)} }
+
+// offer hands r to the waiting request; false when it gave up waiting.
+func (p *pending) offer(r reply) bool {
+	if p == nil {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.waiting {
+		return false
+	}
+	p.waiting = false
+	p.ch <- r
+	return true
+}
+
+// give up waiting; returns the reply when it was offered meanwhile.
+func (p *pending) giveUp() (reply, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.waiting {
+		p.waiting = false
+		return reply{}, false
+	}
+	return <-p.ch, true
+}
+
+// slashJob handles a slash command. p, when not nil, is the HTTP request
+// waiting for the answer; claimKey, when set, makes the command run once.
+func (a *Adapter) slashJob(cmd slack.SlashCommand, p *pending, claimKey string) func(context.Context) {
+	return func(ctx context.Context) {
+		if claimKey != "" && !a.claim(ctx, claimKey) {
+			p.offer(reply{none: true})
+			return
+		}
+		req := a.request(ctx, cmd.UserID, cmd.UserName, cmd.ChannelID, cmd.ChannelName, cmd.Text)
+		msg := a.handle(ctx, req)
+		t := target{responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, channel: cmd.ChannelID, user: cmd.UserID}
+		if msg.Form != nil && t.triggerID != "" {
+			if err := a.send.openView(ctx, t.triggerID, RenderModal(msg.Form, t.channel)); err == nil {
+				p.offer(reply{none: true})
+				return
+			}
+		}
+		if p.offer(reply{msg: msg}) {
+			return
+		}
+		t.triggerID = "" // long expired, or failed just now
+		a.answer(ctx, t, msg)
+	}
+}
+
+// interaction handles a button press or modal submission. It returns what to
+// acknowledge with (nil: an empty 200) and the work to do after, if any.
+func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (any, func(context.Context)) {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		if len(cb.ActionCallback.BlockActions) == 0 {
+			return nil, nil
+		}
+		act := cb.ActionCallback.BlockActions[0]
+		channel := firstNonEmpty(cb.Container.ChannelID, cb.Channel.ID)
+		switch {
+		case strings.HasPrefix(act.ActionID, actionForm):
+			f, _, err := decodeForm(act.Value)
+			if err != nil {
+				a.log.Warn("bad form button value", "err", err)
+				return nil, nil
+			}
+			return nil, func(ctx context.Context) {
+				if claimKey != "" && !a.claim(ctx, claimKey) {
+					return
+				}
+				if err := a.send.openView(ctx, cb.TriggerID, RenderModal(f, channel)); err != nil {
+					a.log.ErrorContext(ctx, "could not open form", "form", f.ID, "err", err)
+				}
+			}
+		case strings.HasPrefix(act.ActionID, actionCommand):
+			return nil, func(ctx context.Context) {
+				if claimKey != "" && !a.claim(ctx, claimKey) {
+					return
+				}
+				req := a.request(ctx, cb.User.ID, cb.User.Name, channel, cb.Channel.Name, act.Value)
+				msg := a.handle(ctx, req)
+				a.answer(ctx, target{responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, user: cb.User.ID}, msg)
+			}
+		}
+		return nil, nil
+	case slack.InteractionTypeViewSubmission:
+		form, channel, err := decodeForm(cb.View.PrivateMetadata)
+		if err != nil || form.Command == "" {
+			return nil, nil // not one of ours
+		}
+		values, errs := validate(form, cb.View.State)
+		if len(errs) > 0 {
+			return slack.NewErrorsViewSubmissionResponse(errs), nil
+		}
+		return nil, func(ctx context.Context) {
+			if claimKey != "" && !a.claim(ctx, claimKey) {
+				return
+			}
+			req := a.request(ctx, cb.User.ID, cb.User.Name, channel, "", form.Command)
+			req.Action = &bot.Action{FormID: form.ID, Values: values}
+			msg := a.handle(ctx, req)
+			a.answer(ctx, target{channel: channel, user: cb.User.ID}, msg)
+		}
+	}
+	return nil, nil
+}
+
+// validate checks a modal's submitted values against its form. errs is
+// keyed by block id (the field name), as response_action "errors" wants.
+func validate(f *bot.Form, state *slack.ViewState) (values, errs map[string]string) {
+	values, errs = map[string]string{}, map[string]string{}
+	for _, fl := range f.Fields {
+		var v string
+		if state != nil {
+			if act, ok := state.Values[fl.Name][fl.Name]; ok {
+				switch fl.Kind {
+				case bot.FieldDate:
+					v = act.SelectedDate
+				case bot.FieldChoice:
+					v = act.SelectedOption.Value
+				default:
+					v = act.Value
+				}
+			}
+		}
+		v = strings.TrimSpace(v)
+		switch n := utf8.RuneCountInString(v); {
+		case fl.Required && v == "":
+			errs[fl.Name] = "Please fill this in."
+		case fl.MaxLen > 0 && n > fl.MaxLen:
+			errs[fl.Name] = fmt.Sprintf("Please keep this to %d characters; it has %d.", fl.MaxLen, n)
+		case fl.Kind == bot.FieldDate && v != "" && !validDate(v):
+			errs[fl.Name] = "Please pick a date (YYYY-MM-DD)."
+		case fl.Kind == bot.FieldChoice && v != "" && !hasOption(fl.Options, v):
+			errs[fl.Name] = "Please pick one of the choices."
+		}
+		values[fl.Name] = v
+	}
+	return values, errs
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+func hasOption(opts []bot.Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// eventJob handles an Events API event once (claimKey), whichever way it
+// came in.
+func (a *Adapter) eventJob(ev slackevents.EventsAPIEvent, claimKey string) func(context.Context) {
+	return func(ctx context.Context) {
+		if claimKey != "" && !a.claim(ctx, claimKey) {
+			return
+		}
+		botID := a.botUserID()
+		switch e := ev.InnerEvent.Data.(type) {
+		case *slackevents.AppMentionEvent:
+			if e.BotID != "" || e.User == "" || e.User == botID {
+				return
+			}
+			text := stripCommand(stripBotMention(e.Text, botID))
+			req := a.request(ctx, e.User, "", e.Channel, "", text)
+			a.answer(ctx, target{channel: e.Channel, user: e.User}, a.handle(ctx, req))
+		case *slackevents.MessageEvent:
+			// Only people's new messages in a DM with the bot; never our own.
+			if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || e.User == botID {
+				return
+			}
+			text := stripCommand(stripBotMention(e.Text, botID))
+			req := a.request(ctx, e.User, "", e.Channel, "", text)
+			a.answer(ctx, target{channel: e.Channel, user: e.User}, a.handle(ctx, req))
+		case *slackevents.AppHomeOpenedEvent:
+			if e.Tab != "home" {
+				return
+			}
+			req := a.request(ctx, e.User, "", "", "", string(bot.VerbHome))
+			msg := a.handle(ctx, req)
+			if err := a.send.publishHome(ctx, e.User, RenderHome(msg)); err != nil {
+				a.log.ErrorContext(ctx, "could not publish App Home", "err", err)
+			}
+		}
+	}
+}
+
+// eventKey is the claim key of an Events API event: Slack's retries and
+// Socket Mode redeliveries carry the same event_id.
+func eventKey(ev slackevents.EventsAPIEvent) string {
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
+		return "slack:event:" + cb.EventID
+	}
+	return ""
+}
+
+// busy is the answer when no worker can take a command.
+func busy() bot.Message {
+	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot is busy or restarting; nothing was done. Please try again in a minute."}
+}
+
+func working() bot.Message {
+	return bot.Message{Kind: bot.KindReply, Private: true, Text: "Working on it…"}
+}

@@ -1,0 +1,288 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// Sender is the one way out to the Slack Web API: every call is retried
+// (rate limits after exactly the RetryAfter Slack asked for, other transient
+// failures with backoff), and posts to one channel are paced at about one a
+// second, Slack's per-channel limit. It implements bot.Messenger.
+type Sender struct{ s *sender }
+
+var _ bot.Messenger = Sender{}
+
+// Send implements bot.Messenger: {ChannelID} posts to the channel, {UserID}
+// opens the user's DM and posts there, both post an ephemeral message only
+// that user sees in the channel.
+func (s Sender) Send(ctx context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
+	return s.s.send(ctx, to, m)
+}
+
+type sender struct {
+	api *slack.Client
+	log *slog.Logger
+
+	pace       time.Duration // between posts to one channel
+	retries    int           // attempts after the first
+	backoff    time.Duration // first wait after a transient failure; doubles
+	maxWaitFor time.Duration // longest RetryAfter waited here; longer goes back to the caller
+
+	mu   sync.Mutex
+	next map[string]time.Time // channel -> earliest time of its next post
+	dms  map[string]string    // user -> DM channel
+}
+
+func newSender(api *slack.Client, log *slog.Logger) *sender {
+	return &sender{
+		api:        api,
+		log:        log,
+		pace:       time.Second,
+		retries:    3,
+		backoff:    250 * time.Millisecond,
+		maxWaitFor: 30 * time.Second,
+		next:       map[string]time.Time{},
+		dms:        map[string]string{},
+	}
+}
+
+func (s *sender) send(ctx context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
+	p := Render(m)
+	ref := bot.MessageRef{Platform: bot.Slack, ChannelID: to.ChannelID}
+	switch {
+	case to.ChannelID != "" && to.UserID != "":
+		ts, err := s.postEphemeral(ctx, to.ChannelID, to.UserID, p)
+		ref.ID = ts
+		return ref, err
+	case to.ChannelID != "":
+		ts, err := s.postMessage(ctx, to.ChannelID, p)
+		ref.ID = ts
+		return ref, err
+	case to.UserID != "":
+		ch, err := s.openDM(ctx, to.UserID)
+		if err != nil {
+			return ref, err
+		}
+		ref.ChannelID = ch
+		ts, err := s.postMessage(ctx, ch, p)
+		ref.ID = ts
+		return ref, err
+	default:
+		return ref, bot.Errorf(bot.EINVALID, "A Slack message needs a channel or a user to go to.")
+	}
+}
+
+func msgOptions(p Payload) []slack.MsgOption {
+	return []slack.MsgOption{slack.MsgOptionText(p.Text, false), slack.MsgOptionBlocks(p.Blocks...)}
+}
+
+func (s *sender) postMessage(ctx context.Context, channel string, p Payload) (string, error) {
+	var ts string
+	err := s.call(ctx, channel, func(ctx context.Context) error {
+		var err error
+		_, ts, err = s.api.PostMessageContext(ctx, channel, msgOptions(p)...)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("chat.postMessage to %s: %w", channel, err)
+	}
+	return ts, nil
+}
+
+func (s *sender) postEphemeral(ctx context.Context, channel, user string, p Payload) (string, error) {
+	var ts string
+	err := s.call(ctx, channel, func(ctx context.Context) error {
+		var err error
+		ts, err = s.api.PostEphemeralContext(ctx, channel, user, msgOptions(p)...)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("chat.postEphemeral to %s in %s: %w", user, channel, err)
+	}
+	return ts, nil
+}
+
+// respond answers through a response_url (valid 30 minutes, 5 times): it
+// reaches channels the bot was never invited to.
+func (s *sender) respond(ctx context.Context, responseURL string, p Payload, inChannel bool) error {
+	kind := slack.ResponseTypeEphemeral
+	if inChannel {
+		kind = slack.ResponseTypeInChannel
+	}
+	opts := append(msgOptions(p), slack.MsgOptionResponseURL(responseURL, kind))
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		_, _, err := s.api.PostMessageContext(ctx, "", opts...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	return nil
+}
+
+func (s *sender) openDM(ctx context.Context, user string) (string, error) {
+	s.mu.Lock()
+	ch, ok := s.dms[user]
+	s.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		c, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+		if err == nil {
+			ch = c.ID
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("conversations.open with %s: %w", user, err)
+	}
+	s.mu.Lock()
+	s.dms[user] = ch
+	s.mu.Unlock()
+	return ch, nil
+}
+
+func (s *sender) openView(ctx context.Context, triggerID string, v slack.ModalViewRequest) error {
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		_, err := s.api.OpenViewContext(ctx, triggerID, v)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("views.open: %w", err)
+	}
+	return nil
+}
+
+func (s *sender) publishHome(ctx context.Context, user string, v slack.HomeTabViewRequest) error {
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		_, err := s.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: v})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("views.publish for %s: %w", user, err)
+	}
+	return nil
+}
+
+func (s *sender) userInfo(ctx context.Context, id string) (*slack.User, error) {
+	var u *slack.User
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		var err error
+		u, err = s.api.GetUserInfoContext(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("users.info %s: %w", id, err)
+	}
+	return u, nil
+}
+
+func (s *sender) authTest(ctx context.Context) (*slack.AuthTestResponse, error) {
+	var r *slack.AuthTestResponse
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		var err error
+		r, err = s.api.AuthTestContext(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth.test: %w", err)
+	}
+	return r, nil
+}
+
+// call runs fn, paced on channel when it is not empty, retrying rate limits
+// and transient failures.
+func (s *sender) call(ctx context.Context, channel string, fn func(context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		if channel != "" {
+			if err := sleep(ctx, s.slot(channel)); err != nil {
+				return err
+			}
+		}
+		err := fn(ctx)
+		if err == nil {
+			return nil
+		}
+		var rl *slack.RateLimitedError
+		if errors.As(err, &rl) {
+			if attempt >= s.retries || rl.RetryAfter > s.maxWaitFor {
+				return &bot.RetryAfterError{After: rl.RetryAfter, Err: err}
+			}
+			s.log.InfoContext(ctx, "rate limited by Slack", "retry_after", rl.RetryAfter, "channel", channel)
+			if err := sleep(ctx, rl.RetryAfter); err != nil {
+				return err
+			}
+			continue
+		}
+		if attempt >= s.retries || !transient(err) || ctx.Err() != nil {
+			return err
+		}
+		if err := sleep(ctx, s.backoff<<attempt); err != nil {
+			return err
+		}
+	}
+}
+
+// slot reserves the next free posting time on channel and returns how long
+// to wait for it.
+func (s *sender) slot(channel string) time.Duration {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := s.next[channel]
+	if at.Before(now) {
+		at = now
+	}
+	s.next[channel] = at.Add(s.pace)
+	if len(s.next) > 10000 { // forget channels that are idle again
+		for ch, t := range s.next {
+			if t.Before(now) {
+				delete(s.next, ch)
+			}
+		}
+	}
+	return at.Sub(now)
+}
+
+// transient reports whether a failed call may succeed when tried again.
+func transient(err error) bool {
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return sc.Code >= 500
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited":
+			return true
+		}
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
