@@ -153,6 +153,11 @@ func Parse(text string) (Command, error) {
 		return p.noArgs(VerbMyData, args)
 	case "forget":
 		if sub == "me" {
+			// "forget me confirm" is the second step (the button under the
+			// first answer): Command.On marks it.
+			if rest := toks[2:]; len(rest) == 1 && !rest[0].quoted && rest[0].lower() == "confirm" {
+				return Command{Verb: VerbForgetMe, On: true}, nil
+			}
 			return p.noArgs(VerbForgetMe, toks[2:])
 		}
 		return Command{}, p.fail(VerbForgetMe, "Write forget me to erase your own records.")

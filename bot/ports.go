@@ -54,6 +54,8 @@ type Store interface {
 	SetStore
 	SessionStore
 	CommitmentStore
+	EvaluationStore // evaluation.go
+	PrivacyStore    // evaluation.go
 }
 
 // SetStore keeps sets.

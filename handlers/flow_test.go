@@ -157,11 +157,17 @@ func TestFlow(t *testing.T) {
 	}
 	wantContains(t, allText(msg), "Session 1", "closed", "Attendees (5)", "Rounds: 3", "Cy")
 	keys = e.keys.take()
-	if want := []string{"shell:C1/1/action-prompt/" + e.id("cy") + "/end"}; !slices.Equal(keys, want) {
-		t.Errorf("session end keys = %v, want %v (only cy presented without committing)", keys, want)
+	// Only cy presented without committing; every attendee gets the
+	// feedback pulse (no planner here to send it).
+	want := []string{"shell:C1/1/action-prompt/" + e.id("cy") + "/end"}
+	for _, u := range []string{"ana", "ben", "cy", "dee", "eve"} {
+		want = append(want, "shell:C1/1/feedback/"+e.id(u))
+	}
+	if !slices.Equal(keys, want) {
+		t.Errorf("session end keys = %v, want %v", keys, want)
 	}
 	out = e.msgr.take()
-	if len(out) != 1 || out[0].To.UserID != e.id("cy") || out[0].Msg.Kind != bot.KindActionPrompt {
+	if len(out) != 6 || out[0].To.UserID != e.id("cy") || out[0].Msg.Kind != bot.KindActionPrompt || out[1].Msg.Kind != bot.KindFeedback || out[1].To.UserID != e.id("ana") {
 		t.Errorf("session end sent %+v", out)
 	}
 	set := e.set()

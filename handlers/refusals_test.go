@@ -50,7 +50,7 @@ func TestPermissions(t *testing.T) {
 		{"outsider in a DM", "out", "actions", true, bot.ENOTFOUND, []string{"not in any action learning set"}},
 		{"outsider sets up a second set here", "out", "setup Rival", false, bot.EEXISTS, []string{"already has the set West"}},
 		{"setup in a DM", "ana", "setup Mine", true, bot.EINVALID, []string{"channel"}},
-		{"a command of a later version", "fac", "stats", false, bot.EINVALID, []string{"not available in this version"}},
+		{"member asks for stats", "ana", "stats", false, bot.EFORBIDDEN, []string{"Only a facilitator", "statistics"}},
 		{"second session start", "fac", "session start", false, bot.ECONFLICT, []string{"already open"}},
 		{"round next without a round", "fac", "round next", false, bot.ECONFLICT, []string{"No round is in progress"}},
 	}

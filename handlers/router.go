@@ -120,8 +120,10 @@ func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, erro
 		return r.setup(ctx, c)
 	case bot.VerbHome:
 		return r.home(ctx, c)
-	case bot.VerbFeedback, bot.VerbMentoringLog, bot.VerbStats, bot.VerbExport, bot.VerbMyData, bot.VerbForgetMe:
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "`/als %s` is not available in this version yet. See `/als help` for what you can do now.", cmd.Verb)
+	case bot.VerbMyData:
+		return r.mydata(ctx, c)
+	case bot.VerbForgetMe:
+		return r.forgetMe(ctx, c)
 	}
 
 	setID, found, err := r.findSet(ctx, c)
@@ -177,6 +179,10 @@ func (r *Router) parse(req bot.Request) (bot.Command, error) {
 	switch strings.ToLower(fields[0]) {
 	case "commit":
 		return formCommit(req.Action.Values)
+	case "feedback":
+		if _, ok := req.Action.Values["rating"]; ok {
+			return formFeedback(req.Action.Values)
+		}
 	case "report":
 		if _, ok := req.Action.Values["text"]; !ok {
 			break
@@ -238,6 +244,14 @@ func (r *Router) dispatch(ctx context.Context, c *call) (bot.Message, error) {
 		return r.actions(ctx, c)
 	case bot.VerbReport:
 		return r.report(ctx, c)
+	case bot.VerbFeedback:
+		return r.feedback(ctx, c)
+	case bot.VerbMentoringLog:
+		return r.mentoringLog(ctx, c)
+	case bot.VerbStats:
+		return r.stats(ctx, c)
+	case bot.VerbExport:
+		return r.export(ctx, c)
 	}
 	return bot.Message{}, bot.Errorf(bot.EINVALID, "I don't know how to do `%s` yet. See `/als help`.", c.cmd.Verb)
 }
@@ -246,7 +260,7 @@ func (r *Router) dispatch(ctx context.Context, c *call) (bot.Message, error) {
 // set refuses those (retention aside).
 func mutates(v bot.Verb) bool {
 	switch v {
-	case bot.VerbMembers, bot.VerbSessions, bot.VerbRoundStatus, bot.VerbActions, bot.VerbRetention:
+	case bot.VerbMembers, bot.VerbSessions, bot.VerbRoundStatus, bot.VerbActions, bot.VerbRetention, bot.VerbStats, bot.VerbExport:
 		return false
 	}
 	return true
@@ -299,8 +313,10 @@ func (r *Router) findSet(ctx context.Context, c *call) (string, *bot.Set, error)
 // neededRole is the role a verb requires, "" when anyone in the set may run it.
 func neededRole(v bot.Verb) bot.Role {
 	switch v {
-	case bot.VerbHere, bot.VerbBid, bot.VerbCommit, bot.VerbActions, bot.VerbReport:
+	case bot.VerbHere, bot.VerbBid, bot.VerbCommit, bot.VerbActions, bot.VerbReport, bot.VerbFeedback:
 		return bot.RoleMember
+	case bot.VerbMentoringLog:
+		return bot.RoleMentor
 	case bot.VerbMembers, bot.VerbSessions, bot.VerbRoundStatus:
 		return ""
 	}

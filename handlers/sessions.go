@@ -385,6 +385,15 @@ func (r *Router) sessionEnd(ctx context.Context, c *call) (bot.Message, error) {
 	for i, a := range sess.Attendees {
 		attendees[i] = a.UserID
 	}
+	// The feedback pulse: the scheduler (the planner) sends it, once, when
+	// told the session closed; without one it goes out now.
+	if r.planner == nil && len(attendees) > 0 {
+		pulse := make([]bot.Outgoing, 0, len(attendees))
+		for _, id := range attendees {
+			pulse = append(pulse, bot.Outgoing{To: bot.Destination{Platform: c.set.Platform, UserID: id}, Message: bot.FeedbackPulse(c.set, sess), Key: sess.ID + "/feedback/" + id})
+		}
+		r.notify(ctx, c, pulse)
+	}
 	msg := reply(fmt.Sprintf("Session %d of %s is closed. Thank you all.", sess.Number, c.set.Name))
 	msg.Title = fmt.Sprintf("Session %d closed", sess.Number)
 	msg.Sections = []bot.Section{{Fields: []bot.Field{

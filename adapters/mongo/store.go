@@ -45,6 +45,9 @@ type Config struct {
 	DataDir string
 	// Logger; nil discards.
 	Logger *slog.Logger
+	// OnFailure, when set, is called with the name of every store command
+	// that fails (metrics); it must be quick and must not block.
+	OnFailure func(command string)
 }
 
 // Store keeps alsbot's documents. It is safe for concurrent use.
@@ -101,6 +104,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// Every command is a round trip; handshakes and heartbeats are not
 		// commands, so they are not counted.
 		Started: func(context.Context, *event.CommandStartedEvent) { s.trips.Add(1) },
+		Failed: func(_ context.Context, e *event.CommandFailedEvent) {
+			if cfg.OnFailure != nil {
+				cfg.OnFailure(e.CommandName)
+			}
+		},
 	})
 	client, err := mongo.Connect(opts)
 	if err != nil {
@@ -225,7 +233,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			return mapErr(err, "create index on "+ix.coll)
 		}
 	}
-	return nil
+	return s.createEvaluationIndexes(ctx)
 }
 
 // unavailable is what a caller sees when the store cannot be reached.

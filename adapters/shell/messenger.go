@@ -22,7 +22,20 @@ type Messenger struct {
 	out     io.Writer
 	holding bool     // a command is being handled: Send waits for its reply
 	held    []string // messages sent while holding, in order
+	files   string   // where files of messages are written (files.go); empty: not written
 	seq     atomic.Int64
+}
+
+func (m *Messenger) setFilesDir(dir string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files = dir
+}
+
+func (m *Messenger) filesDir() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.files
 }
 
 var _ bot.Messenger = (*Messenger)(nil)
@@ -62,6 +75,10 @@ func (m *Messenger) Send(ctx context.Context, to bot.Destination, msg bot.Messag
 		return bot.MessageRef{}, fmt.Errorf("print message: %w", err)
 	}
 	where, err := DestinationLabel(to)
+	if err != nil {
+		return bot.MessageRef{}, err
+	}
+	msg, err = saveFiles(m.filesDir(), msg)
 	if err != nil {
 		return bot.MessageRef{}, err
 	}

@@ -47,6 +47,10 @@ type Config struct {
 	Step time.Duration
 	// Channel requests come from at first; default "als".
 	Channel string
+	// Files is the directory where files of messages (exports, charts,
+	// mydata) are written; the output names each file's path. Empty: files
+	// are only named.
+	Files string
 	// Logger for internal errors; nil discards.
 	Logger *slog.Logger
 }
@@ -82,6 +86,9 @@ func New(cfg Config) *Shell {
 	}
 	if s.clock == nil {
 		s.clock = NewClock(time.Now())
+	}
+	if cfg.Files != "" {
+		s.out.setFilesDir(cfg.Files)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -283,6 +290,12 @@ func (s *Shell) handle(ctx context.Context, text string) {
 			msg = bot.Message{Kind: bot.KindError, Text: bot.ErrorMessage(err)}
 		}
 		msg.Private = true
+	}
+	if saved, err := saveFiles(s.out.filesDir(), msg); err != nil {
+		s.log.Error("save files", "err", err)
+		msg.Text += "\n(The attached files could not be saved: " + err.Error() + ")"
+	} else {
+		msg = saved
 	}
 	var where string
 	switch {

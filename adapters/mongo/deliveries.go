@@ -1,0 +1,205 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// The scheduler's collections. The pending queue holds only what is still to
+// be sent (the next occurrence of each recurring thing), so that it stays
+// small on FerretDB, which scans a collection for every query; sent and
+// skipped deliveries move to the history.
+const (
+	collDeliveries      = "deliveries"
+	collDeliveryClaims  = "delivery_claims"
+	collDeliveryHistory = "delivery_history"
+)
+
+var _ bot.DeliveryStore = (*Store)(nil)
+
+// EnsureDeliveryIndexes creates the scheduler's secondary indexes (a no-op
+// when they exist). Correctness does not depend on them: claims use the _id
+// index. MongoDB uses them to find due deliveries; FerretDB scans anyway.
+func (s *Store) EnsureDeliveryIndexes(ctx context.Context) error {
+	idx := []struct {
+		coll string
+		keys bson.D
+	}{
+		{collDeliveries, bson.D{{Key: "not_before", Value: 1}, {Key: "due", Value: 1}}},
+		{collDeliveries, bson.D{{Key: "set_id", Value: 1}, {Key: "due", Value: 1}}},
+		{collDeliveryHistory, bson.D{{Key: "set_id", Value: 1}, {Key: "done", Value: 1}}},
+		{collDeliveryClaims, bson.D{{Key: "at", Value: 1}}},
+	}
+	for _, ix := range idx {
+		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
+			return mapErr(err, "create index on "+ix.coll)
+		}
+	}
+	return nil
+}
+
+// AddDeliveries inserts pending deliveries in one unordered round trip; a key
+// already pending stays as it is. It returns the keys it added.
+func (s *Store) AddDeliveries(ctx context.Context, ds []*bot.Delivery) ([]string, error) {
+	if len(ds) == 0 {
+		return nil, nil
+	}
+	docs := make([]any, len(ds))
+	for i, d := range ds {
+		doc := *d
+		doc.Status = bot.DeliveryPending
+		docs[i] = &doc
+	}
+	_, err := s.db.Collection(collDeliveries).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	failed := map[int]bool{}
+	if err != nil {
+		var bwe mongo.BulkWriteException
+		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+			return nil, mapErr(err, "add deliveries")
+		}
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return nil, mapErr(err, "add deliveries")
+			}
+			failed[we.Index] = true
+		}
+	}
+	added := make([]string, 0, len(ds))
+	for i, d := range ds {
+		if !failed[i] {
+			added = append(added, d.ID)
+		}
+	}
+	return added, nil
+}
+
+// DueDeliveries returns up to limit pending deliveries whose NotBefore is not
+// after now, by NotBefore, Due, then ID.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*bot.Delivery, error) {
+	opts := options.Find().
+		SetSort(bson.D{{Key: "not_before", Value: 1}, {Key: "due", Value: 1}, {Key: "_id", Value: 1}}).
+		SetLimit(int64(limit))
+	cur, err := s.db.Collection(collDeliveries).Find(ctx, bson.D{{Key: "not_before", Value: bson.D{{Key: "$lte", Value: now}}}}, opts)
+	if err != nil {
+		return nil, mapErr(err, "find due deliveries")
+	}
+	var out []*bot.Delivery
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "find due deliveries")
+	}
+	return out, nil
+}
+
+// NextDue returns the earliest NotBefore in the pending queue (zero when
+// empty).
+func (s *Store) NextDue(ctx context.Context) (time.Time, error) {
+	var d struct {
+		NotBefore time.Time `bson:"not_before"`
+	}
+	err := s.db.Collection(collDeliveries).FindOne(ctx, bson.D{},
+		options.FindOne().SetSort(bson.D{{Key: "not_before", Value: 1}}).SetProjection(bson.D{{Key: "not_before", Value: 1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, mapErr(err, "find the next due delivery")
+	}
+	return d.NotBefore, nil
+}
+
+// PendingDeliveries returns pending deliveries of a set (any when setID is
+// empty) and of a kind (any when kind is empty), by Due, then ID.
+func (s *Store) PendingDeliveries(ctx context.Context, setID string, kind bot.DeliveryKind) ([]*bot.Delivery, error) {
+	filter := bson.D{}
+	if setID != "" {
+		filter = append(filter, bson.E{Key: "set_id", Value: setID})
+	}
+	if kind != "" {
+		filter = append(filter, bson.E{Key: "kind", Value: kind})
+	}
+	return list[bot.Delivery](ctx, s.db.Collection(collDeliveries), filter,
+		bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}, "list pending deliveries")
+}
+
+// DeletePending removes pending deliveries by key in one round trip.
+func (s *Store) DeletePending(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.db.Collection(collDeliveries).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	return mapErr(err, "delete pending deliveries")
+}
+
+// ClaimDelivery inserts the claim into the _id index: exactly one inserter
+// of a key wins, on MongoDB and FerretDB alike.
+func (s *Store) ClaimDelivery(ctx context.Context, c bot.DeliveryClaim) (bool, error) {
+	_, err := s.db.Collection(collDeliveryClaims).InsertOne(ctx, c)
+	switch {
+	case err == nil:
+		return true, nil
+	case mongo.IsDuplicateKeyError(err):
+		return false, nil
+	default:
+		return false, mapErr(err, fmt.Sprintf("claim delivery %q", c.ID))
+	}
+}
+
+// GetClaim reads a claim by key.
+func (s *Store) GetClaim(ctx context.Context, key string) (*bot.DeliveryClaim, error) {
+	var c bot.DeliveryClaim
+	if err := s.get(ctx, collDeliveryClaims, "claim", key, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// RetryDelivery sets the attempt and the time it may be claimed. It is a
+// plain write by _id: the attempt number is only ever claimed by insert, so
+// two instances writing it at once cannot both send.
+func (s *Store) RetryDelivery(ctx context.Context, id string, attempt int, notBefore time.Time) (bool, error) {
+	res, err := s.db.Collection(collDeliveries).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "attempt", Value: attempt}, {Key: "not_before", Value: notBefore}}}})
+	if err != nil {
+		return false, mapErr(err, "retry delivery")
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// RecordDelivery records d in the history, keeping an earlier record of the
+// same key. The pending copy is removed by DeletePending, in batches.
+func (s *Store) RecordDelivery(ctx context.Context, d *bot.Delivery) error {
+	if _, err := s.db.Collection(collDeliveryHistory).InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return mapErr(err, "record delivery")
+	}
+	return nil
+}
+
+// GetDelivered reads the history record of a key.
+func (s *Store) GetDelivered(ctx context.Context, id string) (*bot.Delivery, error) {
+	var d bot.Delivery
+	if err := s.get(ctx, collDeliveryHistory, "delivery", id, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// History returns a set's sent and skipped deliveries done at or after since.
+func (s *Store) History(ctx context.Context, setID string, since time.Time) ([]*bot.Delivery, error) {
+	return list[bot.Delivery](ctx, s.db.Collection(collDeliveryHistory),
+		bson.D{{Key: "set_id", Value: setID}, {Key: "done", Value: bson.D{{Key: "$gte", Value: since}}}},
+		bson.D{{Key: "done", Value: 1}, {Key: "_id", Value: 1}}, "list delivery history")
+}
+
+// PruneClaims deletes claims taken before t.
+func (s *Store) PruneClaims(ctx context.Context, before time.Time) error {
+	_, err := s.db.Collection(collDeliveryClaims).DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: before}}}})
+	return mapErr(err, "prune delivery claims")
+}

@@ -1,0 +1,265 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	_ "time/tzdata" // zones without the system database, as the binary does
+
+	"github.com/alsbot/alsbot/adapters/mongo"
+	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
+	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/scheduler"
+)
+
+func TestMain(m *testing.M) { os.Exit(mongotest.Run(m)) }
+
+// clock is a manual bot.Clock shared by the instances of a test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock(t time.Time) *clock { return &clock{t: t} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// sent is one message the recorder was given.
+type sent struct {
+	To       bot.Destination
+	Msg      bot.Message
+	At       time.Time
+	Instance string
+}
+
+// who names a destination like the shell does: "#west", "@ana".
+func (s sent) who() string {
+	if s.To.ChannelID != "" {
+		return "#" + s.To.ChannelID
+	}
+	return "@" + s.To.UserID
+}
+
+// recorder is a bot.Messenger port double: it records every message and can
+// be told to fail.
+type recorder struct {
+	mu    sync.Mutex
+	clock bot.Clock
+	sent  []sent
+	fail  func(to bot.Destination, m bot.Message) error // nil: always succeed
+}
+
+func (r *recorder) Send(_ context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
+	return r.sendAs("", to, m)
+}
+
+func (r *recorder) sendAs(instance string, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		if err := r.fail(to, m); err != nil {
+			return bot.MessageRef{}, err
+		}
+	}
+	r.sent = append(r.sent, sent{To: to, Msg: m, At: r.clock.Now(), Instance: instance})
+	return bot.MessageRef{Platform: to.Platform, ChannelID: to.ChannelID, ID: fmt.Sprint(len(r.sent))}, nil
+}
+
+func (r *recorder) all() []sent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]sent(nil), r.sent...)
+}
+
+func (r *recorder) ofKind(k bot.MessageKind) []sent {
+	var out []sent
+	for _, s := range r.all() {
+		if s.Msg.Kind == k {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// instanceMessenger tags sends with the instance that made them.
+type instanceMessenger struct {
+	r    *recorder
+	name string
+}
+
+func (m instanceMessenger) Send(_ context.Context, to bot.Destination, msg bot.Message) (bot.MessageRef, error) {
+	return m.r.sendAs(m.name, to, msg)
+}
+
+type env struct {
+	store *mongo.Store
+	clock *clock
+	rec   *recorder
+	sched *scheduler.Scheduler
+}
+
+func newEnv(t testing.TB, start time.Time) *env {
+	t.Helper()
+	store := mongotest.New(t)
+	if err := store.EnsureDeliveryIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := newClock(start)
+	rec := &recorder{clock: c}
+	s := scheduler.New(scheduler.Deps{Store: store, Deliveries: store, Messenger: rec, Clock: c, Instance: "test"})
+	return &env{store: store, clock: c, rec: rec, sched: s}
+}
+
+var ctx = context.Background()
+
+// nextDue is the earliest NotBefore in the pending queue (zero when empty).
+func (e *env) nextDue(t testing.TB) time.Time {
+	t.Helper()
+	ds, err := e.store.PendingDeliveries(ctx, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var next time.Time
+	for _, d := range ds {
+		if next.IsZero() || d.NotBefore.Before(next) {
+			next = d.NotBefore
+		}
+	}
+	return next
+}
+
+// runUntil ticks at every due time up to until, then at until: each
+// delivery goes out at exactly its time.
+func (e *env) runUntil(t testing.TB, until time.Time, ticks ...func(context.Context) error) {
+	t.Helper()
+	if len(ticks) == 0 {
+		ticks = []func(context.Context) error{e.sched.Tick}
+	}
+	for i := 0; ; i++ {
+		if i > 5000 {
+			t.Fatal("runUntil: too many ticks")
+		}
+		next := e.nextDue(t)
+		now := e.clock.Now()
+		if next.IsZero() || next.After(until) {
+			e.clock.Set(until)
+			tickAll(t, ticks)
+			return
+		}
+		if next.After(now) {
+			e.clock.Set(next)
+		}
+		tickAll(t, ticks)
+	}
+}
+
+// tickAll runs the ticks concurrently (replicas) and fails on any error.
+func tickAll(t testing.TB, ticks []func(context.Context) error) {
+	t.Helper()
+	errs := make(chan error, len(ticks))
+	var wg sync.WaitGroup
+	for _, tick := range ticks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- tick(ctx)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fixture: a set in London with facilitator fran, members ana (who reads in
+// New York time) and ben, and mentor mo for ana.
+func newSet(id string, created time.Time) *bot.Set {
+	return &bot.Set{
+		ID: id, Name: "West set", Platform: bot.Shell,
+		Channel:   bot.ConversationRef{ID: strings.TrimPrefix(id, "shell:"), Name: "west"},
+		TZ:        "Europe/London",
+		Phases:    bot.DefaultPhaseDurations(),
+		Observer:  true,
+		Reminders: bot.DefaultReminders(),
+		NudgeSpec: bot.DefaultNudgeSpec,
+		People: []bot.Person{
+			{User: bot.UserRef{ID: "fran", Name: "Fran"}, Roles: []bot.Role{bot.RoleFacilitator}},
+			{User: bot.UserRef{ID: "ana", Name: "Ana", TZ: "America/New_York"}, Roles: []bot.Role{bot.RoleMember}, MentorID: "mo"},
+			{User: bot.UserRef{ID: "ben", Name: "Ben"}, Roles: []bot.Role{bot.RoleMember}},
+			{User: bot.UserRef{ID: "mo", Name: "Mo"}, Roles: []bot.Role{bot.RoleMentor}},
+		},
+		RetentionDays: bot.DefaultRetentionDays,
+		CreatedAt:     created,
+	}
+}
+
+func (e *env) createSet(t testing.TB, set *bot.Set) *bot.Set {
+	t.Helper()
+	must(t, e.store.CreateSet(ctx, set))
+	must(t, e.sched.SetChanged(ctx, set))
+	return set
+}
+
+func (e *env) addSession(t testing.TB, set *bot.Set, start time.Time, where string) *bot.Session {
+	t.Helper()
+	set.SessionSeq++
+	n := set.SessionSeq
+	sess := &bot.Session{ID: bot.SessionID(set.ID, n), SetID: set.ID, Number: n, Start: start, Duration: 3 * time.Hour,
+		Where: where, Status: bot.SessionScheduled, Attendees: []bot.Attendance{}, Bids: []bot.Bid{}, Rounds: []bot.Round{}}
+	must(t, e.store.CreateSession(ctx, sess))
+	must(t, e.store.SaveSet(ctx, set))
+	must(t, e.sched.SessionChanged(ctx, set, sess))
+	return sess
+}
+
+func (e *env) commit(t testing.TB, set *bot.Set, n int, user, text string) *bot.Commitment {
+	t.Helper()
+	short := fmt.Sprintf("C-%d", n)
+	c := &bot.Commitment{ID: bot.CommitmentID(set.ID, short), SetID: set.ID, ShortID: short, UserID: user, Text: text,
+		Status: bot.CommitmentOpen, CreatedAt: e.clock.Now()}
+	must(t, e.store.CreateCommitment(ctx, c))
+	return c
+}
+
+// summary lists what was sent as "at who kind: title", sorted, for messages.
+func summary(ss []sent) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.At.UTC().Format("01-02T15:04")+" "+s.who()+" "+string(s.Msg.Kind))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
