@@ -1,0 +1,339 @@
+package teams
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// Adaptive Card version: Teams supports up to 1.5 in bots (1.4 on some older
+// mobile clients, which show the fallback text). Input labels, isRequired and
+// errorMessage need 1.3.
+const (
+	cardVersion     = "1.5"
+	cardSchema      = "http://adaptivecards.io/schemas/adaptive-card.json"
+	cardContentType = "application/vnd.microsoft.card.adaptive"
+)
+
+// Card is an Adaptive Card. Only the properties alsbot uses are modelled;
+// field order is JSON order, so golden files are stable.
+type Card struct {
+	Type         string    `json:"type"`
+	Schema       string    `json:"$schema,omitempty"`
+	Version      string    `json:"version,omitempty"`
+	FallbackText string    `json:"fallbackText,omitempty"`
+	Body         []Element `json:"body"`
+	Actions      []Action  `json:"actions,omitempty"`
+	MSTeams      *MSTeams  `json:"msteams,omitempty"`
+}
+
+// MSTeams holds Teams-only card properties.
+type MSTeams struct {
+	Width string `json:"width,omitempty"`
+}
+
+// Element is a card element: TextBlock, FactSet, Container or an Input.
+type Element struct {
+	Type      string `json:"type"`
+	ID        string `json:"id,omitempty"`
+	Text      string `json:"text,omitempty"`
+	Wrap      bool   `json:"wrap,omitempty"`
+	Size      string `json:"size,omitempty"`
+	Weight    string `json:"weight,omitempty"`
+	Color     string `json:"color,omitempty"`
+	IsSubtle  bool   `json:"isSubtle,omitempty"`
+	Spacing   string `json:"spacing,omitempty"`
+	Separator bool   `json:"separator,omitempty"`
+	Style     string `json:"style,omitempty"`
+
+	URL     string `json:"url,omitempty"`     // Image
+	AltText string `json:"altText,omitempty"` // Image
+
+	Items []Element `json:"items,omitempty"` // Container
+	Facts []Fact    `json:"facts,omitempty"` // FactSet
+
+	// Inputs
+	Label        string   `json:"label,omitempty"`
+	IsRequired   bool     `json:"isRequired,omitempty"`
+	ErrorMessage string   `json:"errorMessage,omitempty"`
+	IsMultiline  bool     `json:"isMultiline,omitempty"`
+	MaxLength    int      `json:"maxLength,omitempty"`
+	Placeholder  string   `json:"placeholder,omitempty"`
+	Value        string   `json:"value,omitempty"`
+	Choices      []Choice `json:"choices,omitempty"`
+}
+
+// Fact is a FactSet row.
+type Fact struct {
+	Title string `json:"title"`
+	Value string `json:"value"`
+}
+
+// Choice is an Input.ChoiceSet option.
+type Choice struct {
+	Title string `json:"title"`
+	Value string `json:"value"`
+}
+
+// Action is Action.Submit (with data) or Action.ShowCard (with a card).
+type Action struct {
+	Type  string      `json:"type"`
+	Title string      `json:"title"`
+	Style string      `json:"style,omitempty"`
+	Data  *SubmitData `json:"data,omitempty"`
+	Card  *Card       `json:"card,omitempty"`
+}
+
+// SubmitData is what an Action.Submit sends back (in activity.value, next to
+// the inputs' values keyed by input id). The form travels with it so that a
+// submission can be validated and the form shown again without keeping state.
+type SubmitData struct {
+	ALSBot Submission `json:"alsbot"`
+}
+
+// Submission is the command to run and, for a form, its fields.
+type Submission struct {
+	Command string    `json:"cmd"`
+	Form    *FormSpec `json:"form,omitempty"`
+}
+
+// FormSpec is a bot.Form as carried in a card; each field knows its input id.
+type FormSpec struct {
+	ID     string      `json:"id"`
+	Title  string      `json:"title,omitempty"`
+	Submit string      `json:"submit,omitempty"`
+	Fields []FieldSpec `json:"fields"`
+}
+
+// FieldSpec is a bot.FormField with the id of its input in the card.
+type FieldSpec struct {
+	Name        string        `json:"name"`
+	InputID     string        `json:"input"`
+	Label       string        `json:"label,omitempty"`
+	Kind        bot.FieldKind `json:"kind"`
+	Required    bool          `json:"required,omitempty"`
+	Multiline   bool          `json:"multiline,omitempty"`
+	MaxLen      int           `json:"maxLen,omitempty"`
+	Placeholder string        `json:"placeholder,omitempty"`
+	Options     []bot.Option  `json:"options,omitempty"`
+}
+
+// maxInlineImage is the largest PNG shown inline (base64 in the card).
+const maxInlineImage = 20 << 10
+
+// Attachment renders m as an Adaptive Card attachment.
+func Attachment(m bot.Message) schema.Attachment {
+	c := RenderCard(m)
+	return schema.Attachment{ContentType: cardContentType, Content: c}
+}
+
+// RenderCard renders the neutral message as an Adaptive Card. It is a pure
+// function of m.
+func RenderCard(m bot.Message) Card {
+	c := newCard(fallback(m))
+	if m.Title != "" {
+		tb := Element{Type: "TextBlock", Text: markdown(m.Title), Wrap: true, Size: "Medium", Weight: "Bolder"}
+		switch m.Kind {
+		case bot.KindError:
+			tb.Color = "Attention"
+		case bot.KindReminder, bot.KindNudge, bot.KindActionPrompt, bot.KindMentorNudge, bot.KindFeedback:
+			tb.Color = "Accent"
+		}
+		c.Body = append(c.Body, tb)
+	}
+	text := textBlocks(m.Text)
+	if m.Kind == bot.KindError {
+		for i := range text {
+			text[i].Color = "Attention"
+		}
+	}
+	c.Body = append(c.Body, text...)
+	for _, s := range m.Sections {
+		box := Element{Type: "Container", Separator: true, Spacing: "Medium"}
+		if s.Title != "" {
+			box.Items = append(box.Items, Element{Type: "TextBlock", Text: markdown(s.Title), Wrap: true, Weight: "Bolder"})
+		}
+		box.Items = append(box.Items, textBlocks(s.Text)...)
+		if len(s.Fields) > 0 {
+			fs := Element{Type: "FactSet"}
+			for _, f := range s.Fields {
+				fs.Facts = append(fs.Facts, Fact{Title: f.Label, Value: markdown(f.Value)})
+			}
+			box.Items = append(box.Items, fs)
+		}
+		if len(box.Items) > 0 {
+			c.Body = append(c.Body, box)
+		}
+	}
+	for _, f := range m.Files {
+		// A PNG (the stats chart) shows inline as a data URL; Teams keeps a
+		// message under about 28 KB, so only a small one fits.
+		if f.ContentType == "image/png" && len(f.Data) <= maxInlineImage {
+			c.Body = append(c.Body, Element{Type: "Image", URL: "data:image/png;base64," + base64.StdEncoding.EncodeToString(f.Data), AltText: f.Name, Size: "Stretch"})
+			continue
+		}
+		// Other files would need Teams' file consent flow, which the bot
+		// does not do yet.
+		c.Body = append(c.Body, Element{Type: "TextBlock", Wrap: true, IsSubtle: true,
+			Text: fmt.Sprintf("File %s (%d bytes) cannot be sent in Teams yet: an administrator can write the set's CSV files with `alsbot export --set <name> --out <dir>`.", f.Name, len(f.Data))})
+	}
+	if m.Form != nil {
+		spec := formSpec(m.Form, "")
+		c.Body = append(c.Body, formInputs(spec, nil, nil)...)
+		c.Actions = append(c.Actions, submitAction(spec, m.Form.Command))
+	}
+	for i, b := range m.Buttons {
+		c.Actions = append(c.Actions, buttonAction(b, i))
+	}
+	if len(c.Body) == 0 {
+		c.Body = append(c.Body, Element{Type: "TextBlock", Text: " ", Wrap: true})
+	}
+	return c
+}
+
+// FormCard shows a form again with the values the person gave and, under
+// each field, what is wrong with it (errs by field name).
+func FormCard(spec *FormSpec, command string, values, errs map[string]string) Card {
+	title := spec.Title
+	if title == "" {
+		title = "Please check the form"
+	}
+	c := newCard(title)
+	c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(title), Wrap: true, Size: "Medium", Weight: "Bolder"})
+	if len(errs) > 0 {
+		c.Body = append(c.Body, Element{Type: "TextBlock", Text: "Some answers need a change; nothing was saved yet.", Wrap: true, Color: "Attention"})
+	}
+	c.Body = append(c.Body, formInputs(*spec, values, errs)...)
+	c.Actions = append(c.Actions, submitAction(*spec, command))
+	return c
+}
+
+func newCard(fallbackText string) Card {
+	return Card{Type: "AdaptiveCard", Schema: cardSchema, Version: cardVersion, FallbackText: fallbackText, MSTeams: &MSTeams{Width: "Full"}}
+}
+
+// buttonAction: a plain button submits its command; a button with a form
+// opens the form inline (Action.ShowCard), whose submit runs the form's
+// command. Input ids carry the button's index so they stay unique in the card.
+func buttonAction(b bot.Button, i int) Action {
+	if b.Form == nil {
+		return Action{Type: "Action.Submit", Title: b.Label, Style: actionStyle(b.Style),
+			Data: &SubmitData{ALSBot: Submission{Command: b.Command}}}
+	}
+	spec := formSpec(b.Form, "b"+strconv.Itoa(i+1)+".")
+	inner := Card{Type: "AdaptiveCard", Body: formInputs(spec, nil, nil), Actions: []Action{submitAction(spec, b.Form.Command)}}
+	if b.Form.Title != "" {
+		inner.Body = append([]Element{{Type: "TextBlock", Text: markdown(b.Form.Title), Wrap: true, Weight: "Bolder"}}, inner.Body...)
+	}
+	return Action{Type: "Action.ShowCard", Title: b.Label, Style: actionStyle(b.Style), Card: &inner}
+}
+
+func submitAction(spec FormSpec, command string) Action {
+	label := spec.Submit
+	if label == "" {
+		label = "Submit"
+	}
+	s := spec
+	return Action{Type: "Action.Submit", Title: label, Style: "positive",
+		Data: &SubmitData{ALSBot: Submission{Command: command, Form: &s}}}
+}
+
+func actionStyle(s bot.ButtonStyle) string {
+	switch s {
+	case bot.StylePrimary:
+		return "positive"
+	case bot.StyleDanger:
+		return "destructive"
+	}
+	return ""
+}
+
+func formSpec(f *bot.Form, prefix string) FormSpec {
+	spec := FormSpec{ID: f.ID, Title: f.Title, Submit: f.Submit}
+	for _, ff := range f.Fields {
+		spec.Fields = append(spec.Fields, FieldSpec{
+			Name: ff.Name, InputID: prefix + f.ID + "." + ff.Name, Label: ff.Label, Kind: ff.Kind,
+			Required: ff.Required, Multiline: ff.Multiline, MaxLen: ff.MaxLen, Placeholder: ff.Placeholder, Options: ff.Options,
+		})
+	}
+	return spec
+}
+
+// formInputs renders the inputs of spec with initial values and errors (by
+// field name), both optional.
+func formInputs(spec FormSpec, values, errs map[string]string) []Element {
+	var out []Element
+	for _, f := range spec.Fields {
+		in := Element{ID: f.InputID, Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: values[f.Name]}
+		if f.Required {
+			in.ErrorMessage = "Please fill this in."
+		}
+		switch f.Kind {
+		case bot.FieldDate:
+			in.Type = "Input.Date"
+			if f.Required {
+				in.ErrorMessage = "Please pick a date."
+			}
+		case bot.FieldChoice:
+			in.Type = "Input.ChoiceSet"
+			in.Style = "compact"
+			for _, o := range f.Options {
+				in.Choices = append(in.Choices, Choice{Title: o.Label, Value: o.Value})
+			}
+		default:
+			in.Type = "Input.Text"
+			in.IsMultiline = f.Multiline
+			in.MaxLength = f.MaxLen
+		}
+		out = append(out, in)
+		if e := errs[f.Name]; e != "" {
+			out = append(out, Element{Type: "TextBlock", Text: e, Wrap: true, Color: "Attention", Spacing: "None", Size: "Small"})
+		}
+	}
+	return out
+}
+
+// textBlocks renders text line by line: Teams does not reliably break lines
+// inside one TextBlock. Indented lines (details under an item) are subtle.
+func textBlocks(text string) []Element {
+	var out []Element
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" {
+			continue
+		}
+		tb := Element{Type: "TextBlock", Text: markdown(trimmed), Wrap: true}
+		if len(out) > 0 {
+			tb.Spacing = "None"
+		}
+		if trimmed != strings.TrimRight(line, " \t") {
+			tb.IsSubtle = true
+		}
+		out = append(out, tb)
+	}
+	return out
+}
+
+var boldStars = regexp.MustCompile(`\*([^*\n]+)\*`)
+
+// markdown turns the message model's *bold* into Adaptive Card **bold**.
+func markdown(s string) string { return boldStars.ReplaceAllString(s, "**$1**") }
+
+// fallback is the plain text clients that cannot show the card display, and
+// the notification preview.
+func fallback(m bot.Message) string {
+	s := m.Title
+	if s == "" {
+		s, _, _ = strings.Cut(strings.TrimSpace(m.Text), "\n")
+	}
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:199]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,466 @@
+package teams
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v4"
+	"github.com/infracloudio/msbotbuilder-go/schema"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/alsbot/alsbot/adapters/mongo"
+	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
+	"github.com/alsbot/alsbot/bot"
+)
+
+func TestMain(m *testing.M) { os.Exit(mongotest.Run(m)) }
+
+// The store the binary wires in implements the adapter's port.
+var _ ConversationStore = (*mongo.Store)(nil)
+
+const testAppID = "00000000-aaaa-bbbb-cccc-000000000001"
+
+// fakeClock is the injected clock; tests move it.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// signingKey is a key the fake identity service may publish.
+type signingKey struct {
+	kid string
+	key *rsa.PrivateKey
+}
+
+func newSigningKey(t testing.TB, kid string) signingKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signingKey{kid: kid, key: k}
+}
+
+// recorded is one request the fake connector received.
+type recorded struct {
+	Method, Path, Auth string
+	ConvID             string
+	Activity           schema.Activity
+	Params             schema.ConversationParameters
+	Raw                map[string]any
+	At                 time.Time
+}
+
+// botFramework fakes, on one loopback server, what alsbot talks to: the
+// OpenID metadata and JWKS, the AAD token endpoint and the Bot Connector.
+type botFramework struct {
+	t   testing.TB
+	srv *httptest.Server
+
+	metadataFetches, jwksFetches, tokenCalls atomic.Int64
+
+	mu        sync.Mutex
+	published []signingKey
+	requests  []recorded
+	// script answers connector posts to a conversation with these statuses
+	// first (e.g. 429), then 200.
+	script   map[string][]int
+	gone     map[string]bool // conversations answering 403
+	tokenTTL int             // expires_in of issued tokens, seconds
+	convSeq  int
+	// directory answers GET .../members/{id}: channel account id -> account.
+	directory     map[string]schema.ChannelAccount
+	memberLookups atomic.Int64
+}
+
+func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
+	bf := &botFramework{t: t, published: keys, script: map[string][]int{}, gone: map[string]bool{}, tokenTTL: 3600, directory: map[string]schema.ChannelAccount{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
+		bf.metadataFetches.Add(1)
+		writeJSON(w, map[string]any{"issuer": tokenIssuer, "jwks_uri": bf.srv.URL + "/keys", "id_token_signing_alg_values_supported": []string{"RS256"}})
+	})
+	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
+		bf.jwksFetches.Add(1)
+		bf.mu.Lock()
+		defer bf.mu.Unlock()
+		var keys []map[string]any
+		for _, k := range bf.published {
+			keys = append(keys, map[string]any{
+				"kty": "RSA", "use": "sig", "kid": k.kid,
+				"n":            base64.RawURLEncoding.EncodeToString(k.key.N.Bytes()),
+				"e":            base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.key.E)).Bytes()),
+				"endorsements": []string{"msteams"},
+			})
+		}
+		writeJSON(w, map[string]any{"keys": keys})
+	})
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		n := bf.tokenCalls.Add(1)
+		if err := r.ParseForm(); err != nil || r.Form.Get("grant_type") != "client_credentials" ||
+			r.Form.Get("client_id") != testAppID || r.Form.Get("client_secret") != "s3cret" ||
+			r.Form.Get("scope") != "https://api.botframework.com/.default" {
+			w.WriteHeader(http.StatusUnauthorized)
+			writeJSON(w, map[string]any{"error": "invalid_client"})
+			return
+		}
+		bf.mu.Lock()
+		ttl := bf.tokenTTL
+		bf.mu.Unlock()
+		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": ttl, "ext_expires_in": ttl, "access_token": fmt.Sprintf("bot-token-%d", n)})
+	})
+	mux.HandleFunc("POST /svc/v3/conversations/{conv}/activities", func(w http.ResponseWriter, r *http.Request) {
+		conv := r.PathValue("conv")
+		var act schema.Activity
+		body, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(body, &act); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var raw map[string]any
+		_ = json.Unmarshal(body, &raw)
+		bf.mu.Lock()
+		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: time.Now()})
+		n := len(bf.requests)
+		status := http.StatusOK
+		if s := bf.script[conv]; len(s) > 0 {
+			status, bf.script[conv] = s[0], s[1:]
+		} else if bf.gone[conv] {
+			status = http.StatusForbidden
+		}
+		bf.mu.Unlock()
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "1")
+		}
+		w.WriteHeader(status)
+		if status == http.StatusOK {
+			writeJSON(w, map[string]any{"id": fmt.Sprintf("act-%d", n)})
+		}
+	})
+	mux.HandleFunc("GET /svc/v3/conversations/{conv}/members/{member}", func(w http.ResponseWriter, r *http.Request) {
+		bf.memberLookups.Add(1)
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer bot-token-") {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		bf.mu.Lock()
+		acc, ok := bf.directory[r.PathValue("member")]
+		bf.mu.Unlock()
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			writeJSON(w, map[string]any{"error": map[string]any{"code": "MemberNotFoundInConversation"}})
+			return
+		}
+		writeJSON(w, acc)
+	})
+	mux.HandleFunc("POST /svc/v3/conversations", func(w http.ResponseWriter, r *http.Request) {
+		var p schema.ConversationParameters
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil || len(p.Members) != 1 {
+			http.Error(w, "bad parameters", http.StatusBadRequest)
+			return
+		}
+		bf.mu.Lock()
+		bf.convSeq++
+		id := fmt.Sprintf("a:dm-%d-%s", bf.convSeq, p.Members[0].ID)
+		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Params: p, At: time.Now()})
+		bf.mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		writeJSON(w, map[string]any{"id": id})
+	})
+	bf.srv = httptest.NewServer(mux)
+	t.Cleanup(bf.srv.Close)
+	return bf
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (bf *botFramework) serviceURL() string { return bf.srv.URL + "/svc/" }
+
+func (bf *botFramework) publish(k signingKey) {
+	bf.mu.Lock()
+	defer bf.mu.Unlock()
+	bf.published = append(bf.published, k)
+}
+
+// posts returns the activities posted to conversations, in order.
+func (bf *botFramework) posts() []recorded {
+	bf.mu.Lock()
+	defer bf.mu.Unlock()
+	var out []recorded
+	for _, r := range bf.requests {
+		if strings.HasSuffix(r.Path, "/activities") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (bf *botFramework) creates() []recorded {
+	bf.mu.Lock()
+	defer bf.mu.Unlock()
+	var out []recorded
+	for _, r := range bf.requests {
+		if strings.HasSuffix(r.Path, "/v3/conversations") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// token mints a Bot Framework style token; mutate edits the claims.
+func (bf *botFramework) token(k signingKey, now time.Time, serviceURL string, mutate func(jwt.MapClaims)) string {
+	claims := jwt.MapClaims{
+		"iss":        tokenIssuer,
+		"aud":        testAppID,
+		"exp":        now.Add(time.Hour).Unix(),
+		"nbf":        now.Add(-time.Minute).Unix(),
+		"serviceurl": serviceURL,
+	}
+	if mutate != nil {
+		mutate(claims)
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = k.kid
+	s, err := tok.SignedString(k.key)
+	if err != nil {
+		bf.t.Fatal(err)
+	}
+	return s
+}
+
+// rig is an adapter on a real store, served on loopback, with the fakes.
+type rig struct {
+	t       testing.TB
+	bf      *botFramework
+	key     signingKey
+	clock   *fakeClock
+	store   *mongo.Store
+	adapter *Adapter
+	srv     *httptest.Server
+}
+
+func newRig(t testing.TB, h bot.Handler) *rig {
+	t.Helper()
+	key := newSigningKey(t, "key-1")
+	r := &rig{t: t, key: key, clock: newFakeClock(), store: mongotest.New(t)}
+	r.bf = newBotFramework(t, key)
+	r.start(h)
+	return r
+}
+
+// start builds a new adapter on the rig's store (also a "restart").
+func (r *rig) start(h bot.Handler) {
+	r.t.Helper()
+	if r.srv != nil {
+		r.stop()
+	}
+	a, err := New(Config{
+		AppID: testAppID, AppPassword: "s3cret", TenantID: "tenant-1",
+		OpenIDMetadataURL: r.bf.srv.URL + "/openid", TokenURL: r.bf.srv.URL + "/token",
+		Handler: h, Conversations: r.store, Claimer: r.store, Clock: r.clock,
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		HTTPClient: r.bf.srv.Client(), Workers: 2,
+	})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	a.Register(mux)
+	r.adapter = a
+	r.srv = httptest.NewServer(mux)
+	r.t.Cleanup(r.stop)
+}
+
+func (r *rig) stop() {
+	if r.srv == nil {
+		return
+	}
+	r.srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := r.adapter.Shutdown(ctx); err != nil {
+		r.t.Errorf("shutdown: %v", err)
+	}
+	r.srv = nil
+}
+
+// drain waits until the adapter handled everything acknowledged so far, by
+// shutting it down and starting a fresh one on the same store.
+func (r *rig) drain(h bot.Handler) { r.start(h) }
+
+// post sends an activity with a valid token; it returns the HTTP status.
+func (r *rig) post(act map[string]any) int {
+	r.t.Helper()
+	return r.postAuth(act, "Bearer "+r.bf.token(r.key, r.clock.Now(), r.bf.serviceURL(), nil))
+}
+
+func (r *rig) postAuth(act map[string]any, auth string) int {
+	r.t.Helper()
+	body, err := json.Marshal(act)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, r.srv.URL+"/api/messages", strings.NewReader(string(body)))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// count returns the number of documents in a collection of the rig's store.
+func (r *rig) count(coll string) int64 {
+	r.t.Helper()
+	n, err := r.store.Database().Collection(coll).CountDocuments(context.Background(), bson.D{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return n
+}
+
+// Activities as Teams sends them.
+
+var botAccount = map[string]any{"id": "28:" + testAppID, "name": "alsbot"}
+
+func person(id, aad, name string) map[string]any {
+	return map[string]any{"id": id, "name": name, "aadObjectId": aad}
+}
+
+func channelMessage(serviceURL, id, text string, from map[string]any, entities ...map[string]any) map[string]any {
+	ents := []map[string]any{{"type": "mention", "text": "<at>alsbot</at>", "mentioned": botAccount}}
+	ents = append(ents, entities...)
+	return map[string]any{
+		"type": "message", "id": id, "channelId": "msteams", "serviceUrl": serviceURL,
+		"timestamp": "2026-11-30T09:00:00Z", "localTimezone": "Europe/London",
+		"from": from, "recipient": botAccount,
+		"conversation": map[string]any{"id": "19:west@thread.tacv2;messageid=" + id, "conversationType": "channel", "tenantId": "tenant-1", "isGroup": true},
+		"channelData":  map[string]any{"tenant": map[string]any{"id": "tenant-1"}, "channel": map[string]any{"id": "19:west@thread.tacv2", "name": "west-set"}},
+		"text":         "<at>alsbot</at> " + text,
+		"entities":     ents,
+	}
+}
+
+func mention(p map[string]any) map[string]any {
+	return map[string]any{"type": "mention", "text": "<at>" + p["name"].(string) + "</at>", "mentioned": p}
+}
+
+func personalMessage(serviceURL, id, text string, from map[string]any, value map[string]any) map[string]any {
+	act := map[string]any{
+		"type": "message", "id": id, "channelId": "msteams", "serviceUrl": serviceURL,
+		"localTimezone": "Europe/London",
+		"from":          from, "recipient": botAccount,
+		"conversation": map[string]any{"id": "a:personal-" + from["aadObjectId"].(string), "conversationType": "personal", "tenantId": "tenant-1"},
+		"channelData":  map[string]any{"tenant": map[string]any{"id": "tenant-1"}},
+		"text":         text,
+	}
+	if value != nil {
+		act["value"] = value
+	}
+	return act
+}
+
+func installActivity(serviceURL, id string) map[string]any {
+	return map[string]any{
+		"type": "conversationUpdate", "id": id, "channelId": "msteams", "serviceUrl": serviceURL,
+		"from":         map[string]any{"id": "29:installer", "aadObjectId": "aad-installer"},
+		"recipient":    botAccount,
+		"conversation": map[string]any{"id": "19:west@thread.tacv2", "conversationType": "channel", "tenantId": "tenant-1", "isGroup": true},
+		"channelData":  map[string]any{"tenant": map[string]any{"id": "tenant-1"}, "team": map[string]any{"id": "19:west@thread.tacv2"}, "eventType": "teamMemberAdded"},
+		"membersAdded": []map[string]any{botAccount},
+	}
+}
+
+// cardOf returns the Adaptive Card of a posted activity.
+func cardOf(t testing.TB, act schema.Activity) Card {
+	t.Helper()
+	if len(act.Attachments) != 1 || act.Attachments[0].ContentType != cardContentType {
+		t.Fatalf("activity has no adaptive card: %+v", act.Attachments)
+	}
+	b, _ := json.Marshal(act.Attachments[0].Content)
+	var c Card
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// cardText is every text of a card, for assertions on what was said.
+func cardText(c Card) string {
+	var b strings.Builder
+	var walk func([]Element)
+	walk = func(els []Element) {
+		for _, e := range els {
+			b.WriteString(e.Text + "\n")
+			for _, f := range e.Facts {
+				b.WriteString(f.Title + ": " + f.Value + "\n")
+			}
+			walk(e.Items)
+		}
+	}
+	walk(c.Body)
+	for _, a := range c.Actions {
+		b.WriteString("[" + a.Title + "]\n")
+	}
+	return b.String()
+}
+
+// recordingHandler is a bot.Handler double for adapter-only tests: it
+// records requests and answers with the text it got.
+type recordingHandler struct {
+	mu   sync.Mutex
+	reqs []bot.Request
+	send func(req bot.Request) (bot.Message, error)
+}
+
+func (h *recordingHandler) Handle(ctx context.Context, req bot.Request) (bot.Message, error) {
+	h.mu.Lock()
+	h.reqs = append(h.reqs, req)
+	h.mu.Unlock()
+	if h.send != nil {
+		return h.send(req)
+	}
+	return bot.Message{Kind: bot.KindReply, Text: "got: " + req.Text}, nil
+}
+
+func (h *recordingHandler) requests() []bot.Request {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]bot.Request(nil), h.reqs...)
+}

@@ -1,0 +1,510 @@
+package teams
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+const (
+	maxBody    = 1 << 20 // activities are small; Teams caps messages at ~28 KB
+	jobTimeout = 2 * time.Minute
+)
+
+// job is one authenticated activity waiting for a worker. raw keeps the
+// parts of the body schema.Activity loses (mention entities).
+type job struct {
+	act      schema.Activity
+	mentions []mentionEntity
+}
+
+// mentionEntity is a Teams mention entity; schema.Entity keeps only its type.
+type mentionEntity struct {
+	Type      string                `json:"type"`
+	Text      string                `json:"text"`
+	Mentioned schema.ChannelAccount `json:"mentioned"`
+}
+
+// serveMessages authenticates an activity, acknowledges it at once and
+// leaves the work to the pool. Nothing is stored before authentication.
+func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") == "" {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	var extra struct {
+		Entities []json.RawMessage `json:"entities"`
+	}
+	if err := json.Unmarshal(body, &extra); err != nil {
+		http.Error(w, "the body is not a JSON activity", http.StatusBadRequest)
+		return
+	}
+	// msbotbuilder-go's adapter decodes the activity and calls our validator.
+	parseReq := r.Clone(r.Context())
+	parseReq.Body = io.NopCloser(bytes.NewReader(body))
+	act, err := a.bf.ParseRequest(r.Context(), parseReq)
+	if err != nil {
+		a.log.Info("refused an activity", "reason", authReason(err))
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	j := job{act: act}
+	for _, raw := range extra.Entities {
+		var m mentionEntity
+		if json.Unmarshal(raw, &m) == nil && m.Type == "mention" {
+			j.mentions = append(j.mentions, m)
+		}
+	}
+
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	select {
+	case a.jobs <- j:
+		w.WriteHeader(http.StatusAccepted)
+	default:
+		w.Header().Set("Retry-After", "2")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}
+}
+
+// authReason keeps the validator's reason (no token contents) for the log.
+func authReason(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "unauthorized: "); i >= 0 {
+		return s[i+len("unauthorized: "):]
+	}
+	return s
+}
+
+func (a *Adapter) work(ctx context.Context) {
+	defer a.wg.Done()
+	for j := range a.jobs {
+		a.runJob(ctx, j)
+	}
+}
+
+func (a *Adapter) runJob(ctx context.Context, j job) {
+	ctx, cancel := context.WithTimeout(ctx, jobTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("panic handling an activity", "panic", fmt.Sprint(p), "type", string(j.act.Type))
+		}
+	}()
+	if err := a.handleActivity(ctx, j); err != nil {
+		a.log.Error("handling an activity failed", "type", string(j.act.Type), "err", err)
+	}
+}
+
+// handleActivity dedupes, stores the references the activity carries, and
+// runs a message as a command.
+func (a *Adapter) handleActivity(ctx context.Context, j job) error {
+	act := j.act
+	// Only activities the bot acts on are deduped: a claim is a write that
+	// stays, and a repeated typing or reaction activity changes nothing.
+	if act.ID != "" && (act.Type == schema.Message || act.Type == schema.ConversationUpdate) {
+		won, err := a.claimer.Claim(ctx, activityKey(act.Conversation.ID, act.ID))
+		if err != nil {
+			return fmt.Errorf("claim activity: %w", err)
+		}
+		if !won {
+			return nil // a retry of an activity already handled (here or by another replica)
+		}
+	}
+	mentions := a.resolveMentions(ctx, act, j.mentions)
+	if err := a.storeReferences(ctx, act, mentions); err != nil {
+		// Without the references proactive messages may fail later, but the
+		// command can still be answered.
+		a.log.Warn("storing conversation references failed", "err", err)
+	}
+	switch act.Type {
+	case schema.Message:
+		return a.handleMessage(ctx, act, mentions)
+	case schema.ConversationUpdate:
+		if a.botAdded(act) {
+			return a.reply(ctx, act, welcome(act))
+		}
+	}
+	return nil
+}
+
+// resolveMentions fills in the AAD object id of mentioned people when the
+// entity lacks it, by asking the connector, so that a member added by
+// mention is the same user id as when they write themselves. A mention that
+// cannot be resolved keeps its channel account id.
+func (a *Adapter) resolveMentions(ctx context.Context, act schema.Activity, mentions []mentionEntity) []mentionEntity {
+	out := make([]mentionEntity, len(mentions))
+	copy(out, mentions)
+	for i, m := range out {
+		if m.Mentioned.AadObjectID != "" || m.Mentioned.ID == "" || m.Mentioned.ID == act.Recipient.ID {
+			continue
+		}
+		acc, err := a.conn.member(ctx, act.ServiceURL, baseConversationID(act.Conversation.ID), m.Mentioned.ID)
+		if err != nil {
+			a.log.Warn("resolving a mention failed; using the channel account id", "err", err)
+			continue
+		}
+		out[i].Mentioned.AadObjectID = acc.AadObjectID
+		if out[i].Mentioned.Name == "" {
+			out[i].Mentioned.Name = acc.Name
+		}
+	}
+	return out
+}
+
+// botAdded: Teams announces an install with a conversationUpdate naming the
+// bot in membersAdded (and also an installationUpdate, which is not answered
+// so the welcome is posted once).
+func (a *Adapter) botAdded(act schema.Activity) bool {
+	if act.Type != schema.ConversationUpdate {
+		return false
+	}
+	for _, m := range act.MembersAdded {
+		if m.ID == act.Recipient.ID {
+			return true
+		}
+	}
+	return false
+}
+
+func welcome(act schema.Activity) bot.Message {
+	if isPersonal(act) {
+		return bot.Message{Kind: bot.KindHelp, Title: "Hello, I'm alsbot",
+			Text: "I run action learning sets: sessions, rounds, commitments and report-back. Here I will send you reminders, prompts and nudges. Type *help* to see what you can do."}
+	}
+	return bot.Message{Kind: bot.KindHelp, Title: "Hello, I'm alsbot",
+		Text: "I run action learning sets in this channel. A facilitator creates one with *@alsbot setup <set name>*, then adds members with *@alsbot members add @name …*. Mention me with *help* to see every command."}
+}
+
+// storeReferences keeps, in one round trip, the reference of the
+// conversation (or the sender's 1:1 chat) and how to reach the sender and
+// everyone mentioned, so that reminders and DMs work after a restart.
+func (a *Adapter) storeReferences(ctx context.Context, act schema.Activity, mentions []mentionEntity) error {
+	if act.ServiceURL == "" || act.Conversation.ID == "" {
+		return nil
+	}
+	refs := map[string][]byte{}
+	put := func(key string, ref schema.ConversationReference) error {
+		b, err := json.Marshal(ref)
+		if err != nil {
+			return fmt.Errorf("encode reference: %w", err)
+		}
+		refs[key] = b
+		return nil
+	}
+	tenant := tenantOf(act)
+	var people []schema.ChannelAccount // known from here: enough to open a 1:1 chat later
+	if isPersonal(act) {
+		if uid := userID(act.From); uid != "" && act.From.ID != act.Recipient.ID {
+			if err := put(userKey(uid), conversationRef(act, act.From, act.Conversation)); err != nil {
+				return err
+			}
+		}
+	} else {
+		conv := act.Conversation
+		conv.ID = baseConversationID(conv.ID)
+		if conv.Name == "" {
+			conv.Name = channelName(act)
+		}
+		if err := put(convKey(conv.ID), conversationRef(act, schema.ChannelAccount{}, conv)); err != nil {
+			return err
+		}
+		people = append(people, act.From)
+	}
+	people = append(people, act.MembersAdded...)
+	for _, m := range mentions {
+		people = append(people, m.Mentioned)
+	}
+	for _, p := range people {
+		if uid := userID(p); uid != "" && p.ID != "" && p.ID != act.Recipient.ID {
+			if err := put(memberKey(uid), conversationRef(act, p, schema.ConversationAccount{TenantID: tenant})); err != nil {
+				return err
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	return a.convs.PutConversations(ctx, refs)
+}
+
+// conversationRef is a reference for proactive sends: no activity id, so a
+// message starts a new post rather than replying to an old one.
+func conversationRef(act schema.Activity, user schema.ChannelAccount, conv schema.ConversationAccount) schema.ConversationReference {
+	if conv.TenantID == "" {
+		conv.TenantID = tenantOf(act)
+	}
+	return schema.ConversationReference{
+		User:         user,
+		Bot:          act.Recipient,
+		Conversation: conv,
+		ChannelID:    act.ChannelID,
+		ServiceURL:   act.ServiceURL,
+	}
+}
+
+// handleMessage turns a message (typed text or a card submission) into a
+// request, runs it and replies.
+func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentions []mentionEntity) error {
+	req := bot.Request{
+		Platform: bot.Teams,
+		Actor:    bot.UserRef{ID: userID(act.From), Name: act.From.Name, TZ: act.LocalTimezone},
+		Conv:     conversationOf(act),
+	}
+	if req.Actor.ID == "" {
+		return nil
+	}
+	if sub, ok := submissionOf(act); ok {
+		req.Text = sub.Command
+		if sub.Form != nil {
+			values, errs := validateForm(sub.Form, act.Value)
+			if len(errs) > 0 {
+				card := FormCard(sub.Form, sub.Command, values, errs)
+				return a.replyCard(ctx, act, card, true)
+			}
+			req.Action = &bot.Action{FormID: sub.Form.ID, Values: values}
+		}
+	} else {
+		req.Text, req.Mentions = commandText(act, mentions)
+		if strings.TrimSpace(req.Text) == "" && act.Value == nil {
+			req.Text = "help"
+		}
+	}
+	msg, err := a.handler.Handle(ctx, req)
+	if err != nil && bot.ErrorCode(err) == bot.EINTERNAL {
+		a.log.Error("command failed", "err", err)
+	}
+	if err != nil && msg.Text == "" && msg.Title == "" {
+		msg = bot.Message{Kind: bot.KindError, Private: true, Text: bot.ErrorMessage(err)}
+	}
+	return a.reply(ctx, act, msg)
+}
+
+// reply answers an activity: in its conversation (the thread, in a channel),
+// or, for a private message to a command made in a channel or group chat,
+// in the actor's 1:1 chat, since Teams has no ephemeral messages. An error
+// that cannot reach the 1:1 chat is shown in the thread instead: it says
+// nothing confidential, and silence would be worse.
+func (a *Adapter) reply(ctx context.Context, act schema.Activity, m bot.Message) error {
+	if m.Private && !isPersonal(act) {
+		_, err := a.Send(ctx, bot.Destination{Platform: bot.Teams, UserID: userID(act.From)}, m)
+		if err == nil || m.Kind != bot.KindError {
+			return err
+		}
+		a.log.Warn("private reply could not reach the 1:1 chat; answering in the thread", "err", err)
+	}
+	return a.replyCard(ctx, act, RenderCard(m), false)
+}
+
+func (a *Adapter) replyCard(ctx context.Context, act schema.Activity, card Card, private bool) error {
+	if private && !isPersonal(act) {
+		_, err := a.sendCard(ctx, a.directRefFor(ctx, act), card)
+		return err
+	}
+	_, err := a.sendReply(ctx, act, card)
+	return err
+}
+
+// directRefFor finds the actor's 1:1 reference (creating the chat if needed);
+// on failure it falls back to the activity's own conversation.
+func (a *Adapter) directRefFor(ctx context.Context, act schema.Activity) schema.ConversationReference {
+	ref, err := a.userRef(ctx, userID(act.From))
+	if err != nil {
+		a.log.Warn("no 1:1 chat for a form reply; answering in the thread", "err", err)
+		return replyRef(act)
+	}
+	return ref
+}
+
+// replyRef is the reference of the activity itself, so a send replies to it.
+func replyRef(act schema.Activity) schema.ConversationReference {
+	return schema.ConversationReference{
+		ActivityID:   act.ID,
+		User:         act.From,
+		Bot:          act.Recipient,
+		Conversation: act.Conversation,
+		ChannelID:    act.ChannelID,
+		ServiceURL:   act.ServiceURL,
+	}
+}
+
+// submissionOf reads an Action.Submit's data from the activity's value.
+func submissionOf(act schema.Activity) (Submission, bool) {
+	raw, ok := act.Value["alsbot"]
+	if !ok {
+		return Submission{}, false
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return Submission{}, false
+	}
+	var s Submission
+	if json.Unmarshal(b, &s) != nil || strings.TrimSpace(s.Command) == "" {
+		return Submission{}, false
+	}
+	return s, true
+}
+
+// validateForm reads the submitted values (by input id) into field names and
+// checks them the way Slack's modals are checked: required, length, dates,
+// choices. Errors are by field name, in plain sentences.
+func validateForm(spec *FormSpec, value map[string]any) (values, errs map[string]string) {
+	values = map[string]string{}
+	errs = map[string]string{}
+	for _, f := range spec.Fields {
+		v, _ := value[f.InputID].(string)
+		v = strings.TrimSpace(v)
+		values[f.Name] = v
+		label := f.Label
+		if label == "" {
+			label = f.Name
+		}
+		switch {
+		case v == "" && f.Required:
+			errs[f.Name] = fmt.Sprintf("%q is required.", label)
+		case v == "":
+		case f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen:
+			errs[f.Name] = fmt.Sprintf("Keep this to %d characters or fewer (it has %d).", f.MaxLen, utf8.RuneCountInString(v))
+		case f.Kind == bot.FieldDate:
+			if _, err := time.Parse("2006-01-02", v); err != nil {
+				errs[f.Name] = "Pick a date, or write it as YYYY-MM-DD, e.g. 2026-12-03."
+			}
+		case f.Kind == bot.FieldChoice && !validChoice(f.Options, v):
+			errs[f.Name] = "Pick one of the choices offered."
+		}
+	}
+	return values, errs
+}
+
+func validChoice(opts []bot.Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	atTag   = regexp.MustCompile(`(?is)<at[^>]*>.*?</at>`)
+	anyTag  = regexp.MustCompile(`(?s)<[^>]+>`)
+	spaceRe = regexp.MustCompile(`\s+`)
+)
+
+// commandText strips the mention of the bot, turns every other mention into
+// the token "@<user id>" resolved in the returned map, and drops the HTML
+// Teams wraps messages in.
+func commandText(act schema.Activity, mentions []mentionEntity) (string, map[string]bot.UserRef) {
+	text := act.Text
+	resolved := map[string]bot.UserRef{}
+	for _, m := range mentions {
+		if m.Text == "" {
+			continue
+		}
+		repl := " "
+		if m.Mentioned.ID != act.Recipient.ID {
+			uid := userID(m.Mentioned)
+			if uid == "" {
+				continue
+			}
+			resolved[uid] = bot.UserRef{ID: uid, Name: mentionName(m)}
+			repl = " @" + uid + " "
+		}
+		text = strings.Replace(text, m.Text, repl, 1)
+	}
+	// Mentions without an entity (rare) are dropped rather than parsed as words.
+	text = atTag.ReplaceAllString(text, " ")
+	text = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "</p>", "\n").Replace(text)
+	text = html.UnescapeString(anyTag.ReplaceAllString(text, " "))
+	text = strings.ReplaceAll(text, "\u00a0", " ")
+	text = strings.TrimSpace(spaceRe.ReplaceAllString(text, " "))
+	if len(resolved) == 0 {
+		resolved = nil
+	}
+	return text, resolved
+}
+
+func mentionName(m mentionEntity) string {
+	if m.Mentioned.Name != "" {
+		return m.Mentioned.Name
+	}
+	return strings.TrimSpace(html.UnescapeString(anyTag.ReplaceAllString(m.Text, "")))
+}
+
+// userID is how alsbot knows a Teams user: the Entra (AAD) object id, stable
+// across conversations and tenants' apps; the channel account id (29:…) when
+// Teams did not send it.
+func userID(acc schema.ChannelAccount) string {
+	if acc.AadObjectID != "" {
+		return acc.AadObjectID
+	}
+	return acc.ID
+}
+
+func isPersonal(act schema.Activity) bool {
+	return act.Conversation.ConversationType == "personal" ||
+		(act.Conversation.ConversationType == "" && !act.Conversation.IsGroup)
+}
+
+// conversationOf is where a command was made: the channel (without the
+// thread part of its id) or group chat, or a DM.
+func conversationOf(act schema.Activity) bot.ConversationRef {
+	if isPersonal(act) {
+		return bot.ConversationRef{ID: act.Conversation.ID, DM: true}
+	}
+	name := act.Conversation.Name
+	if name == "" {
+		name = channelName(act)
+	}
+	return bot.ConversationRef{ID: baseConversationID(act.Conversation.ID), Name: name}
+}
+
+// baseConversationID drops ";messageid=…": a channel message's conversation
+// id names its thread, but a set belongs to the channel.
+func baseConversationID(id string) string {
+	base, _, _ := strings.Cut(id, ";messageid=")
+	return base
+}
+
+func channelName(act schema.Activity) string {
+	if ch, ok := act.ChannelData["channel"].(map[string]any); ok {
+		if n, ok := ch["name"].(string); ok {
+			return n
+		}
+	}
+	return ""
+}
+
+func tenantOf(act schema.Activity) string {
+	if act.Conversation.TenantID != "" {
+		return act.Conversation.TenantID
+	}
+	if t, ok := act.ChannelData["tenant"].(map[string]any); ok {
+		if id, ok := t["id"].(string); ok {
+			return id
+		}
+	}
+	return ""
+}
