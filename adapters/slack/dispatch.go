@@ -95,7 +95,11 @@ func (a *Adapter) answer(ctx context.Context, t target, msg bot.Message) {
 	case t.responseURL != "":
 		err = a.send.respond(ctx, t.responseURL, p, !msg.Private)
 	case t.channel == "":
-		_, err = a.send.send(ctx, bot.Destination{Platform: bot.Slack, UserID: t.user}, msg)
+		// send uploads the files too.
+		if _, err := a.send.send(ctx, bot.Destination{Platform: bot.Slack, UserID: t.user}, msg); err != nil {
+			a.log.ErrorContext(ctx, "could not send answer", "err", err)
+		}
+		return
 	case !msg.Private || isDMChannel(t.channel):
 		_, err = a.send.postMessage(ctx, t.channel, p)
 	default:
@@ -103,6 +107,27 @@ func (a *Adapter) answer(ctx context.Context, t target, msg bot.Message) {
 	}
 	if err != nil {
 		a.log.ErrorContext(ctx, "could not send answer", "err", err)
+		return
+	}
+	a.answerFiles(ctx, t, msg)
+}
+
+// answerFiles uploads the files of an answer: to the channel with a public
+// answer there, else to the actor's DM (files cannot be ephemeral).
+func (a *Adapter) answerFiles(ctx context.Context, t target, msg bot.Message) {
+	if len(msg.Files) == 0 {
+		return
+	}
+	channel := t.channel
+	if channel == "" || (msg.Private && !isDMChannel(channel)) {
+		var err error
+		if channel, err = a.send.openDM(ctx, t.user); err != nil {
+			a.log.ErrorContext(ctx, "could not open DM for files", "err", err)
+			return
+		}
+	}
+	if err := a.send.uploadFiles(ctx, channel, msg.Files); err != nil {
+		a.log.ErrorContext(ctx, "could not upload files", "err", err)
 	}
 }
 
@@ -168,6 +193,7 @@ func (a *Adapter) slashJob(cmd slack.SlashCommand, p *pending, claimKey string) 
 			}
 		}
 		if p.offer(reply{msg: msg}) {
+			a.answerFiles(ctx, t, msg)
 			return
 		}
 		t.triggerID = "" // long expired, or failed just now

@@ -83,6 +83,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 	mux.HandleFunc("/api/", f.serveAPI)
 	mux.HandleFunc("/response/", f.serveResponse)
 	mux.HandleFunc("/ws", f.serveWS)
+	mux.HandleFunc("/upload/", f.serveUpload)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		f.wsMu.Lock()
@@ -206,6 +207,11 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		resp = map[string]any{"ok": true, "user": map[string]any{"id": id, "name": strings.ToLower(u.name), "real_name": u.name, "tz": u.tz, "profile": map[string]any{"display_name": u.name}}}
+	case "files.getUploadURLExternal":
+		id := "F" + strconv.Itoa(f.ts)
+		resp = map[string]any{"ok": true, "upload_url": f.srv.URL + "/upload/" + id, "file_id": id}
+	case "files.completeUploadExternal":
+		resp = map[string]any{"ok": true, "files": []any{map[string]any{"id": "F", "title": "t"}}}
 	case "views.open", "views.publish":
 		resp = map[string]any{"ok": true, "view": map[string]any{"id": "V" + ts}}
 	case "apps.connections.open":
@@ -226,6 +232,26 @@ func (f *fakeSlack) serveResponse(w http.ResponseWriter, r *http.Request) {
 	f.record(c)
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"ok":true}`)
+}
+
+// serveUpload takes a file upload to a URL files.getUploadURLExternal gave,
+// as multipart form data with the field "file"; it records the file's name
+// (Form "filename"), its content ("content") and the URL path ("url").
+func (f *fakeSlack) serveUpload(w http.ResponseWriter, r *http.Request) {
+	c := apiCall{Method: "upload", At: time.Now(), Status: http.StatusOK, Form: url.Values{}, Auth: r.Header.Get("Authorization")}
+	c.Form.Set("url", r.URL.Path)
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		c.Status = http.StatusBadRequest
+		f.record(c)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	b, _ := io.ReadAll(file)
+	c.Form.Set("filename", hdr.Filename)
+	c.Form.Set("content", string(b))
+	f.record(c)
+	_, _ = io.WriteString(w, "OK - "+strconv.Itoa(len(b)))
 }
 
 func (f *fakeSlack) responseURL(n int) string {

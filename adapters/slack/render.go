@@ -82,7 +82,7 @@ func Render(m bot.Message) Payload {
 			names = append(names, escape(f.Name))
 		}
 		blocks = append(blocks, slack.NewContextBlock("als_files",
-			mrkdwn(cut("Attachments are not sent in Slack yet: "+strings.Join(names, ", "), maxSectionText))))
+			mrkdwn(cut("Files: "+strings.Join(names, ", ")+" (uploaded with this message; a private answer's files go to your direct messages with the bot)", maxSectionText))))
 	}
 	if len(blocks) > maxBlocks {
 		blocks = append(blocks[:maxBlocks-1], slack.NewSectionBlock(mrkdwn("…"), nil, nil))

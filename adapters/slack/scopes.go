@@ -13,9 +13,13 @@ func webAPIScopes() map[string]string {
 		"chat.postMessage":      "chat:write",
 		"chat.postEphemeral":    "chat:write",
 		"conversations.open":    "im:write",
-		"users.info":            "users:read",
-		"views.open":            "",
-		"views.publish":         "",
+		// Files (exports, the stats chart, mydata): slack-go's UploadFileContext
+		// calls both, with an upload to the URL in between.
+		"files.getUploadURLExternal":   "files:write",
+		"files.completeUploadExternal": "files:write",
+		"users.info":                   "users:read",
+		"views.open":                   "",
+		"views.publish":                "",
 	}
 }
 

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -57,6 +58,21 @@ func newSender(api *slack.Client, log *slog.Logger) *sender {
 }
 
 func (s *sender) send(ctx context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
+	ref, err := s.sendText(ctx, to, m)
+	if err != nil || len(m.Files) == 0 {
+		return ref, err
+	}
+	// Files cannot be ephemeral: a private message's files go to the DM.
+	channel := ref.ChannelID
+	if to.ChannelID != "" && to.UserID != "" {
+		if channel, err = s.openDM(ctx, to.UserID); err != nil {
+			return ref, err
+		}
+	}
+	return ref, s.uploadFiles(ctx, channel, m.Files)
+}
+
+func (s *sender) sendText(ctx context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
 	p := Render(m)
 	ref := bot.MessageRef{Platform: bot.Slack, ChannelID: to.ChannelID}
 	switch {
@@ -126,6 +142,31 @@ func (s *sender) respond(ctx context.Context, responseURL string, p Payload, inC
 	})
 	if err != nil {
 		return fmt.Errorf("post to response_url: %w", err)
+	}
+	return nil
+}
+
+// uploadFiles shares each file in channel: files.getUploadURLExternal, the
+// upload to the URL it gives, then files.completeUploadExternal (slack-go's
+// UploadFileContext does the three).
+func (s *sender) uploadFiles(ctx context.Context, channel string, files []bot.File) error {
+	for _, f := range files {
+		if len(f.Data) == 0 {
+			continue
+		}
+		err := s.call(ctx, channel, func(ctx context.Context) error {
+			_, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+				Channel:  channel,
+				Filename: f.Name,
+				Title:    f.Name,
+				FileSize: len(f.Data),
+				Reader:   bytes.NewReader(f.Data), // new on every attempt
+			})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("upload file %s to %s: %w", f.Name, channel, err)
+		}
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -332,7 +334,7 @@ func TestBinaryCommandLine(t *testing.T) {
 		{name: "version", args: []string{"version"}, wantOut: "alsbot "},
 		{name: "help", args: []string{"help"}, wantOut: "Usage:"},
 		{name: "unknown subcommand", args: []string{"frob"}, wantCode: 2, wantErr: `unknown command "frob"`},
-		{name: "slack not in this build", env: []string{"SLACK_BOT_TOKEN=xoxb-1", "SLACK_APP_TOKEN=xapp-1"}, wantCode: 1, wantErr: "does not include"},
+		{name: "slack token refused", env: []string{"SLACK_BOT_TOKEN=xoxb-1", "SLACK_APP_TOKEN=xapp-1", "SLACK_API_URL=" + refusingSlack(t)}, wantCode: 1, wantErr: "invalid_auth"},
 		{name: "bad configuration", env: []string{"SLACK_APP_TOKEN=nope", "MICROSOFT_APP_PASSWORD=x"}, wantCode: 1, wantErr: "SLACK_APP_TOKEN must be an app-level token"},
 	}
 	for _, tt := range tests {
@@ -356,4 +358,15 @@ func TestBinaryCommandLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// refusingSlack is a loopback Slack Web API that refuses every token, as
+// Slack answers auth.test for a revoked or mistyped one.
+func refusingSlack(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api/"
 }

@@ -91,8 +91,10 @@ func (c Config) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
-	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
-		bad("MONGODB_URI must start with mongodb:// or mongodb+srv:// (leave it empty to use the embedded store)")
+	if c.MongoURI != "" {
+		if err := checkMongoURI(c.MongoURI); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.MongoDatabase == "" || len(c.MongoDatabase) > 63 || strings.ContainsAny(c.MongoDatabase, "/\\. \"$*<>:|?") {
 		bad("MONGODB_DATABASE %q is not a valid database name: use up to 63 letters, digits, - or _", c.MongoDatabase)
@@ -153,6 +155,28 @@ func (c Config) Validate() error {
 		bad("ALSBOT_LOG_FORMAT %q must be text or json", c.LogFormat)
 	}
 	return errors.Join(errs...)
+}
+
+// checkMongoURI accepts a MongoDB connection string with at least one host.
+// It does not resolve a mongodb+srv name: that is the driver's job at start.
+// Its messages never quote the URI, which may hold a password.
+func checkMongoURI(uri string) error {
+	rest, ok := strings.CutPrefix(uri, "mongodb://")
+	if !ok {
+		rest, ok = strings.CutPrefix(uri, "mongodb+srv://")
+	}
+	if !ok {
+		return errors.New("MONGODB_URI must start with mongodb:// or mongodb+srv:// (leave it empty to use the embedded store)")
+	}
+	hosts, _, _ := strings.Cut(rest, "/")
+	hosts, _, _ = strings.Cut(hosts, "?")
+	if i := strings.LastIndex(hosts, "@"); i >= 0 {
+		hosts = hosts[i+1:]
+	}
+	if hosts == "" {
+		return errors.New("MONGODB_URI names no host: write it as mongodb://host:27017/ or mongodb+srv://cluster.example.net/")
+	}
+	return nil
 }
 
 // checkURL accepts an absolute http or https URL.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
 )
@@ -140,14 +141,26 @@ func TestRunInProcess(t *testing.T) {
 		{name: "version", args: []string{"version"}, wantOut: "alsbot "},
 		{name: "help", args: []string{"--help"}, wantOut: "alsbot version"},
 		{name: "extra arguments", args: []string{"serve", "now"}, wantErr: "unexpected arguments"},
-		{name: "export not yet", args: []string{"export"}, wantErr: "not in this build"},
-		{name: "teams not in this build", env: map[string]string{"MICROSOFT_APP_ID": "a", "MICROSOFT_APP_PASSWORD": "secret-value"}, wantErr: "does not include"},
+		{name: "export without flags", args: []string{"export"}, wantErr: "give --set and --out"},
+		{name: "teams on an address in use", env: map[string]string{"MICROSOFT_APP_ID": "a", "MICROSOFT_APP_PASSWORD": "secret-value", "ALSBOT_ADDR": "{busy}"}, wantErr: "listen on ALSBOT_ADDR"},
 		{name: "problems listed", env: map[string]string{"SLACK_APP_TOKEN": "xapp-1", "MICROSOFT_APP_ID": "a"}, wantErr: "the configuration has problems:\nSLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both\nMICROSOFT_APP_ID is set"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tt.args, envOf(tt.env), strings.NewReader(""), &stdout, &stderr)
+			env := map[string]string{"ALSBOT_DATA_DIR": t.TempDir()}
+			for k, v := range tt.env {
+				if v == "{busy}" {
+					busy, err := net.Listen("tcp", "127.0.0.1:0")
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer busy.Close()
+					v = busy.Addr().String()
+				}
+				env[k] = v
+			}
+			err := run(context.Background(), tt.args, envOf(env), strings.NewReader(""), &stdout, &stderr)
 			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("run = %v, want error with %q", err, tt.wantErr)
 			}

@@ -9,8 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"syscall"
@@ -23,6 +26,7 @@ import (
 	"github.com/alsbot/alsbot/adapters/shell"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
+	"github.com/alsbot/alsbot/scheduler"
 )
 
 func main() {
@@ -38,6 +42,13 @@ func main() {
 	}
 }
 
+// The release build stamps these (-ldflags "-X main.version=v1.2.0 -X
+// main.commit=<sha>"): the Docker build has no VCS data to read.
+var (
+	version string
+	commit  string
+)
+
 // errUsage marks a command line that could not be understood.
 var errUsage = errors.New("usage")
 
@@ -45,6 +56,11 @@ const usageText = `Usage:
   alsbot            run the bot: the shell on standard input without platform
                     credentials, else Slack and/or Teams (see README.md)
   alsbot version    print the version and commit
+  alsbot healthcheck
+                    exit 0 when the bot on ALSBOT_ADDR answers /healthz, else 1
+                    (the container's HEALTHCHECK)
+  alsbot export --set <name or id> --out <dir>
+                    write a set's records as CSV files and exit
   alsbot help       print this help
 `
 
@@ -64,11 +80,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "version", "-version", "--version":
 		_, err := fmt.Fprintln(stdout, versionString())
 		return err
+	case "healthcheck":
+		return healthcheck(ctx, getenv, stdout)
 	case "help", "-h", "-help", "--help":
 		_, err := io.WriteString(stdout, usageText)
 		return err
 	case "export":
-		return errors.New("`alsbot export` is not in this build yet; a facilitator can use `/als export` once it is")
+		return export(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		return fmt.Errorf("%w: unknown command %q\n%s", errUsage, sub, usageText)
 	}
@@ -83,9 +101,7 @@ func serve(ctx context.Context, getenv func(string) string, stdin io.Reader, std
 	}
 	log := newLogger(stderr, cfg)
 	if cfg.SlackEnabled() || cfg.TeamsEnabled() {
-		// Here the platform adapters, the HTTP server and the scheduler are
-		// to run side by side in an errgroup on the store opened below.
-		return errors.New("Slack/Teams credentials are set, but this build does not include the Slack and Teams adapters yet; unset SLACK_* and MICROSOFT_APP_* to use the shell")
+		return runServer(ctx, cfg, log)
 	}
 
 	store, err := openStore(ctx, cfg, log)
@@ -93,24 +109,12 @@ func serve(ctx context.Context, getenv func(string) string, stdin io.Reader, std
 		return err
 	}
 	defer closeStore(ctx, store, log)
-
-	return runShell(ctx, store, stdin, stdout, stderr, log)
+	return runShell(ctx, cfg, store, stdin, stdout, stderr, log)
 }
 
 // openStore opens MongoDB, or the embedded store under the data directory.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*mongo.Store, error) {
-	openCtx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	store, err := mongo.Open(openCtx, mongo.Config{
-		URI:      cfg.MongoURI,
-		Database: cfg.MongoDatabase,
-		DataDir:  cfg.DataDir,
-		Logger:   log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("open the store: %w", err)
-	}
-	return store, nil
+	return openStoreObserved(ctx, cfg, log, nil)
 }
 
 // closeStore closes the store even when ctx was cancelled by a signal, with a
@@ -137,17 +141,26 @@ func newRouter(store bot.Store, clock bot.Clock, notifier bot.Notifier, planner 
 }
 
 // runShell plays the bot in the terminal: every message it sends, replies
-// and notifications alike, is printed in order on stdout.
-func runShell(ctx context.Context, store *mongo.Store, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
+// and notifications alike, is printed in order on stdout. The scheduler runs
+// on the shell's clock: `:advance` and every command let it deliver what is
+// due, exactly as the served bot does.
+func runShell(ctx context.Context, cfg Config, store *mongo.Store, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
 	clock := shell.NewClock(time.Now())
 	out := shell.NewMessenger(stdout)
-	router := newRouter(store, clock, handlers.NewDirectNotifier(out, log), nil, log)
+	sched := scheduler.New(scheduler.Deps{
+		Store: store, Deliveries: store, Messenger: bot.Messengers{bot.Shell: out},
+		Clock: clock, Logger: log, Instance: "shell",
+	})
+	router := newRouter(store, clock, sched, sched, log)
 	sh := shell.New(shell.Config{
-		In:      stdin,
-		Out:     out,
-		Handler: router,
-		Clock:   clock,
-		Logger:  log,
+		In:        stdin,
+		Out:       out,
+		Handler:   tickAfter{h: router, tick: sched.Tick, log: log},
+		Clock:     clock,
+		OnAdvance: sched.Tick,
+		NextDue:   sched.NextDue,
+		Files:     filepath.Join(cfg.DataDir, "files"),
+		Logger:    log,
 	})
 	if _, err := io.WriteString(stderr, banner); err != nil {
 		return fmt.Errorf("print banner: %w", err)
@@ -156,6 +169,22 @@ func runShell(ctx context.Context, store *mongo.Store, stdin io.Reader, stdout, 
 		return fmt.Errorf("shell: %w", err)
 	}
 	return nil
+}
+
+// tickAfter lets the scheduler deliver, right after a command, the messages
+// the command caused (prompts, DMs), so the shell shows them under its reply.
+type tickAfter struct {
+	h    bot.Handler
+	tick func(context.Context) error
+	log  *slog.Logger
+}
+
+func (t tickAfter) Handle(ctx context.Context, req bot.Request) (bot.Message, error) {
+	msg, err := t.h.Handle(ctx, req)
+	if terr := t.tick(ctx); terr != nil {
+		t.log.Error("deliver after command", "component", "scheduler", "err", terr)
+	}
+	return msg, err
 }
 
 const banner = `alsbot shell: a terminal chat with the action learning set bot, on the
@@ -171,23 +200,61 @@ MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID. See README.md.
 
 // versionString is the module version and VCS commit the binary was built
 // from, as the Go toolchain stamped them.
+// Values stamped with -ldflags win over the build info.
 func versionString() string {
-	version, commit, modified := "(devel)", "unknown", false
+	ver, rev, modified := "(devel)", "unknown", false
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if v := info.Main.Version; v != "" {
-			version = v
+			ver = v
 		}
 		for _, s := range info.Settings {
 			switch s.Key {
 			case "vcs.revision":
-				commit = s.Value
+				rev = s.Value
 			case "vcs.modified":
 				modified = s.Value == "true"
 			}
 		}
 	}
 	if modified {
-		commit += " (modified)"
+		rev += " (modified)"
 	}
-	return fmt.Sprintf("alsbot %s, commit %s, %s", version, commit, runtime.Version())
+	if version != "" {
+		ver = version
+	}
+	if commit != "" {
+		rev = commit
+	}
+	return fmt.Sprintf("alsbot %s, commit %s, %s", ver, rev, runtime.Version())
+}
+
+// healthcheck asks the bot listening on ALSBOT_ADDR for /healthz, on
+// loopback when it listens on every interface, and fails unless it answers
+// 200 within a few seconds. Images without a shell or curl use it.
+func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg := loadConfig(getenv)
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("healthcheck: ALSBOT_ADDR %q is not a listen address such as :3000", cfg.Addr)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	u := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %s", u, res.Status)
+	}
+	_, err = fmt.Fprintln(stdout, "ok")
+	return err
 }

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/alsbot/alsbot/adapters/mongo"
+	"github.com/alsbot/alsbot/adapters/slack"
+	"github.com/alsbot/alsbot/adapters/teams"
+	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/metrics"
+	"github.com/alsbot/alsbot/scheduler"
+)
+
+// shutdownGrace bounds how long a stop may take: in-flight commands and
+// sends finish within it.
+const shutdownGrace = 20 * time.Second
+
+// wallClock is the production clock.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+// runServer serves Slack and/or Teams with the scheduler on one HTTP server
+// until ctx ends, then stops taking work, finishes what was acknowledged and
+// returns nil. It opens the store itself, counted by the process's metrics.
+func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
+	// Listen first: an address in use is a configuration problem to report
+	// at once, before the store and the platforms are dialled.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on ALSBOT_ADDR %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close() // a no-op once the server has closed it
+
+	met := metrics.New()
+	store, err := openStoreObserved(ctx, cfg, log, met.StoreFailed)
+	if err != nil {
+		return err
+	}
+	defer closeStore(ctx, store, log)
+
+	clock := wallClock{}
+	// The scheduler and the use cases need the platforms' messengers, and the
+	// platforms need the use cases: the map is filled in before anything runs.
+	messengers := bot.Messengers{}
+	host, _ := os.Hostname()
+	sched := scheduler.New(scheduler.Deps{
+		Store: store, Deliveries: store, Messenger: messengers, Clock: clock,
+		Logger: log, Instance: fmt.Sprintf("%s-%d", host, os.Getpid()),
+		Observer: met,
+	})
+	router := met.Commands(newRouter(store, clock, sched, sched, log))
+
+	mux := http.NewServeMux()
+	var ready atomic.Bool
+	registerHealth(mux, store, &ready)
+	mux.Handle("GET /metrics", met.HTTPHandler())
+
+	var stops []func(context.Context) error
+	var socket *slack.Adapter
+	if cfg.SlackEnabled() {
+		a, err := slack.New(slack.Config{
+			BotToken: cfg.SlackBotToken, SigningSecret: cfg.SlackSigningSecret,
+			AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
+			Handler: router, Claimer: store,
+			Logger: log.With("component", "adapter", "platform", "slack"),
+		})
+		if err != nil {
+			return fmt.Errorf("slack: %w", err)
+		}
+		startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = a.Start(startCtx) // learns the bot's own user id; fails on a bad token
+		cancel()
+		if err != nil {
+			return fmt.Errorf("slack: %w", err)
+		}
+		messengers[bot.Slack] = met.Messenger(bot.Slack, a.Messenger())
+		if cfg.SlackSigningSecret != "" {
+			a.Register(mux)
+		}
+		if cfg.SlackAppToken != "" {
+			socket = a
+		}
+		stops = append(stops, a.Shutdown)
+	}
+	if cfg.TeamsEnabled() {
+		a, err := teams.New(teams.Config{
+			AppID: cfg.MicrosoftAppID, AppPassword: cfg.MicrosoftAppPassword,
+			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
+			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
+			Claimer: store, Logger: log.With("component", "adapter", "platform", "teams"),
+		})
+		if err != nil {
+			return fmt.Errorf("teams: %w", err)
+		}
+		messengers[bot.Teams] = met.Messenger(bot.Teams, a.Messenger())
+		a.Register(mux)
+		stops = append(stops, a.Shutdown)
+	}
+
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("serving", "component", "server", "addr", ln.Addr().String(),
+		"slack", cfg.SlackEnabled(), "slack_socket_mode", socket != nil, "teams", cfg.TeamsEnabled())
+	ready.Store(true)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error { return sched.Run(gctx) })
+	if socket != nil {
+		g.Go(func() error { return socket.RunSocketMode(gctx) })
+	}
+	g.Go(func() error {
+		<-gctx.Done()
+		ready.Store(false)
+		log.Info("stopping: finishing acknowledged work", "component", "server")
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(gctx), shutdownGrace)
+		defer cancel()
+		errs := []error{srv.Shutdown(stopCtx)}
+		for _, stop := range stops {
+			errs = append(errs, stop(stopCtx))
+		}
+		return errors.Join(errs...)
+	})
+	return g.Wait()
+}
+
+// pinger is what readiness needs of the store.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// openStoreObserved opens the store as openStore does, calling onFailure
+// with the name of every store command that fails.
+func openStoreObserved(ctx context.Context, cfg Config, log *slog.Logger, onFailure func(string)) (*mongo.Store, error) {
+	openCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	store, err := mongo.Open(openCtx, mongo.Config{
+		URI:       cfg.MongoURI,
+		Database:  cfg.MongoDatabase,
+		DataDir:   cfg.DataDir,
+		Logger:    log,
+		OnFailure: onFailure,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open the store: %w", err)
+	}
+	return store, nil
+}
+
+// registerHealth adds the liveness and readiness probes: /healthz answers
+// while the process runs; /readyz only while the store answers a ping
+// within a second and the process is not stopping.
+func registerHealth(mux *http.ServeMux, store pinger, ready *atomic.Bool) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if !ready.Load() {
+			http.Error(w, "not ready: starting or stopping", http.StatusServiceUnavailable)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		if err := store.Ping(ctx); err != nil {
+			http.Error(w, "not ready: the store does not answer", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+}
