@@ -19,30 +19,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(mongotest.Run(m)) }
 
-// fakeClock is the injected clock; tests move it.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // sent is one message a Messenger was asked to send.
 type sent struct {
 	To  bot.Destination
@@ -103,7 +79,7 @@ var start = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 type env struct {
 	t       testing.TB
 	store   *mongo.Store
-	clock   *fakeClock
+	clock   *bot.ManualClock
 	msgr    *recordingMessenger
 	keys    *keyRecorder
 	router  *handlers.Router
@@ -119,7 +95,7 @@ func newEnv(tb testing.TB, seed uint64) *env {
 }
 
 func newEnvOn(tb testing.TB, store *mongo.Store, seed uint64) *env {
-	e := &env{t: tb, store: store, clock: &fakeClock{t: start}, msgr: &recordingMessenger{}, channel: "C1", users: map[string]bot.UserRef{}}
+	e := &env{t: tb, store: store, clock: bot.NewManualClock(start), msgr: &recordingMessenger{}, channel: "C1", users: map[string]bot.UserRef{}}
 	e.keys = &keyRecorder{next: handlers.NewDirectNotifier(e.msgr, nil)}
 	e.router = handlers.New(handlers.Deps{
 		Store:    store,

@@ -19,7 +19,7 @@ func (noop) Send(context.Context, bot.Destination, bot.Message) (bot.MessageRef,
 	return bot.MessageRef{}, nil
 }
 
-func benchEnv(b *testing.B, start time.Time) (*mongo.Store, *clock, *scheduler.Scheduler) {
+func benchEnv(b *testing.B, start time.Time) (*mongo.Store, *bot.ManualClock, *scheduler.Scheduler) {
 	st := mongotest.New(b)
 	if err := st.EnsureDeliveryIndexes(context.Background()); err != nil {
 		b.Fatal(err)

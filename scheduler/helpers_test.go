@@ -19,25 +19,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(mongotest.Run(m)) }
 
-// clock is a manual bot.Clock shared by the instances of a test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+func newClock(t time.Time) *bot.ManualClock { return bot.NewManualClock(t) }
 
 // sent is one message the recorder was given.
 type sent struct {
@@ -108,7 +90,7 @@ func (m instanceMessenger) Send(_ context.Context, to bot.Destination, msg bot.M
 
 type env struct {
 	store *mongo.Store
-	clock *clock
+	clock *bot.ManualClock
 	rec   *recorder
 	sched *scheduler.Scheduler
 }

@@ -426,7 +426,7 @@ func (s *Shell) advanceTarget(args []string) (time.Time, error) {
 // when NextDue says, else by at most Step.
 func (s *Shell) advance(ctx context.Context, target time.Time) {
 	if s.cfg.OnAdvance == nil {
-		s.clock.Set(target)
+		s.clock.Set(target.UTC())
 		s.printNow()
 		return
 	}
@@ -446,7 +446,7 @@ func (s *Shell) advance(ctx context.Context, target time.Time) {
 		if next.After(target) {
 			next = target
 		}
-		s.clock.Set(next)
+		s.clock.Set(next.UTC())
 		if err := s.cfg.OnAdvance(ctx); err != nil {
 			s.log.Error("deliver due messages", "err", err)
 			s.print("[clock] " + next.Format("Mon 02 Jan 2006 15:04 MST") + ": delivering what fell due failed; it is tried again on the next step.\n")

@@ -13,7 +13,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,24 +31,6 @@ const (
 	setChannel   = "C0SET"
 )
 
-// testClock is a clock the test sets; adapter and handlers share it.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
 // harness is the adapter on a real HTTP server, with the real handlers on
 // the embedded store (or a handler double), talking to a fake Slack.
 type harness struct {
@@ -58,7 +39,7 @@ type harness struct {
 	a      *Adapter
 	srv    *httptest.Server
 	store  *mongo.Store
-	clock  *testClock
+	clock  *bot.ManualClock
 	nextRU int // response_url counter
 }
 
@@ -79,7 +60,7 @@ func testLogger(t testing.TB) *slog.Logger {
 
 func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
-	h := &harness{t: t, fake: newFakeSlack(t), clock: &testClock{now: time.Now().Truncate(time.Second)}}
+	h := &harness{t: t, fake: newFakeSlack(t), clock: bot.NewManualClock(time.Now().Truncate(time.Second))}
 	for _, u := range []struct{ id, name, tz string }{
 		{"UFAC", "Fay", "Europe/London"}, {"UANA", "Ana", "Europe/London"},
 		{"UBEN", "Ben", "America/New_York"}, {"UCAT", "Cat", "UTC"},

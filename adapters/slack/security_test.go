@@ -118,7 +118,7 @@ func TestPublishedSignatureExample(t *testing.T) {
 	handler := &recordingHandler{}
 	fake := newFakeSlack(t)
 	fake.addUser("U2CERLKJA", "Road Runner", "UTC")
-	clock := &testClock{now: time.Unix(1531420618, 0).Add(30 * time.Second)}
+	clock := bot.NewManualClock(time.Unix(1531420618, 0).Add(30 * time.Second))
 	a, err := New(Config{BotToken: testBotToken, SigningSecret: secret, APIURL: fake.apiURL(), Handler: handler, Clock: clock,
 		Logger: testLogger(t), AckWait: time.Minute}) // the answer comes in the response: nothing goes to hooks.slack.com
 	if err != nil {

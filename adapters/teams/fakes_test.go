@@ -35,21 +35,8 @@ var _ ConversationStore = (*mongo.Store)(nil)
 
 const testAppID = "00000000-aaaa-bbbb-cccc-000000000001"
 
-// fakeClock is the injected clock; tests move it.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newFakeClock() *bot.ManualClock {
+	return bot.NewManualClock(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
 }
 
 // signingKey is a key the fake identity service may publish.
@@ -262,7 +249,7 @@ type rig struct {
 	t       testing.TB
 	bf      *botFramework
 	key     signingKey
-	clock   *fakeClock
+	clock   *bot.ManualClock
 	store   *mongo.Store
 	adapter *Adapter
 	srv     *httptest.Server
