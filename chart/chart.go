@@ -44,6 +44,7 @@ func PNG(st bot.Stats) ([]byte, error) {
 		top = max(top, attendance[i], made[i])
 	}
 	p.Y.Max = top + 1
+	p.Y.Tick.Marker = countTicks{}
 	if n == 0 {
 		// An empty chart still says what it would show.
 		p.Title.Text += " (no session held yet)"
@@ -82,4 +83,17 @@ func PNG(st bot.Stats) ([]byte, error) {
 		return nil, fmt.Errorf("render chart: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// countTicks marks whole numbers only: the chart counts people and
+// commitments, and "2.50 people" reads wrong.
+type countTicks struct{}
+
+func (countTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := max(1, int(hi-lo)/8)
+	var ticks []plot.Tick
+	for v := int(lo); float64(v) <= hi; v += step {
+		ticks = append(ticks, plot.Tick{Value: float64(v), Label: strconv.Itoa(v)})
+	}
+	return ticks
 }
