@@ -48,7 +48,8 @@ type Payload struct {
 
 // Render draws m as Block Kit. It is a pure function of m.
 func Render(m bot.Message) Payload {
-	var blocks []slack.Block
+	// Never nil: Slack rejects "blocks": null (an empty message, an empty Home).
+	blocks := []slack.Block{}
 	if m.Title != "" {
 		blocks = append(blocks, slack.NewHeaderBlock(plain(cut(m.Title, maxHeaderText))))
 	}
