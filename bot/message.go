@@ -52,6 +52,7 @@ type Button struct {
 	Command string // e.g. "report C-12 done"
 	Form    *Form
 	Style   ButtonStyle
+	SetID   string // the set Command acts on when pressed in a DM; empty = resolve as typed text
 }
 
 // ButtonStyle hints at emphasis.
@@ -71,6 +72,7 @@ type Form struct {
 	Submit  string // label of the submit button
 	Command string // command run on submit, e.g. "report C-12 done"
 	Fields  []FormField
+	SetID   string // the set Command acts on when submitted in a DM; empty = resolve as typed text
 }
 
 // FormField is one input of a form.

@@ -15,6 +15,7 @@ type Request struct {
 	// adapter knows them; a token absent here is an unknown user.
 	Mentions map[string]UserRef
 	Action   *Action // a form submission, when not typed text
+	SetID    string  // the set of the pressed button or submitted form (Button.SetID, Form.SetID); empty for typed text
 }
 
 // Action is a submitted form: Request.Text holds Form.Command and Values the

@@ -55,6 +55,14 @@ func ActionPrompt(set *Set, sess *Session) Message {
 	if sess != nil && sess.Number > 0 {
 		text = fmt.Sprintf("Thank you for presenting in %s, session %d. What action will you take before the next session? Record it now so you can report back on it.", where, sess.Number)
 	}
+	// The prompt goes to a DM: the button and form carry the set so that a
+	// member of several sets records the action in this one.
+	form := CommitForm()
+	var setID string
+	if set != nil {
+		setID = set.ID
+	}
+	form.SetID = setID
 	return Message{
 		Kind:  KindActionPrompt,
 		Title: "Your action",
@@ -63,7 +71,8 @@ func ActionPrompt(set *Set, sess *Session) Message {
 			Label:   "Record my commitment",
 			Style:   StylePrimary,
 			Command: "commit",
-			Form:    CommitForm(),
+			Form:    form,
+			SetID:   setID,
 		}},
 	}
 }

@@ -136,12 +136,12 @@ func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, erro
 		c.set = found
 	} else if c.set, err = r.store.GetSet(ctx, setID); err != nil {
 		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return bot.Message{}, errNoSet()
+			return bot.Message{}, noSet(c)
 		}
 		return bot.Message{}, fmt.Errorf("get set %s: %w", setID, err)
 	}
-	if p := c.set.Person(c.actorID()); p == nil || len(p.Roles) == 0 {
-		return bot.Message{}, errNoSet()
+	if p := c.set.Person(c.actorID()); p == nil || len(p.Roles) == 0 || c.set.Platform != req.Platform {
+		return bot.Message{}, noSet(c)
 	}
 	if c.set.Archived && mutates(cmd.Verb) {
 		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "The set %s was archived on %s and can no longer be changed; only `/als retention <days>` still works.", c.set.Name, bot.FormatTime(c.set.ArchivedAt, c.readerLoc()))
@@ -270,13 +270,29 @@ func errNoSet() error {
 	return bot.Errorf(bot.ENOTFOUND, "There is no action learning set in this channel yet. A facilitator can create one with `/als setup <name>`.")
 }
 
+// noSet is errNoSet, said for a DM when a button or form named the set: one
+// answer whether the set is gone or the actor has no role in it.
+func noSet(c *call) error {
+	if c.req.Conv.DM && c.req.SetID != "" {
+		return bot.Errorf(bot.ENOTFOUND, "You are not in the action learning set this button or form belongs to. Ask its facilitator to add you, or run the command in a set's channel.")
+	}
+	return errNoSet()
+}
+
 // findSet names the set a request is about. In a channel it is the channel's
-// set (read later, under the set's lock). In a DM it is the one active set
+// set (read later, under the set's lock). In a DM it is the set the pressed
+// button or submitted form named (read later too), else the one active set
 // the actor has a role in, already read; a change reads it again under the
 // lock so that it starts from what the last command in this process saved.
 func (r *Router) findSet(ctx context.Context, c *call) (string, *bot.Set, error) {
 	if !c.req.Conv.DM {
+		// The channel's set stands, whatever set a button says.
 		return string(c.req.Platform) + ":" + c.req.Conv.ID, nil, nil
+	}
+	if c.req.SetID != "" {
+		// A button or form in a DM names its set; the caller reads it and
+		// applies the same role and archive checks as for any set.
+		return c.req.SetID, nil, nil
 	}
 	sets, err := r.activeSets(ctx, c)
 	if err != nil {

@@ -299,7 +299,7 @@ func (r *Router) sessionStart(ctx context.Context, c *call) (bot.Message, error)
 		Kind:    bot.KindCheckIn,
 		Title:   fmt.Sprintf("%s: session %d", c.set.Name, sess.Number),
 		Text:    fmt.Sprintf("Session %d is open: check in with `/als here`", sess.Number),
-		Buttons: []bot.Button{{Label: "I'm here", Command: "here", Style: bot.StylePrimary}},
+		Buttons: []bot.Button{{Label: "I'm here", Command: "here", Style: bot.StylePrimary, SetID: c.set.ID}},
 	}
 	commitments, err := r.store.ListCommitments(ctx, c.set.ID, "", false)
 	if err != nil {

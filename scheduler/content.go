@@ -360,7 +360,10 @@ func nudgeMessage(set *bot.Set, open []*bot.Commitment, loc *time.Location) bot.
 			if len(open) > 1 {
 				label = c.ShortID + " " + strings.ToLower(label)
 			}
-			b := bot.Button{Label: label, Command: "report " + c.ShortID + " " + string(st), Form: ReportForm(c.ShortID, st)}
+			// Sent to a DM: button and form carry the set for members of several sets.
+			f := ReportForm(c.ShortID, st)
+			f.SetID = set.ID
+			b := bot.Button{Label: label, Command: "report " + c.ShortID + " " + string(st), Form: f, SetID: set.ID}
 			if st == bot.ReportDone {
 				b.Style = bot.StylePrimary
 			}
@@ -379,11 +382,11 @@ func feedbackMessage(set *bot.Set, sess *bot.Session) bot.Message {
 	var opts []bot.Option
 	for i := 1; i <= 5; i++ {
 		n := strconv.Itoa(i)
-		m.Buttons = append(m.Buttons, bot.Button{Label: n, Command: "feedback " + n})
+		m.Buttons = append(m.Buttons, bot.Button{Label: n, Command: "feedback " + n, SetID: set.ID})
 		opts = append(opts, bot.Option{Label: n, Value: n})
 	}
-	m.Buttons = append(m.Buttons, bot.Button{Label: "Rate with a comment", Command: "feedback", Form: &bot.Form{
-		ID: "feedback", Title: fmt.Sprintf("Session %d feedback", sess.Number), Submit: "Send", Command: "feedback",
+	m.Buttons = append(m.Buttons, bot.Button{Label: "Rate with a comment", Command: "feedback", SetID: set.ID, Form: &bot.Form{
+		ID: "feedback", Title: fmt.Sprintf("Session %d feedback", sess.Number), Submit: "Send", Command: "feedback", SetID: set.ID,
 		Fields: []bot.FormField{
 			{Name: "rating", Label: "How useful was the session (1-5)?", Kind: bot.FieldChoice, Required: true, Options: opts},
 			{Name: "comment", Label: "Comment (optional)", Kind: bot.FieldText, Multiline: true, MaxLen: bot.MaxTextLen},

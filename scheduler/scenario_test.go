@@ -178,4 +178,9 @@ func TestSessionPrompts(t *testing.T) {
 	if len(fb.Buttons) != 6 || fb.Buttons[0].Command != "feedback 1" || fb.Buttons[5].Form == nil || fb.Buttons[5].Form.ID != "feedback" {
 		t.Errorf("feedback buttons: %+v", fb.Buttons)
 	}
+	for _, b := range fb.Buttons {
+		if b.SetID == "" || b.Form != nil && b.Form.SetID != b.SetID {
+			t.Errorf("feedback button %q names set %q (form %+v); want the set so a DM acts on it", b.Label, b.SetID, b.Form)
+		}
+	}
 }

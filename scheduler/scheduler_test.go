@@ -108,6 +108,9 @@ func TestEveryKindOnce(t *testing.T) {
 			if f == nil || f.ID != "report" || f.Command != "report C-1 "+st || b.Command != "report C-1 "+st {
 				t.Fatalf("button %d: %+v", i, b)
 			}
+			if b.SetID != set.ID || f.SetID != set.ID {
+				t.Errorf("button %d names set %q, its form %q; want %s so a DM acts on it", i, b.SetID, f.SetID, set.ID)
+			}
 			if len(f.Fields) != 1 || f.Fields[0].Name != "text" || !f.Fields[0].Required || !f.Fields[0].Multiline ||
 				f.Fields[0].MaxLen != bot.MaxTextLen || f.Fields[0].Label != "What did you do and learn?" {
 				t.Fatalf("form fields: %+v", f.Fields)

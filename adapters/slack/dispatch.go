@@ -231,7 +231,9 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (an
 				if claimKey != "" && !a.claim(ctx, claimKey) {
 					return
 				}
-				req := a.request(ctx, cb.User.ID, cb.User.Name, channel, cb.Channel.Name, act.Value)
+				command, setID := decodeCommand(act.Value)
+				req := a.request(ctx, cb.User.ID, cb.User.Name, channel, cb.Channel.Name, command)
+				req.SetID = setID
 				msg := a.handle(ctx, req)
 				a.answer(ctx, target{responseURL: cb.ResponseURL, triggerID: cb.TriggerID, channel: channel, user: cb.User.ID}, msg)
 			}
@@ -252,6 +254,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (an
 			}
 			req := a.request(ctx, cb.User.ID, cb.User.Name, channel, "", form.Command)
 			req.Action = &bot.Action{FormID: form.ID, Values: values}
+			req.SetID = form.SetID
 			msg := a.handle(ctx, req)
 			a.answer(ctx, target{channel: channel, user: cb.User.ID}, msg)
 		}

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -16,7 +17,36 @@ type wireForm struct {
 	Submit  string      `json:"s,omitempty"`
 	Command string      `json:"c"`
 	Fields  []wireField `json:"f,omitempty"`
-	Channel string      `json:"ch,omitempty"` // metadata only: where the answer goes
+	Channel string      `json:"ch,omitempty"`  // metadata only: where the answer goes
+	Set     string      `json:"set,omitempty"` // Form.SetID ("s" is Submit)
+}
+
+// wireCommand is a command button's value when the button names its set;
+// without a set the value is the bare command.
+type wireCommand struct {
+	Command string `json:"c"`
+	Set     string `json:"s,omitempty"`
+}
+
+// encodeCommand returns a command button's value.
+func encodeCommand(command, setID string) string {
+	if setID == "" {
+		return command
+	}
+	b, _ := json.Marshal(wireCommand{Command: command, Set: setID}) // plain strings: cannot fail
+	return string(b)
+}
+
+// decodeCommand reads what encodeCommand wrote: JSON with a set, or the bare
+// command (buttons drawn before sets travelled, or without a set).
+func decodeCommand(value string) (command, setID string) {
+	if strings.HasPrefix(value, "{") {
+		var w wireCommand
+		if err := json.Unmarshal([]byte(value), &w); err == nil && w.Command != "" {
+			return w.Command, w.Set
+		}
+	}
+	return value, ""
 }
 
 type wireField struct {
@@ -39,7 +69,7 @@ type wireOption struct {
 // encodeForm returns f as a button value; full keeps what is only needed to
 // draw the modal (labels, placeholders, initial values).
 func encodeForm(f *bot.Form, channel string, full bool) string {
-	w := wireForm{ID: f.ID, Command: f.Command, Channel: channel}
+	w := wireForm{ID: f.ID, Command: f.Command, Channel: channel, Set: f.SetID}
 	if full {
 		w.Title, w.Submit = f.Title, f.Submit
 	}
@@ -67,7 +97,7 @@ func decodeForm(s string) (*bot.Form, string, error) {
 	if err := json.Unmarshal([]byte(s), &w); err != nil {
 		return nil, "", err
 	}
-	f := &bot.Form{ID: w.ID, Title: w.Title, Submit: w.Submit, Command: w.Command}
+	f := &bot.Form{ID: w.ID, Title: w.Title, Submit: w.Submit, Command: w.Command, SetID: w.Set}
 	for _, wf := range w.Fields {
 		fl := bot.FormField{Name: wf.Name, Label: wf.Label, Kind: bot.FieldKind(wf.Kind), Required: wf.Required,
 			Multiline: wf.Multiline, MaxLen: wf.MaxLen, Placeholder: wf.Placeholder, Value: wf.Value}

@@ -129,9 +129,17 @@ func renderButtons(buttons []bot.Button) []slack.BlockElement {
 		if i == maxActions {
 			break
 		}
-		actionID, value := actionCommand+"_"+strconv.Itoa(i), b.Command
+		setID := b.SetID
+		if setID == "" && b.Form != nil {
+			setID = b.Form.SetID
+		}
+		actionID, value := actionCommand+"_"+strconv.Itoa(i), encodeCommand(b.Command, setID)
 		if b.Form != nil {
-			if enc := encodeForm(b.Form, "", true); len(enc) <= maxButtonValue {
+			f := *b.Form
+			if f.SetID == "" {
+				f.SetID = setID // the button's set, so the form's submission acts on it
+			}
+			if enc := encodeForm(&f, "", true); len(enc) <= maxButtonValue {
 				actionID, value = actionForm+"_"+strconv.Itoa(i), enc
 			}
 		}

@@ -26,6 +26,13 @@ func commitForm() *bot.Form {
 	}
 }
 
+// commitFormOf is the commit form of a DM prompt, naming its set.
+func commitFormOf(setID string) *bot.Form {
+	f := commitForm()
+	f.SetID = setID
+	return f
+}
+
 func reportForm(id, status string) *bot.Form {
 	return &bot.Form{
 		ID: "report", Title: "Report on " + id, Submit: "Report", Command: "report " + id + " " + status,
@@ -75,9 +82,10 @@ func goldenCases() []struct {
 		{"action-prompt", Render(bot.Message{
 			Kind: bot.KindActionPrompt, Title: "Your action",
 			Text:    "Thank you for presenting in West set, session 2. What action will you take before the next session?",
-			Buttons: []bot.Button{{Label: "Record my commitment", Style: bot.StylePrimary, Command: "commit", Form: commitForm()}},
+			Buttons: []bot.Button{{Label: "Record my commitment", Style: bot.StylePrimary, Command: "commit", Form: commitFormOf("slack:C0SET"), SetID: "slack:C0SET"}},
 		})},
-		{"commit-modal", RenderModal(commitForm(), "C0SET")},
+		{"commit-modal", RenderModal(commitFormOf("slack:C0SET"), "DANA")},
+		{"feedback", Render(bot.FeedbackPulse(&bot.Set{ID: "slack:C0SET", Name: "West set"}, &bot.Session{Number: 2}))},
 		{"nudge", Render(nudge())},
 		{"report-modal", RenderModal(reportForm("C-3", "done"), "")},
 		{"digest", Render(bot.Message{

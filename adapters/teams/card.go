@@ -101,6 +101,7 @@ type SubmitData struct {
 type Submission struct {
 	Command string    `json:"cmd"`
 	Form    *FormSpec `json:"form,omitempty"`
+	Set     string    `json:"set,omitempty"` // bot.Button.SetID / bot.Form.SetID: the set the command acts on in a DM
 }
 
 // FormSpec is a bot.Form as carried in a card; each field knows its input id.
@@ -186,7 +187,7 @@ func RenderCard(m bot.Message) Card {
 	if m.Form != nil {
 		spec := formSpec(m.Form, "")
 		c.Body = append(c.Body, formInputs(spec, nil, nil)...)
-		c.Actions = append(c.Actions, submitAction(spec, m.Form.Command))
+		c.Actions = append(c.Actions, submitAction(spec, m.Form.Command, m.Form.SetID))
 	}
 	for i, b := range m.Buttons {
 		c.Actions = append(c.Actions, buttonAction(b, i))
@@ -198,8 +199,9 @@ func RenderCard(m bot.Message) Card {
 }
 
 // FormCard shows a form again with the values the person gave and, under
-// each field, what is wrong with it (errs by field name).
-func FormCard(spec *FormSpec, command string, values, errs map[string]string) Card {
+// each field, what is wrong with it (errs by field name). setID is the set
+// the submission acts on, kept for the next try.
+func FormCard(spec *FormSpec, command, setID string, values, errs map[string]string) Card {
 	title := spec.Title
 	if title == "" {
 		title = "Please check the form"
@@ -210,7 +212,7 @@ func FormCard(spec *FormSpec, command string, values, errs map[string]string) Ca
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: "Some answers need a change; nothing was saved yet.", Wrap: true, Color: "Attention"})
 	}
 	c.Body = append(c.Body, formInputs(*spec, values, errs)...)
-	c.Actions = append(c.Actions, submitAction(*spec, command))
+	c.Actions = append(c.Actions, submitAction(*spec, command, setID))
 	return c
 }
 
@@ -224,24 +226,32 @@ func newCard(fallbackText string) Card {
 func buttonAction(b bot.Button, i int) Action {
 	if b.Form == nil {
 		return Action{Type: "Action.Submit", Title: b.Label, Style: actionStyle(b.Style),
-			Data: &SubmitData{ALSBot: Submission{Command: b.Command}}}
+			Data: &SubmitData{ALSBot: Submission{Command: b.Command, Set: b.SetID}}}
 	}
 	spec := formSpec(b.Form, "b"+strconv.Itoa(i+1)+".")
-	inner := Card{Type: "AdaptiveCard", Body: formInputs(spec, nil, nil), Actions: []Action{submitAction(spec, b.Form.Command)}}
+	inner := Card{Type: "AdaptiveCard", Body: formInputs(spec, nil, nil), Actions: []Action{submitAction(spec, b.Form.Command, formSet(b))}}
 	if b.Form.Title != "" {
 		inner.Body = append([]Element{{Type: "TextBlock", Text: markdown(b.Form.Title), Wrap: true, Weight: "Bolder"}}, inner.Body...)
 	}
 	return Action{Type: "Action.ShowCard", Title: b.Label, Style: actionStyle(b.Style), Card: &inner}
 }
 
-func submitAction(spec FormSpec, command string) Action {
+// formSet is the set a button's form acts on: the form's own, else the button's.
+func formSet(b bot.Button) string {
+	if b.Form.SetID != "" {
+		return b.Form.SetID
+	}
+	return b.SetID
+}
+
+func submitAction(spec FormSpec, command, setID string) Action {
 	label := spec.Submit
 	if label == "" {
 		label = "Submit"
 	}
 	s := spec
 	return Action{Type: "Action.Submit", Title: label, Style: "positive",
-		Data: &SubmitData{ALSBot: Submission{Command: command, Form: &s}}}
+		Data: &SubmitData{ALSBot: Submission{Command: command, Form: &s, Set: setID}}}
 }
 
 func actionStyle(s bot.ButtonStyle) string {

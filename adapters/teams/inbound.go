@@ -277,11 +277,11 @@ func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentio
 		return nil
 	}
 	if sub, ok := submissionOf(act); ok {
-		req.Text = sub.Command
+		req.Text, req.SetID = sub.Command, sub.Set
 		if sub.Form != nil {
 			values, errs := validateForm(sub.Form, act.Value)
 			if len(errs) > 0 {
-				card := FormCard(sub.Form, sub.Command, values, errs)
+				card := FormCard(sub.Form, sub.Command, sub.Set, values, errs)
 				return a.replyCard(ctx, act, card, true)
 			}
 			req.Action = &bot.Action{FormID: sub.Form.ID, Values: values}
