@@ -55,8 +55,9 @@ type Element struct {
 	URL     string `json:"url,omitempty"`     // Image
 	AltText string `json:"altText,omitempty"` // Image
 
-	Items []Element `json:"items,omitempty"` // Container
-	Facts []Fact    `json:"facts,omitempty"` // FactSet
+	Items   []Element `json:"items,omitempty"`   // Container
+	Facts   []Fact    `json:"facts,omitempty"`   // FactSet
+	Actions []Action  `json:"actions,omitempty"` // ActionSet
 
 	// Inputs
 	Label        string   `json:"label,omitempty"`
@@ -123,7 +124,12 @@ type FieldSpec struct {
 	MaxLen      int           `json:"maxLen,omitempty"`
 	Placeholder string        `json:"placeholder,omitempty"`
 	Options     []bot.Option  `json:"options,omitempty"`
+	Value       string        `json:"value,omitempty"` // the field's starting value
 }
+
+// maxActions is how many actions Adaptive Card hosts show in one set (the
+// default host config of Microsoft's renderer).
+const maxActions = 5
 
 // maxInlineImage is the largest PNG shown inline (base64 in the card).
 const maxInlineImage = 20 << 10
@@ -191,6 +197,16 @@ func RenderCard(m bot.Message) Card {
 	}
 	for i, b := range m.Buttons {
 		c.Actions = append(c.Actions, buttonAction(b, i))
+	}
+	if len(c.Actions) > maxActions {
+		// Hosts show at most maxActions actions in one set (the feedback
+		// pulse has six): lay them out as action sets in the body instead.
+		for len(c.Actions) > 0 {
+			n := min(maxActions, len(c.Actions))
+			c.Body = append(c.Body, Element{Type: "ActionSet", Actions: c.Actions[:n]})
+			c.Actions = c.Actions[n:]
+		}
+		c.Actions = nil
 	}
 	if len(c.Body) == 0 {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: " ", Wrap: true})
@@ -269,7 +285,7 @@ func formSpec(f *bot.Form, prefix string) FormSpec {
 	for _, ff := range f.Fields {
 		spec.Fields = append(spec.Fields, FieldSpec{
 			Name: ff.Name, InputID: prefix + f.ID + "." + ff.Name, Label: ff.Label, Kind: ff.Kind,
-			Required: ff.Required, Multiline: ff.Multiline, MaxLen: ff.MaxLen, Placeholder: ff.Placeholder, Options: ff.Options,
+			Required: ff.Required, Multiline: ff.Multiline, MaxLen: ff.MaxLen, Placeholder: ff.Placeholder, Options: ff.Options, Value: ff.Value,
 		})
 	}
 	return spec
@@ -280,7 +296,10 @@ func formSpec(f *bot.Form, prefix string) FormSpec {
 func formInputs(spec FormSpec, values, errs map[string]string) []Element {
 	var out []Element
 	for _, f := range spec.Fields {
-		in := Element{ID: f.InputID, Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: values[f.Name]}
+		in := Element{ID: f.InputID, Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: f.Value}
+		if v, ok := values[f.Name]; ok {
+			in.Value = v // what the person typed wins over the starting value
+		}
 		if f.Required {
 			in.ErrorMessage = "Please fill this in."
 		}

@@ -36,8 +36,9 @@ func goldenMessages() map[string]bot.Message {
 			Fields: []bot.FormField{{Name: "text", Label: "What did you do and learn?", Kind: bot.FieldText, Required: true, Multiline: true, MaxLen: bot.MaxTextLen}}}
 	}
 	return map[string]bot.Message{
-		"reply": {Kind: bot.KindReply, Text: "Recorded *C-12*: Talk to the duty team about handovers, due Thu 3 Dec 2026 18:00 (Europe/London).", Private: true},
-		"error": {Kind: bot.KindError, Private: true, Text: "\"2026-02-30\" is not a date. Usage: /als session add <YYYY-MM-DD> <HH:MM> [<duration>] [<where>]"},
+		"feedback": bot.FeedbackPulse(set, &bot.Session{ID: "teams:19:west/2", Number: 2}),
+		"reply":    {Kind: bot.KindReply, Text: "Recorded *C-12*: Talk to the duty team about handovers, due Thu 3 Dec 2026 18:00 (Europe/London).", Private: true},
+		"error":    {Kind: bot.KindError, Private: true, Text: "\"2026-02-30\" is not a date. Usage: /als session add <YYYY-MM-DD> <HH:MM> [<duration>] [<where>]"},
 		"role-card": {Kind: bot.KindRoleCard, Title: "Round 1", Text: "Presenting now: 10 min, until 14:10.\nThen questioning 25 min, action 5 min, process-review 10 min.",
 			Sections: []bot.Section{
 				{Fields: []bot.Field{{Label: "Presenter", Value: "Ana"}, {Label: "Observer", Value: "Cy"}, {Label: "Enablers", Value: "Bob"}}},

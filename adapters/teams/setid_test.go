@@ -20,7 +20,12 @@ func TestSubmissionsCarryTheirSet(t *testing.T) {
 	pulse.Buttons = append(pulse.Buttons, bot.Button{Label: "My actions", Command: "actions"})
 	card := RenderCard(pulse)
 	action := func(title string) Action {
-		for _, a := range card.Actions {
+		// Cards with more than maxActions buttons carry them in body action sets.
+		all := append([]Action(nil), card.Actions...)
+		for _, e := range card.Body {
+			all = append(all, e.Actions...)
+		}
+		for _, a := range all {
 			if a.Title == title {
 				return a
 			}
