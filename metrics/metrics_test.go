@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -40,7 +41,7 @@ func scrape(t *testing.T, m *Metrics) map[string]float64 {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var p expfmt.TextParser
+	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(res.Body)
 	if err != nil {
 		t.Fatal(err)
