@@ -219,8 +219,14 @@ See docs/slack.md and docs/teams.md.
 
 // versionString is the module version and VCS commit the binary was built
 // from, as the Go toolchain stamped them.
-// Values stamped with -ldflags win over the build info.
 func versionString() string {
+	ver, rev := buildVersion()
+	return fmt.Sprintf("alsbot %s, commit %s, %s", ver, rev, runtime.Version())
+}
+
+// buildVersion is the version and commit of this binary: values stamped
+// with -ldflags win over the build info (the Docker build has no VCS data).
+func buildVersion() (ver, rev string) {
 	ver, rev, modified := "(devel)", "unknown", false
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if v := info.Main.Version; v != "" {
@@ -236,7 +242,7 @@ func versionString() string {
 		}
 	}
 	if modified {
-		rev += " (modified)"
+		rev += "-modified"
 	}
 	if version != "" {
 		ver = version
@@ -244,7 +250,7 @@ func versionString() string {
 	if commit != "" {
 		rev = commit
 	}
-	return fmt.Sprintf("alsbot %s, commit %s, %s", ver, rev, runtime.Version())
+	return ver, rev
 }
 
 // healthcheck asks the bot listening on ALSBOT_ADDR for /healthz, on
