@@ -176,9 +176,9 @@ func noDuplicateKeys(line string) error {
 
 func TestNoDuplicateKeys(t *testing.T) {
 	for line, wantErr := range map[string]bool{
-		`{"a":1,"b":{"a":2}}`:          false,
-		`{"a":1,"a":2}`:                true,
-		`{"x":[{"k":1,"k":2}]}`:        true,
+		`{"a":1,"b":{"a":2}}`:         false,
+		`{"a":1,"a":2}`:               true,
+		`{"x":[{"k":1,"k":2}]}`:       true,
 		`{"component":"a","msg":"m"}`: false,
 	} {
 		if err := noDuplicateKeys(line); (err != nil) != wantErr {
