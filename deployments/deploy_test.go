@@ -161,6 +161,16 @@ func TestPinned(t *testing.T) {
 	}
 }
 
+// fromImage is the image a FROM names, after its flags (--platform=...).
+func fromImage(from string) string {
+	for _, f := range strings.Fields(from) {
+		if !strings.HasPrefix(f, "--") {
+			return f
+		}
+	}
+	return ""
+}
+
 // goBuildLine is the Dockerfile's RUN that builds the binary.
 func goBuildLine(t *testing.T, ins []instruction) string {
 	t.Helper()
@@ -210,7 +220,7 @@ func TestDockerfile(t *testing.T) {
 		{"entrypoint", len(find("ENTRYPOINT")) == 1 && strings.Contains(find("ENTRYPOINT")[0], "alsbot"), "the final stage must run alsbot"},
 	}
 	for _, from := range froms {
-		image := strings.Fields(from)[0]
+		image := fromImage(from)
 		checks = append(checks, struct {
 			name string
 			ok   bool
