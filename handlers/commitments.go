@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,18 +43,9 @@ func (r *Router) commit(ctx context.Context, c *call, a bot.CommitArgs) (bot.Mes
 	if due.IsZero() {
 		cm.Due = time.Time{}
 	}
-	n := c.set.CommitSeq + 1
-	for try := 0; ; try++ {
-		cm.ShortID = "C-" + strconv.Itoa(n)
-		cm.ID = bot.CommitmentID(c.set.ID, cm.ShortID)
-		err := r.store.CreateCommitment(ctx, cm)
-		if err == nil {
-			break
-		}
-		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
-			return bot.Message{}, fmt.Errorf("create commitment %s: %w", cm.ID, err)
-		}
-		n++
+	n, err := r.store.AddCommitment(ctx, cm, c.set.CommitSeq)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("create commitment: %w", err)
 	}
 	// The commitment is stored: a stale counter only costs a retry on the
 	// next commit, so a failure here is logged, not shown.

@@ -47,13 +47,14 @@ func (r *Router) mentoringLog(ctx context.Context, c *call, a bot.MentoringLogAr
 	}
 	// The id is the log time: two logs at the same instant (a clock that
 	// stands still, as in the shell) take the next nanosecond.
+	const mentoringTries = 5
 	for try := 0; ; try++ {
 		m.ID = bot.MentoringID(c.set.ID, c.now.Add(time.Duration(try)))
 		err := r.store.AddMentoring(ctx, m)
 		if err == nil {
 			break
 		}
-		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
+		if !isCode(err, bot.EEXISTS) || try == mentoringTries-1 {
 			return bot.Message{}, fmt.Errorf("log mentoring %s: %w", m.ID, err)
 		}
 	}

@@ -12,9 +12,6 @@ import (
 )
 
 const (
-	// numberTries is how many session or commitment numbers are tried when
-	// another replica took the next one at the same moment.
-	numberTries = 5
 	// materializeAhead is how far ahead a schedule's sessions are created.
 	materializeAhead = 120 * 24 * time.Hour
 	// maxMaterialize bounds the sessions one schedule command creates (a daily
@@ -22,32 +19,15 @@ const (
 	maxMaterialize = 130
 )
 
-// createSession stores sess with the next free number of the set; the
-// caller raises the set's SessionSeq to sess.Number when it saves the set.
+// createSession stores sess with the next free number of the set, which the
+// store hands out; the caller raises the set's SessionSeq to sess.Number
+// when it saves the set.
 func (r *Router) createSession(ctx context.Context, set *bot.Set, sess *bot.Session) error {
-	n := set.SessionSeq + 1
-	for try := 0; ; try++ {
-		sess.Number, sess.ID, sess.SetID = n, bot.SessionID(set.ID, n), set.ID
-		err := r.store.CreateSession(ctx, sess)
-		if err == nil {
-			return nil
-		}
-		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
-			return fmt.Errorf("create session %s: %w", sess.ID, err)
-		}
-		n++
-		if try == 1 {
-			// Sessions were created without raising SessionSeq (e.g. by the
-			// scheduler materializing a schedule): skip past all of them.
-			all, err := r.store.ListSessions(ctx, set.ID)
-			if err != nil {
-				return fmt.Errorf("list sessions of %s: %w", set.ID, err)
-			}
-			for _, s := range all {
-				n = max(n, s.Number+1)
-			}
-		}
+	sess.SetID = set.ID
+	if err := r.store.AddSession(ctx, sess, set.SessionSeq); err != nil {
+		return fmt.Errorf("create session: %w", err)
 	}
+	return nil
 }
 
 // nextSession is the first session to come (scheduled, or open too when
