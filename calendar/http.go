@@ -17,7 +17,8 @@ type Handler struct {
 	log   *slog.Logger
 }
 
-// NewHandler returns the feed handler; mount it on a pattern with a {file}
+// NewHandler returns the feed handler; log should carry the component
+// ("calendar"). Mount it on a pattern with a {file}
 // wildcard: mux.Handle("GET /calendar/{file}", h).
 func NewHandler(store Store, clock bot.Clock, log *slog.Logger) *Handler {
 	return &Handler{store: store, clock: clock, log: log}
@@ -52,14 +53,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if _, err := w.Write([]byte(Render(evs, now))); err != nil {
-		h.log.Debug("write a calendar feed", "component", "calendar", "err", err)
+		h.log.Debug("write a calendar feed", "err", err)
 	}
 }
 
 // unavailable answers 503 so calendar clients try again later rather than
 // drop the subscription; the log names no token and no user.
 func (h *Handler) unavailable(w http.ResponseWriter, err error) {
-	h.log.Error("serve a calendar feed", "component", "calendar", "err", err)
+	h.log.Error("serve a calendar feed", "err", err)
 	w.Header().Set("Retry-After", "300")
 	http.Error(w, "The calendar is not available just now; try again later.", http.StatusServiceUnavailable)
 }

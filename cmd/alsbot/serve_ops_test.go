@@ -117,6 +117,23 @@ func TestServeOperations(t *testing.T) {
 		t.Errorf("unknown calendar token = %d %q %q, want the plain 404 %q", code, h.Get("Content-Type"), body, notFound)
 	}
 
+	// A forged Teams activity makes the adapter log its refusal: a line
+	// from an adapter's logger, as built by main.
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/messages", strings.NewReader(`{"type":"message","text":"help","serviceUrl":"https://smba.example/","channelId":"msteams"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer not-a-token")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("forged activity = %d, want 401", res.StatusCode)
+	}
+	if !strings.Contains(stderr.String(), "refused an activity") {
+		t.Fatalf("the Teams adapter logged no refusal:\n%s", stderr.String())
+	}
+
 	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 	if len(lines) == 0 || lines[0] == "" {
 		t.Fatal("no log lines")

@@ -84,7 +84,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			BotToken: cfg.SlackBotToken, SigningSecret: cfg.SlackSigningSecret,
 			AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 			Handler: router, Claimer: store,
-			Logger: log.With("component", "adapter", "platform", "slack"),
+			Logger: log, // the adapter adds its component and platform
 		})
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
@@ -109,7 +109,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			AppID: cfg.MicrosoftAppID, AppPassword: cfg.MicrosoftAppPassword,
 			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
 			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
-			Claimer: store, Logger: log.With("component", "adapter", "platform", "teams"),
+			Claimer: store, Logger: log, // the adapter adds its component and platform
 		})
 		if err != nil {
 			return fmt.Errorf("teams: %w", err)
