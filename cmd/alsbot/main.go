@@ -146,15 +146,17 @@ func closeStore(ctx context.Context, store *mongo.Store, log *slog.Logger) {
 }
 
 // newRouter builds the use cases on the store, with roles chosen by a seeded
-// random source.
-func newRouter(store bot.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, log *slog.Logger) *handlers.Router {
+// random source and calendar feed links on the public URL.
+func newRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, log *slog.Logger) *handlers.Router {
 	return handlers.New(handlers.Deps{
-		Store:    store,
-		Clock:    clock,
-		Notifier: notifier,
-		Planner:  planner,
-		Rand:     rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
-		Logger:   log, // the router adds its component
+		Store:     store,
+		Clock:     clock,
+		Notifier:  notifier,
+		Planner:   planner,
+		Rand:      rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		Logger:    log, // the router adds its component
+		Calendar:  store,
+		PublicURL: cfg.PublicURL,
 	})
 }
 
@@ -169,7 +171,7 @@ func runShell(ctx context.Context, cfg Config, store *mongo.Store, stdin io.Read
 		Store: store, Deliveries: store, Messenger: bot.Messengers{bot.Shell: out},
 		Clock: clock, Logger: log, Instance: "shell",
 	})
-	router := newRouter(store, clock, sched, sched, log)
+	router := newRouter(cfg, store, clock, sched, sched, log)
 	sh := shell.New(shell.Config{
 		In:        stdin,
 		Out:       out,

@@ -67,7 +67,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Logger: log, Instance: fmt.Sprintf("%s-%d", host, os.Getpid()),
 		Observer: met,
 	})
-	router := met.Commands(newRouter(store, clock, sched, sched, log))
+	router := met.Commands(newRouter(cfg, store, clock, sched, sched, log))
 
 	mux := http.NewServeMux()
 	var ready atomic.Bool
