@@ -202,7 +202,11 @@ func (r *Router) forgetMe(ctx context.Context, c *call) (bot.Message, error) {
 		unlock := r.locks.lock(s.ID)
 		defer unlock()
 	}
-	er, err := r.store.ForgetUser(ctx, c.req.Platform, id, name)
+	plan, err := bot.NewErasePlan(c.req.Platform, id, sets)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	er, err := r.store.ForgetUser(ctx, plan)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("forget user: %w", err)
 	}
