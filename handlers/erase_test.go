@@ -112,3 +112,25 @@ func TestAnonymousIDNotMatchable(t *testing.T) {
 	}
 	e.assertUnchanged(snap)
 }
+
+// TestMemberTextSanitized: control and bidi override characters never
+// reach the store, and a command with too many mentions is refused with
+// nothing stored.
+func TestMemberTextSanitized(t *testing.T) {
+	e := newEnv(t, 23)
+	e.closedSession()
+	e.must("ana", "commit Pay \u202Eexe.txt\x1b[2J now")
+	cs, err := e.store.ListCommitments(context.Background(), e.setID(), e.id("ana"), false)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("commitments %v %+v", err, cs)
+	}
+	if cs[0].Text != "Pay exe.txt[2J now" {
+		t.Errorf("stored %q, want the control characters stripped", cs[0].Text)
+	}
+	snap := e.snapshot()
+	msg, err := e.do("fac", "members add"+strings.Repeat(" @ben", bot.MaxMentions+1))
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(msg.Text, "at most 50") {
+		t.Errorf("too many mentions: %v %q", err, msg.Text)
+	}
+	e.assertUnchanged(snap)
+}

@@ -108,6 +108,10 @@ func (r *Router) Handle(ctx context.Context, req bot.Request) (bot.Message, erro
 }
 
 func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, error) {
+	req, err := bot.SanitizeRequest(req) // before anything reads member text
+	if err != nil {
+		return bot.Message{}, err
+	}
 	cmd, err := r.parse(req)
 	if err != nil {
 		return bot.Message{}, err
