@@ -1,11 +1,15 @@
 package teams
 
 import (
+	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v4"
+
+	"github.com/alsbot/alsbot/bot"
 )
 
 // TestChannelAndTenantRefusals: only Teams (channelId msteams) may speak
@@ -118,5 +122,60 @@ func TestAuthorizationHeaderCapped(t *testing.T) {
 	}
 	if got := r.post(act); got != http.StatusAccepted {
 		t.Errorf("the same activity with a normal token: status %d, want 202", got)
+	}
+}
+
+// TestMemberTextRenderedInert: what a member wrote cannot become a link
+// under the bot's name: markdown links and autolinks are broken in every
+// text the card renders (TextBlocks, section titles, facts), and the words
+// stay.
+func TestMemberTextRenderedInert(t *testing.T) {
+	evil := "[IT notice: sign in again](https://evil.example/login) or <https://evil.example/x> or <a@evil.example>"
+	m := bot.Message{
+		Title: "Digest " + evil,
+		Text:  "Ana: " + evil + "\n  detail " + evil,
+		Sections: []bot.Section{{Title: evil, Text: evil, Fields: []bot.Field{{Label: evil, Value: evil}}}},
+	}
+	b, err := json.Marshal(RenderCard(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, y := range x {
+				if s, ok := y.(string); ok && (k == "text" || k == "title" || k == "value") {
+					texts = append(texts, s)
+				}
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	var card any
+	if err := json.Unmarshal(b, &card); err != nil {
+		t.Fatal(err)
+	}
+	walk(card)
+	link := regexp.MustCompile(`\]\(|<[a-z]+:|<[^<>\s\x{200b}][^<>\s]*@`)
+	n := 0
+	for _, s := range texts {
+		if strings.Contains(s, "IT notice") {
+			n++
+			if link.MatchString(s) {
+				t.Errorf("rendered text holds a live link: %q", s)
+			}
+			if !strings.Contains(s, "evil.example/login") {
+				t.Errorf("the words were lost: %q", s)
+			}
+		}
+	}
+	if n < 6 {
+		t.Errorf("found the text %d times in the card, want every place (6): %s", n, b)
 	}
 }
