@@ -132,8 +132,8 @@ func TestAuthorizationHeaderCapped(t *testing.T) {
 func TestMemberTextRenderedInert(t *testing.T) {
 	evil := "[IT notice: sign in again](https://evil.example/login) or <https://evil.example/x> or <a@evil.example>"
 	m := bot.Message{
-		Title: "Digest " + evil,
-		Text:  "Ana: " + evil + "\n  detail " + evil,
+		Title:    "Digest " + evil,
+		Text:     "Ana: " + evil + "\n  detail " + evil,
 		Sections: []bot.Section{{Title: evil, Text: evil, Fields: []bot.Field{{Label: evil, Value: evil}}}},
 	}
 	b, err := json.Marshal(RenderCard(m))
