@@ -168,12 +168,8 @@ func (r *Router) forgetMe(ctx context.Context, c *call) (bot.Message, error) {
 		return bot.Message{}, fmt.Errorf("find sets of user: %w", err)
 	}
 	var setNames []string
-	name := c.req.Actor.Name
 	for _, s := range sets {
 		setNames = append(setNames, s.Name)
-		if p := s.Person(id); p != nil && name == "" {
-			name = p.User.Name
-		}
 	}
 	if !c.cmd.On {
 		if len(sets) == 0 {

@@ -1,8 +1,10 @@
 package teams
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -177,5 +179,23 @@ func TestMemberTextRenderedInert(t *testing.T) {
 	}
 	if n < 6 {
 		t.Errorf("found the text %d times in the card, want every place (6): %s", n, b)
+	}
+}
+
+// BenchmarkHugeAuthorization: what a 1 MiB Authorization header costs
+// before authentication (the JWT parser allocated 16 MiB for one).
+func BenchmarkHugeAuthorization(b *testing.B) {
+	r := newRig(b, &recordingHandler{})
+	body, _ := json.Marshal(channelMessage(r.bf.serviceURL(), "m-huge", "help", person("29:ana", "aad-ana", "Ana")))
+	auth := "Bearer " + strings.Repeat("eyJhbGciOiJSUzI1NiJ9.", 1<<20/22)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/api/messages", bytes.NewReader(body))
+		req.Header.Set("Authorization", auth)
+		w := httptest.NewRecorder()
+		r.adapter.serveMessages(w, req)
+		if w.Code != http.StatusUnauthorized {
+			b.Fatalf("status %d", w.Code)
+		}
 	}
 }
