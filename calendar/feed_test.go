@@ -390,11 +390,19 @@ func flip(c byte) string {
 	return "A"
 }
 
-// TestForgetMeRemovesTokens: forget me deletes every document naming the
-// person, calendar tokens included, so the feed stops.
+// TestForgetMeRemovesTokens: forget me's plan deletes the person's calendar
+// tokens, so the feed stops.
 func TestForgetMeRemovesTokens(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.store.ForgetUser(context.Background(), bot.Slack, "ana", "ana"); err != nil {
+	sets, err := f.store.FindSets(context.Background(), bot.Slack, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := bot.NewErasePlan(bot.Slack, "ana", sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.ForgetUser(context.Background(), plan); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.store.GetCalendarToken(context.Background(), bot.CalendarTokenHash(f.token)); bot.ErrorCode(err) != bot.ENOTFOUND {

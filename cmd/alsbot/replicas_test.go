@@ -524,7 +524,7 @@ func TestReplicas(t *testing.T) {
 				t.Errorf("A's %s = %v, want at least 1", key, ma[key])
 			}
 		}
-		if mb["alsbot_commands_total{command=members add,outcome=ok}"] < 1 {
+		if mb["alsbot_commands_total{command=members_add,outcome=ok}"] < 1 {
 			t.Error("B did not count members add")
 		}
 		sent := ma["alsbot_deliveries_total"] + mb["alsbot_deliveries_total"]
