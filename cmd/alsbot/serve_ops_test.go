@@ -203,3 +203,30 @@ func TestNoDuplicateKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateMetricsAddrAndPublicURL(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // "" for valid
+	}{
+		{name: "both unset", env: map[string]string{}},
+		{name: "metrics apart", env: map[string]string{"ALSBOT_METRICS_ADDR": ":9090"}},
+		{name: "public url", env: map[string]string{"ALSBOT_PUBLIC_URL": "https://alsbot.example.org/"}},
+		{name: "metrics not an address", env: map[string]string{"ALSBOT_METRICS_ADDR": "9090"}, want: "ALSBOT_METRICS_ADDR \"9090\" is not a listen address"},
+		{name: "metrics on the main address", env: map[string]string{"ALSBOT_METRICS_ADDR": ":3000"}, want: "is the same as ALSBOT_ADDR"},
+		{name: "public url in clear", env: map[string]string{"ALSBOT_PUBLIC_URL": "http://alsbot.example.org"}, want: "must be the bot's public https:// address"},
+		{name: "public url without host", env: map[string]string{"ALSBOT_PUBLIC_URL": "https://"}, want: "must be the bot's public https:// address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := loadConfig(envOf(tt.env)).Validate()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("Validate = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if got := loadConfig(envOf(map[string]string{"ALSBOT_PUBLIC_URL": "https://a.example.org/"})).PublicURL; got != "https://a.example.org" {
+		t.Errorf("PublicURL = %q, want no trailing slash", got)
+	}
+}
