@@ -155,7 +155,7 @@ func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, erro
 	// channel: post it there and give the actor a private copy.
 	if req.Conv.DM && !msg.Private {
 		if mutates(cmd.Verb) {
-			key := fmt.Sprintf("%s/post/%s/%d", c.set.ID, c.actorID(), c.now.UnixNano())
+			key := bot.RepostKey(c.set.ID, c.actorID(), c.now)
 			r.notify(ctx, c, []bot.Outgoing{{To: bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, Message: msg, Key: key}})
 		}
 		msg.Private = true
