@@ -19,6 +19,7 @@ import (
 type slowMessenger struct {
 	delay time.Duration
 	n     atomic.Int64
+	last  atomic.Int64 // wall time of the last send, UnixNano
 }
 
 func (m *slowMessenger) Send(ctx context.Context, _ bot.Destination, _ bot.Message) (bot.MessageRef, error) {
@@ -32,6 +33,7 @@ func (m *slowMessenger) Send(ctx context.Context, _ bot.Destination, _ bot.Messa
 		}
 	}
 	m.n.Add(1)
+	m.last.Store(time.Now().UnixNano())
 	return bot.MessageRef{}, nil
 }
 
@@ -68,7 +70,7 @@ func BenchmarkBurst(b *testing.B) {
 		sets = v
 	}
 	b.Run(fmt.Sprintf("sets=%d", sets), func(b *testing.B) {
-		var elapsed time.Duration
+		var elapsed, drained time.Duration
 		var trips, sent int64
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
@@ -84,6 +86,7 @@ func BenchmarkBurst(b *testing.B) {
 			must(b, s.Tick(ctx))
 			b.StopTimer()
 			elapsed += time.Since(start)
+			drained += time.Unix(0, m.last.Load()).Sub(start)
 			trips += st.RoundTrips() - before
 			sent += m.n.Load()
 			due, err := st.DueDeliveries(ctx, monday, 10)
@@ -96,8 +99,11 @@ func BenchmarkBurst(b *testing.B) {
 			}
 			b.StartTimer()
 		}
-		b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/drain")
-		b.ReportMetric(float64(sent)/elapsed.Seconds(), "deliveries/s")
+		// s/drain: until the last message went out; s/tick: the whole tick,
+		// with planning next week's nudges after the sends.
+		b.ReportMetric(drained.Seconds()/float64(b.N), "s/drain")
+		b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/tick")
+		b.ReportMetric(float64(sent)/drained.Seconds(), "deliveries/s")
 		b.ReportMetric(float64(trips)/float64(sent), "trips/delivery")
 	})
 }

@@ -269,12 +269,13 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		if len(plans)+len(bulk) == 0 && !dueIn(quick, now) {
 			return nil
 		}
-		// Plans first: they change what the state calls for (and so what
-		// is built), and may add deliveries due already (the next pass).
-		if err := s.runPlans(ctx, tc, now, plans); err != nil {
+		// Sends first, plans after: a plan adds what comes next (next
+		// week's nudges), which is not due, and a late plan's additions
+		// that are due go out in the next pass.
+		if err := s.send(ctx, tc, now, bulk, quick, done); err != nil {
 			return fmt.Errorf("tick: %w", err)
 		}
-		if err := s.send(ctx, tc, now, bulk, quick, done); err != nil {
+		if err := s.runPlans(ctx, tc, now, plans); err != nil {
 			return fmt.Errorf("tick: %w", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,13 +82,17 @@ func (a *attempts) take(d *bot.Delivery) bool {
 }
 
 // lane holds time-critical deliveries by NotBefore until they are taken.
+// Workers take them concurrently, but one conversation's one at a time and
+// in order, so a send waiting out a rate limit holds up only its own
+// conversation.
 type lane struct {
 	mu    sync.Mutex
 	items []*bot.Delivery
+	busy  map[string]bool // conversations with a lane send in flight
 }
 
 func newLane(ds []*bot.Delivery) *lane {
-	l := &lane{items: append([]*bot.Delivery(nil), ds...)}
+	l := &lane{items: append([]*bot.Delivery(nil), ds...), busy: map[string]bool{}}
 	l.sort()
 	return l
 }
@@ -103,16 +108,57 @@ func (l *lane) push(d *bot.Delivery) {
 	l.sort()
 }
 
-// pop returns the first delivery whose NotBefore is not after now, or nil.
-func (l *lane) pop(now time.Time) *bot.Delivery {
+// pop returns the first delivery whose NotBefore is not after now and whose
+// conversation has no lane send in flight, and marks that conversation
+// busy until done is called; nil when there is none.
+func (l *lane) pop(now time.Time) (*bot.Delivery, string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.items) == 0 || l.items[0].NotBefore.After(now) {
-		return nil
+	for i, d := range l.items {
+		if d.NotBefore.After(now) {
+			return nil, ""
+		}
+		c := laneConversation(d)
+		if l.busy[c] {
+			continue
+		}
+		l.busy[c] = true
+		l.items = append(l.items[:i:i], l.items[i+1:]...)
+		return d, c
 	}
-	d := l.items[0]
-	l.items = l.items[1:]
-	return d
+	return nil, ""
+}
+
+func (l *lane) done(conv string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.busy, conv)
+}
+
+// due counts the deliveries due at now.
+func (l *lane) due(now time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, d := range l.items {
+		if !d.NotBefore.After(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// laneConversation is the conversation of a delivery before its message is
+// built: a stored message's destination, else the set's channel or the
+// person's DM.
+func laneConversation(d *bot.Delivery) string {
+	if d.To != nil {
+		return conversation(*d.To)
+	}
+	if strings.HasPrefix(d.SetID, string(bot.Shell)+":") {
+		return string(bot.Shell)
+	}
+	return "set|" + d.SetID + "|" + d.UserID
 }
 
 // job is one claimed delivery of a bulk chunk and its message.
@@ -158,6 +204,14 @@ func (s *Scheduler) send(ctx context.Context, tc *tickCache, now time.Time, bulk
 		s.lane = nil
 		s.mu.Unlock()
 	}()
+	// The state of every set with bulk work, read once for the tick.
+	setIDs := make([]string, 0, len(bulk))
+	for _, d := range bulk {
+		setIDs = append(setIDs, d.SetID)
+	}
+	if err := tc.preload(ctx, setIDs); err != nil {
+		s.log.Warn("read state for the tick failed", "err", err)
+	}
 	// While one chunk is being sent the next is claimed and built.
 	prepared := make(chan [][]*job, 1)
 	go func() {
@@ -301,7 +355,7 @@ func (r *sendRun) dispatch(ctx context.Context, convs [][]*job) {
 		queue <- c
 	}
 	close(queue)
-	workers := max(1, min(r.s.workers, len(convs)))
+	workers := max(1, min(r.s.workers, max(len(convs), r.lane.due(r.s.clock.Now()))))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -349,17 +403,17 @@ func (r *sendRun) sendConversation(ctx context.Context, conv []*job) {
 func (r *sendRun) serveLane(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := r.s.clock.Now()
-		d := r.lane.pop(now)
+		d, conv := r.lane.pop(now)
 		if d == nil {
 			return
 		}
-		if !r.done.take(d) {
-			continue // a later pass, or Notify, handed it in again
+		if r.done.take(d) { // else a later pass, or Notify, handed it in again
+			if now.Before(r.now) {
+				now = r.now
+			}
+			r.sendOne(ctx, d, now)
 		}
-		if now.Before(r.now) {
-			now = r.now
-		}
-		r.sendOne(ctx, d, now)
+		r.lane.done(conv)
 	}
 }
 

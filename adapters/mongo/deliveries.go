@@ -210,8 +210,44 @@ func (s *Store) PendingOfSets(ctx context.Context, setIDs []string) ([]*bot.Deli
 	if len(setIDs) == 0 {
 		return nil, nil
 	}
-	return list[bot.Delivery](ctx, s.db.Collection(collDeliveries), bson.D{{Key: "set_id", Value: bson.D{{Key: "$in", Value: setIDs}}}},
+	filter, keep := s.setsFilter(setIDs, nil)
+	ds, err := list[bot.Delivery](ctx, s.db.Collection(collDeliveries), filter,
 		bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}, "list pending deliveries of sets")
+	return keepOf(ds, keep, func(d *bot.Delivery) string { return d.SetID }), err
+}
+
+// manyIDs: from this many values FerretDB answers an $in filter more slowly
+// than reading the whole collection and filtering here (it compares each
+// document with every value, and decodes every document anyway).
+const manyIDs = 16
+
+// setsFilter is a filter on set_id in setIDs (plus rest), and the ids to keep
+// when the filter was left to the caller (keep is nil when it was not).
+func (s *Store) setsFilter(setIDs []string, rest bson.D) (bson.D, map[string]bool) {
+	if s.ferret && len(setIDs) > manyIDs {
+		keep := make(map[string]bool, len(setIDs))
+		for _, id := range setIDs {
+			keep[id] = true
+		}
+		if rest == nil {
+			rest = bson.D{} // an empty filter, not a null one
+		}
+		return rest, keep
+	}
+	return append(bson.D{{Key: "set_id", Value: bson.D{{Key: "$in", Value: setIDs}}}}, rest...), nil
+}
+
+func keepOf[T any](xs []*T, keep map[string]bool, setOf func(*T) string) []*T {
+	if keep == nil {
+		return xs
+	}
+	out := xs[:0]
+	for _, x := range xs {
+		if keep[setOf(x)] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // ClaimDeliveries inserts the claims in one unordered round trip and
@@ -287,8 +323,10 @@ func (s *Store) SessionsOfSets(ctx context.Context, setIDs []string) ([]*bot.Ses
 	if len(setIDs) == 0 {
 		return nil, nil
 	}
-	return list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: bson.D{{Key: "$in", Value: setIDs}}}},
+	filter, keep := s.setsFilter(setIDs, nil)
+	ss, err := list[bot.Session](ctx, s.db.Collection(collSessions), filter,
 		bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}, "list sessions of sets")
+	return keepOf(ss, keep, func(x *bot.Session) string { return x.SetID }), err
 }
 
 // CommitmentsOfSets returns the commitments of the given sets (only open
@@ -297,10 +335,12 @@ func (s *Store) CommitmentsOfSets(ctx context.Context, setIDs []string, openOnly
 	if len(setIDs) == 0 {
 		return nil, nil
 	}
-	filter := bson.D{{Key: "set_id", Value: bson.D{{Key: "$in", Value: setIDs}}}}
+	var rest bson.D
 	if openOnly {
-		filter = append(filter, bson.E{Key: "status", Value: bot.CommitmentOpen})
+		rest = bson.D{{Key: "status", Value: bot.CommitmentOpen}}
 	}
-	return list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
+	filter, keep := s.setsFilter(setIDs, rest)
+	cs, err := list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
 		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments of sets")
+	return keepOf(cs, keep, func(x *bot.Commitment) string { return x.SetID }), err
 }
