@@ -460,24 +460,20 @@ func materialize(ctx context.Context, store bot.Store, set *bot.Set, sessions []
 		if taken[o.UnixMilli()] {
 			continue
 		}
-		for try := 0; try < 20; try++ {
-			seq++
-			sess := &bot.Session{
-				ID: bot.SessionID(set.ID, seq), SetID: set.ID, Number: seq, Start: o, Duration: dur,
-				Where: set.Schedule.Where, Status: bot.SessionScheduled, Recurring: true,
-				Attendees: []bot.Attendance{}, Bids: []bot.Bid{}, Rounds: []bot.Round{},
-			}
-			err := store.CreateSession(ctx, sess)
-			if err == nil {
-				sessions = append(sessions, sess)
-				created = append(created, sess)
-				taken[o.UnixMilli()] = true
-				break
-			}
-			if bot.ErrorCode(err) != bot.EEXISTS {
-				return sessions, created, fmt.Errorf("create recurring session: %w", err)
-			}
+		// The store hands out the number (another replica or a command may
+		// be adding a session at the same moment).
+		sess := &bot.Session{
+			SetID: set.ID, Start: o, Duration: dur,
+			Where: set.Schedule.Where, Status: bot.SessionScheduled, Recurring: true,
+			Attendees: []bot.Attendance{}, Bids: []bot.Bid{}, Rounds: []bot.Round{},
 		}
+		if err := store.AddSession(ctx, sess, seq); err != nil {
+			return sessions, created, fmt.Errorf("create recurring session: %w", err)
+		}
+		seq = max(seq, sess.Number)
+		sessions = append(sessions, sess)
+		created = append(created, sess)
+		taken[o.UnixMilli()] = true
 	}
 	if len(created) > 0 {
 		if err := saveSessionSeq(ctx, store, set, seq); err != nil {
