@@ -284,8 +284,25 @@ func ReportForm(setID, shortID string, status ReportStatus) *Form {
 	}
 }
 
+// ReportChoiceForm is the form of a nudge's button when the member has
+// several commitments: one button per commitment, the status chosen in the
+// form ("status") with the text ("text"); it runs "report <id>".
+func ReportChoiceForm(setID, shortID string) *Form {
+	return &Form{
+		ID: "report", Title: "Report on " + shortID, Submit: "Report", Command: "report " + shortID, SetID: setID,
+		Fields: []FormField{
+			{Name: "status", Label: "How is it going?", Kind: FieldChoice, Required: true, Options: []Option{
+				{Label: "Done", Value: string(ReportDone)}, {Label: "Progress", Value: string(ReportProgress)}, {Label: "Blocked", Value: string(ReportBlocked)},
+			}},
+			{Name: "text", Label: "What did you do and learn?", Kind: FieldText, Required: true, Multiline: true, MaxLen: MaxTextLen},
+		},
+	}
+}
+
 // Nudge asks a member between sessions how their open commitments are
 // going; open must not be empty (a nudge that says nothing is not sent).
+// One commitment gets Done / Progress / Blocked buttons; several get one
+// button each (a form with the status in it), not three each.
 func Nudge(set *Set, open []*Commitment, loc *time.Location) Message {
 	m := Message{
 		Kind:  KindNudge,
@@ -295,13 +312,13 @@ func Nudge(set *Set, open []*Commitment, loc *time.Location) Message {
 	labels := map[ReportStatus]string{ReportDone: "Done", ReportProgress: "Progress", ReportBlocked: "Blocked"}
 	for _, c := range open {
 		m.Sections = append(m.Sections, Section{Text: CommitmentLine(c, loc)})
+		// Sent to a DM: buttons and forms carry the set for members of several sets.
+		if len(open) > 1 {
+			m.Buttons = append(m.Buttons, Button{Label: "Report on " + c.ShortID, Command: "report " + c.ShortID, Form: ReportChoiceForm(set.ID, c.ShortID), SetID: set.ID})
+			continue
+		}
 		for _, st := range []ReportStatus{ReportDone, ReportProgress, ReportBlocked} {
-			label := labels[st]
-			if len(open) > 1 {
-				label = c.ShortID + " " + strings.ToLower(label)
-			}
-			// Sent to a DM: button and form carry the set for members of several sets.
-			b := Button{Label: label, Command: "report " + c.ShortID + " " + string(st), Form: ReportForm(set.ID, c.ShortID, st), SetID: set.ID}
+			b := Button{Label: labels[st], Command: "report " + c.ShortID + " " + string(st), Form: ReportForm(set.ID, c.ShortID, st), SetID: set.ID}
 			if st == ReportDone {
 				b.Style = StylePrimary
 			}
