@@ -225,7 +225,7 @@ func (r *Router) repost(ctx context.Context, c *call, msg bot.Message) bot.Messa
 		return msg
 	}
 	if c.spec.Writes {
-		key := fmt.Sprintf("%s/post/%s/%d", c.set.ID, c.actorID(), c.now.UnixNano())
+		key := bot.RepostKey(c.set.ID, c.actorID(), c.now)
 		r.notify(ctx, c, []bot.Outgoing{{To: bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, Message: msg, Key: key}})
 	}
 	msg.Private = true

@@ -20,12 +20,14 @@ import (
 	"github.com/alsbot/alsbot/bot"
 )
 
-// Delivery statuses as counted: the scheduler's sent and skipped, and
-// failed for an attempt that will be retried.
+// Delivery statuses as counted: the scheduler's sent and skipped, failed
+// for an attempt that will be retried, and undeliverable for one the
+// platform refused for good (not retried).
 const (
-	StatusSent    = "sent"
-	StatusSkipped = "skipped"
-	StatusFailed  = "failed"
+	StatusSent          = "sent"
+	StatusSkipped       = "skipped"
+	StatusFailed        = "failed"
+	StatusUndeliverable = "undeliverable"
 )
 
 // Metrics holds one process's collectors on its own registry.
@@ -72,7 +74,7 @@ func New() *Metrics {
 		}, []string{"platform"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "alsbot_deliveries_total",
-			Help: "Scheduled deliveries by kind and status (sent, skipped, failed: to be retried).",
+			Help: "Scheduled deliveries by kind and status (sent, skipped, failed: to be retried, undeliverable: refused for good).",
 		}, []string{"kind", "status"}),
 		tickSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "alsbot_scheduler_tick_duration_seconds",
