@@ -833,9 +833,9 @@ func unitOf(u string) int {
 	return 0
 }
 
-// FormatDuration writes a length of time one way everywhere: "1 h 30 min",
-// "2 h", "45 min".
-func FormatDuration(d time.Duration) string {
+// lengthText writes a length of time as answers do ("1 h 30 min"); the same
+// as FormatDuration in bot/prompts.go once that lands (sched branch).
+func lengthText(d time.Duration) string {
 	d = d.Round(time.Minute)
 	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
@@ -982,7 +982,7 @@ func ReadSessionWhen(words []string) (SessionWhen, error) {
 			return sw, badDuration(words[i : i+1])
 		}
 		if dur > 0 && dur < minSessionLength && dn == 1 && isAllDigits(word(words[i])) {
-			return sw, Errorf(EINVALID, "A bare number after the time is minutes, and %s is shorter than a session can be (15 min to 12 h). Did you mean %sh? For a place that starts with a number, put it in quotes, e.g. \"4 Elm Street\".", FormatDuration(dur), word(words[i]))
+			return sw, Errorf(EINVALID, "A bare number after the time is minutes, and %s is shorter than a session can be (15 min to 12 h). Did you mean %sh? For a place that starts with a number, put it in quotes, e.g. \"4 Elm Street\".", lengthText(dur), word(words[i]))
 		}
 		sw.Duration, sw.hasLength, i = dur, true, i+dn
 	}
@@ -990,7 +990,7 @@ func ReadSessionWhen(words []string) (SessionWhen, error) {
 		return sw, Errorf(EINVALID, "The end time is not after the start time %s. Write e.g. %s-16:00.", at, at)
 	}
 	if (sw.hasEnd || sw.hasLength) && (sw.Duration < minSessionLength || sw.Duration > maxSessionLength) {
-		return sw, Errorf(EINVALID, "A session lasts from 15 min to 12 h; %q is %s. Write e.g. %s.", clip(strings.Join(words[n:i], " "), 40), FormatDuration(sw.Duration), durationExamples)
+		return sw, Errorf(EINVALID, "A session lasts from 15 min to 12 h; %q is %s. Write e.g. %s.", clip(strings.Join(words[n:i], " "), 40), lengthText(sw.Duration), durationExamples)
 	}
 	sw.Rest = i
 	return sw, nil

@@ -253,12 +253,12 @@ func TestParseDuration(t *testing.T) {
 	}
 }
 
-func TestFormatDuration(t *testing.T) {
+func TestLengthText(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		45 * time.Minute: "45 min", 2 * time.Hour: "2 h", 90 * time.Minute: "1 h 30 min", 0: "0 min",
 	} {
-		if got := FormatDuration(d); got != want {
-			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		if got := lengthText(d); got != want {
+			t.Errorf("lengthText(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

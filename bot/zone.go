@@ -129,7 +129,7 @@ func LookupZone(s string) (Zone, error) {
 	}
 	msg := fmt.Sprintf("I don't know the time zone %q.", clip(s, 40))
 	if near := nearestZones(norm, 3); len(near) > 0 {
-		msg += " Did you mean " + orList(near) + "?"
+		msg += " Did you mean " + joinOr(near) + "?"
 	}
 	return Zone{}, Errorf(EINVALID, "%s Write a place such as Europe/London, London or UK, or an offset such as UTC+1.", msg)
 }
@@ -301,7 +301,7 @@ func nearestZones(s string, n int) []string {
 	return out
 }
 
-func orList(xs []string) string {
+func joinOr(xs []string) string {
 	switch len(xs) {
 	case 0:
 		return ""

@@ -102,7 +102,7 @@ func ParseScheduleLength(text string, loc *time.Location, now time.Time) (Recurr
 		return nil, 0, err
 	}
 	if dn > 0 && (d < 15*time.Minute || d > 12*time.Hour) {
-		return nil, 0, bot.Errorf(bot.EINVALID, "A session lasts from 15 min to 12 h; %q is %s. Write e.g. 2h or 90m after the time.", strings.Join(words[n:n+dn], " "), bot.FormatDuration(d))
+		return nil, 0, bot.Errorf(bot.EINVALID, "A session lasts from 15 min to 12 h; %q is outside that. Write e.g. 2h or 90m after the time.", strings.Join(words[n:n+dn], " "))
 	}
 	if rest := words[n+dn:]; len(rest) > 0 {
 		return nil, 0, bot.Errorf(bot.EINVALID, "%q is not part of a schedule: after the time only a session length may follow (e.g. 2h). Write e.g. %s.", plainClip(strings.Join(rest, " ")), plainExamples)
