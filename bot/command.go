@@ -92,22 +92,28 @@ type NudgesArgs struct{ Spec string }
 
 // SessionAddArgs: session add <date> <time> [<length>] [<where>].
 type SessionAddArgs struct {
-	Date     Date
+	Date     DateSpec // as written (31/12, next friday): the use case resolves it in the set's zone
 	At       TimeOfDay
 	Duration time.Duration // 0: the default length
 	Where    string
 }
 
-// ScheduleArgs: schedule "<cron spec>" [<length>].
+// ScheduleArgs: schedule "<cron spec>" [<length>] [confirm], or a plain
+// schedule: schedule every 4 weeks on thursday 14:00 [<length>] [confirm].
 type ScheduleArgs struct {
-	Spec     string        // as given (unvalidated)
-	Duration time.Duration // 0: the default length
+	// Spec is the cron spec, or the whole plain schedule with its length
+	// (IsPlainSchedule), as given (unvalidated: scheduler.ParseScheduleLength).
+	Spec     string
+	Duration time.Duration // cron only; 0: the default length
+	// Confirm is the second step: create the sessions the first answer
+	// previewed (the button under it).
+	Confirm bool
 }
 
 // SessionCancelArgs: session cancel <number or date>; exactly one is set.
 type SessionCancelArgs struct {
 	Number int
-	Date   *Date
+	Date   DateSpec
 }
 
 // BidArgs: bid [<title>].
@@ -119,7 +125,7 @@ type RoundStartArgs struct{ Presenter, Observer string }
 // CommitArgs: commit <text> [by <date>].
 type CommitArgs struct {
 	Text string
-	Due  *Date
+	Due  DateSpec // zero: due at the next session
 }
 
 // ReportArgs: report <id> <status> <text>. ID is normalized to "C-12".
@@ -137,8 +143,8 @@ type FeedbackArgs struct {
 
 // MentoringLogArgs: mentoring log @mentee [<date>] [<note>].
 type MentoringLogArgs struct {
-	Mentee string // mention token
-	Date   *Date
+	Mentee string   // mention token
+	Date   DateSpec // zero: today; resolved into the past (ResolvePast)
 	Note   string
 }
 

@@ -193,8 +193,8 @@ func (d Date) UK() string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month,
 
 // Examples used in messages, so every refusal shows forms that work.
 const (
-	dateExamples     = "31/12/2026, 2026-12-31, 31 Dec, tomorrow, next friday or in 2 weeks"
-	timeExamples     = "14:00, 2pm, 2.30pm or noon"
+	dateExamples     = "31/12/2026, 2026-12-31 (YYYY-MM-DD), 31 Dec, tomorrow, next friday or in 2 weeks"
+	timeExamples     = "14:00 (HH:MM), 2pm, 2.30pm or noon"
 	durationExamples = "90 (minutes), 90m, 1.5h, 1h30 or 2 h"
 )
 
@@ -303,7 +303,7 @@ func readDate(words []string) (DateSpec, int, error) {
 		}
 		switch w1 {
 		case "week", "month", "year", "weekend", "term":
-			return DateSpec{}, 0, Errorf(EINVALID, "%q is not a day. Say which day, e.g. %s friday, or write a date such as in 2 weeks or 31/12/2026.", w+" "+w1, w)
+			return DateSpec{}, 0, Errorf(EINVALID, "%q is not a day. Say which day, e.g. %s friday, or write a date: %s.", w+" "+w1, w, dateExamples)
 		}
 		if near := nearName(w1); near != "" {
 			return DateSpec{}, 0, Errorf(EINVALID, "%q is not a date. Did you mean %s %s?", clip(w+" "+w1, 40), w, near)
@@ -527,7 +527,7 @@ func numericDate(w string) (DateSpec, int, error) {
 			if len(parts[1]) > 2 || len(parts[2]) > 2 {
 				return bad()
 			}
-			return checkDay(nums[0], time.Month(nums[1]), nums[2], 1)
+			return namedDay(w, nums[0], time.Month(nums[1]), nums[2])
 		}
 		day, mon, y := nums[0], nums[1], nums[2]
 		switch len(parts[2]) {
@@ -543,7 +543,7 @@ func numericDate(w string) (DateSpec, int, error) {
 		if mon > 12 && day <= 12 {
 			return monthFirst(w, day, mon, y)
 		}
-		return checkDay(y, time.Month(mon), day, 1)
+		return namedDay(w, y, time.Month(mon), day)
 	}
 	return bad()
 }
@@ -558,6 +558,15 @@ func monthFirst(w string, a, b, y int) (DateSpec, int, error) {
 		fix += fmt.Sprintf("/%d", y)
 	}
 	return DateSpec{}, 0, Errorf(EINVALID, "%q is not a date: there is no month %d. Dates are written day first here: did you mean %s?", clip(w, 40), b, fix)
+}
+
+// namedDay is checkDay for a one-word date, naming it in the error.
+func namedDay(w string, y int, m time.Month, day int) (DateSpec, int, error) {
+	d, n, err := checkDay(y, m, day, 1)
+	if err != nil {
+		return DateSpec{}, 0, Errorf(EINVALID, "%q is not a date: %s", clip(w, 40), ErrorMessage(err))
+	}
+	return d, n, nil
 }
 
 // checkDay validates a full date; used is how many words it took.
@@ -927,6 +936,7 @@ func ReadSessionWhen(words []string) (SessionWhen, error) {
 		return sw, Errorf(EINVALID, "%q is not a time. Give the start time after the date, e.g. %s.", clip(words[i], 40), timeExamples)
 	}
 	sw.At = at
+	lengthAt := i // where the length or the range starts, for messages
 	if endGiven && tn > 1 {
 		return sw, Errorf(EINVALID, "%q is not a time range. Write e.g. 14:00-16:00 or 2-4pm.", clip(strings.Join(words[i:i+tn], " "), 40))
 	}
@@ -964,7 +974,13 @@ func ReadSessionWhen(words []string) (SessionWhen, error) {
 		}
 		sw.Duration, sw.hasEnd, i = span(at, et), true, i+en-1
 	}
-	if !sw.hasEnd && i < len(words) && startsWithDigit(words[i]) {
+	// "2nd floor", "4th Avenue": an ordinal starts the place.
+	ordinalPlace := false
+	if i < len(words) {
+		w := word(words[i])
+		ordinalPlace = len(w) > 2 && isAllDigits(w[:len(w)-2]) && strings.Contains("st nd rd th", w[len(w)-2:])
+	}
+	if !sw.hasEnd && !ordinalPlace && i < len(words) && startsWithDigit(words[i]) {
 		// A second time ("14:00 16:00") is the end time; "1:30" that is not
 		// after the start is neither, so it is refused below.
 		if et, en, terr := ReadTime(words[i:]); terr == nil && en > 0 && span(at, et) > 0 {
@@ -973,14 +989,15 @@ func ReadSessionWhen(words []string) (SessionWhen, error) {
 			return sw, Errorf(EINVALID, "%q after the start time is neither a length nor an end time after %s. Write e.g. %s to 16:00, or a length such as %s.", clip(words[i], 20), at, at, durationExamples)
 		}
 	}
-	if !sw.hasEnd && i < len(words) && startsWithDigit(words[i]) {
+	if !sw.hasEnd && !ordinalPlace && i < len(words) && startsWithDigit(words[i]) {
 		dur, dn, err := ReadDuration(words[i:])
 		if err != nil {
-			return sw, err
+			return sw, Errorf(EINVALID, "%s A session lasts from 15 min to 12 h.", ErrorMessage(err))
 		}
 		if dn == 0 {
 			return sw, badDuration(words[i : i+1])
 		}
+		lengthAt = i
 		if dur > 0 && dur < minSessionLength && dn == 1 && isAllDigits(word(words[i])) {
 			return sw, Errorf(EINVALID, "A bare number after the time is minutes, and %s is shorter than a session can be (15 min to 12 h). Did you mean %sh? For a place that starts with a number, put it in quotes, e.g. \"4 Elm Street\".", lengthText(dur), word(words[i]))
 		}
@@ -990,7 +1007,7 @@ func ReadSessionWhen(words []string) (SessionWhen, error) {
 		return sw, Errorf(EINVALID, "The end time is not after the start time %s. Write e.g. %s-16:00.", at, at)
 	}
 	if (sw.hasEnd || sw.hasLength) && (sw.Duration < minSessionLength || sw.Duration > maxSessionLength) {
-		return sw, Errorf(EINVALID, "A session lasts from 15 min to 12 h; %q is %s. Write e.g. %s.", clip(strings.Join(words[n:i], " "), 40), lengthText(sw.Duration), durationExamples)
+		return sw, Errorf(EINVALID, "A session lasts from 15 min to 12 h; %q is %s. Write e.g. %s.", clip(strings.Join(words[lengthAt:i], " "), 40), lengthText(sw.Duration), durationExamples)
 	}
 	sw.Rest = i
 	return sw, nil

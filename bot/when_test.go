@@ -340,6 +340,8 @@ func TestReadSessionWhen(t *testing.T) {
 		{"next friday 14:00 to 16:00 Room 4", "2026-12-04", "14:00", 2 * time.Hour, "Room 4"},
 		{"next friday 14:00 16:00", "2026-12-04", "14:00", 2 * time.Hour, ""},
 		{"2026-12-23 14:00 2h 4 Elm Street", "2026-12-23", "14:00", 2 * time.Hour, "4 Elm Street"},
+		{"2026-12-23 14:00 2nd floor", "2026-12-23", "14:00", 0, "2nd floor"},
+		{"2026-12-23 14:00-16:00 4th Avenue", "2026-12-23", "14:00", 2 * time.Hour, "4th Avenue"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			words := strings.Fields(tc.in)

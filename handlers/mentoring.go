@@ -34,10 +34,14 @@ func (r *Router) mentoringLog(ctx context.Context, c *call, a bot.MentoringLogAr
 	loc := c.set.Location()
 	today := c.now.In(loc).Format("2006-01-02")
 	date := today
-	if a.Date != nil {
-		date = a.Date.String()
+	if !a.Date.IsZero() {
+		d, err := a.Date.ResolvePast(c.now.In(loc))
+		if err != nil {
+			return bot.Message{}, err
+		}
+		date = d.String()
 		if date > today {
-			return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is still to come; log a mentoring session on or after the day it took place (today is %s in %s).", date, today, loc)
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is still to come; log a mentoring session on or after the day it took place (today is %s in %s).", bot.FormatDate(d), bot.FormatDate(dateOf(c.now.In(loc))), loc)
 		}
 	}
 	m := &bot.MentoringSession{

@@ -45,9 +45,16 @@ func nextSession(sessions []*bot.Session, now time.Time, withOpen bool) *bot.Ses
 
 func (r *Router) sessionAdd(ctx context.Context, c *call, a bot.SessionAddArgs) (bot.Message, error) {
 	loc := c.set.Location()
-	start := a.Date.In(loc, a.At.Hour, a.At.Minute)
+	date, err := a.Date.Resolve(c.now.In(loc))
+	if err != nil {
+		return bot.Message{}, err
+	}
+	start := date.In(loc, a.At.Hour, a.At.Minute)
 	if !start.After(c.now) {
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s %s is in the past (in %s). Give a date and time to come, e.g. `/als session add %s 18:00`.", a.Date, a.At, loc, c.now.In(loc).AddDate(0, 0, 7).Format("2006-01-02"))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s %s is in the past (in %s). Give a date and time to come, e.g. `/als session add %s 18:00`.", bot.FormatDate(date), a.At, loc, c.now.In(loc).AddDate(0, 0, 7).Format("02/01/2006"))
+	}
+	if err := r.refuseDuplicate(ctx, c, start); err != nil {
+		return bot.Message{}, err
 	}
 	d := a.Duration
 	if d == 0 {
@@ -66,13 +73,20 @@ func (r *Router) sessionAdd(ctx context.Context, c *call, a bot.SessionAddArgs) 
 
 func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot.Message, error) {
 	loc := c.set.Location()
-	spec, err := scheduler.ParseSpec(a.Spec, loc)
+	spec, d, err := scheduler.ParseScheduleLength(a.Spec, loc, c.now)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	d := a.Duration
+	if d == 0 {
+		d = a.Duration
+	}
 	if d == 0 {
 		d = bot.DefaultSessionLength
+	}
+	if !a.Confirm {
+		// Nothing is created or posted before the facilitator has seen the
+		// dates (issue 13, item 3).
+		return schedulePreview(c, spec, d), nil
 	}
 	occurrences := spec.Between(c.now, c.now.Add(materializeAhead), maxMaterialize)
 	if len(occurrences) == 0 {
@@ -176,7 +190,7 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 
 func (r *Router) sessionCancel(ctx context.Context, c *call, a bot.SessionCancelArgs) (bot.Message, error) {
 	var sess *bot.Session
-	if a.Date == nil {
+	if a.Date.IsZero() {
 		s, err := r.store.GetSession(ctx, bot.SessionID(c.set.ID, a.Number))
 		if err != nil {
 			if isCode(err, bot.ENOTFOUND) {
@@ -191,18 +205,26 @@ func (r *Router) sessionCancel(ctx context.Context, c *call, a bot.SessionCancel
 			return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
 		}
 		loc := c.set.Location()
+		day, err := a.Date.Resolve(c.now.In(loc))
+		if err != nil {
+			return bot.Message{}, err
+		}
 		for _, s := range all {
 			y, m, d := s.Start.In(loc).Date()
-			if y == a.Date.Year && m == a.Date.Month && d == a.Date.Day && (sess == nil || sess.Status != bot.SessionScheduled) {
+			if y == day.Year && m == day.Month && d == day.Day && (sess == nil || sess.Status != bot.SessionScheduled) {
 				sess = s
 			}
 		}
 		if sess == nil {
-			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session on %s. See the sessions with `/als sessions`.", a.Date)
+			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session on %s. See the sessions with `/als sessions`.", bot.FormatDate(day))
 		}
 	}
-	if sess.Status != bot.SessionScheduled {
-		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is %s, so it cannot be cancelled; only scheduled sessions can.", sess.Number, sess.Status)
+	switch sess.Status {
+	case bot.SessionScheduled:
+	case bot.SessionCancelled:
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d (%s) is already cancelled; nothing changed.", sess.Number, bot.FormatTime(sess.Start, c.set.Location()))
+	default:
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is %s, so it cannot be cancelled; only sessions still to come can.", sess.Number, sess.Status)
 	}
 	sess.Status = bot.SessionCancelled
 	if err := r.store.SaveSession(ctx, sess); err != nil {

@@ -230,13 +230,23 @@ func (r *Router) mentor(ctx context.Context, c *call, a bot.MentorArgs) (bot.Mes
 // planner, through saveSettings.
 
 func (r *Router) timezone(ctx context.Context, c *call, a bot.TimezoneArgs) (bot.Message, error) {
-	loc, err := scheduler.ValidateZone(a.Zone)
+	// "London", "UK", "BST" and "europe/london" all mean Europe/London; the
+	// answer says how the name was read, and warns about zones that never
+	// move to summer time (GMT, UTC+1).
+	z, err := bot.LookupZone(a.Zone)
 	if err != nil {
 		return bot.Message{}, err
 	}
 	s := c.set
-	s.TZ = loc.String()
-	return r.saveSettings(ctx, c, private(fmt.Sprintf("%s now runs in %s: session times and schedules are read in that zone.", s.Name, s.TZ)))
+	s.TZ = z.Name
+	text := fmt.Sprintf("%s now runs in %s: session times and schedules are read in that zone.", s.Name, s.TZ)
+	if z.Note != "" {
+		text += " (" + z.Note + ".)"
+	}
+	if z.Warning != "" {
+		text += "\nNote: " + z.Warning
+	}
+	return r.saveSettings(ctx, c, private(text))
 }
 
 func (r *Router) phases(ctx context.Context, c *call, a bot.PhasesArgs) (bot.Message, error) {

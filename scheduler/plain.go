@@ -50,18 +50,8 @@ type Plain struct {
 }
 
 // IsPlain reports whether text is written as a plain schedule rather than a
-// cron spec: it starts with a word such as every, weekly or monthly.
-func IsPlain(text string) bool {
-	f := strings.Fields(strings.ToLower(text))
-	if len(f) == 0 {
-		return false
-	}
-	switch f[0] {
-	case "every", "weekly", "fortnightly", "monthly", "each":
-		return true
-	}
-	return false
-}
+// cron spec (bot.IsPlainSchedule).
+func IsPlain(text string) bool { return bot.IsPlainSchedule(text) }
 
 // ParseSchedule reads a plain schedule or a 5-field cron spec, evaluated in
 // loc. A plain schedule that does not say where it starts ("every 4 weeks
@@ -554,7 +544,7 @@ func checkCron(spec string) error {
 			why = " is out of range"
 		}
 		fd := cronFields()[i]
-		return bot.Errorf(bot.EINVALID, "In %q the %s %q%s: the %s must be %s. Or write a plain schedule, e.g. %s.", plainClip(spec), fd.name, f[i], why, fd.name, fd.values, plainExamples)
+		return bot.Errorf(bot.EINVALID, "In the cron spec %q (minute hour day-of-month month day-of-week) the %s %q%s: the %s must be %s. Or write a plain schedule, e.g. %s.", plainClip(spec), fd.name, f[i], why, fd.name, fd.values, plainExamples)
 	}
 	return nil
 }

@@ -267,7 +267,7 @@ func mentorsOf(set *bot.Set) []string {
 // changed) to the nearest free occurrence within a day, or cancels them. An
 // occurrence that has a session in any state, cancelled too, is left alone.
 func (s *Scheduler) materialize(ctx context.Context, set *bot.Set, sessions []*bot.Session, now time.Time) ([]*bot.Session, error) {
-	spec, err := ParseSpec(set.Schedule.Spec, set.Location())
+	spec, err := ParseSchedule(set.Schedule.Spec, set.Location(), now)
 	if err != nil {
 		s.log.Warn("stored schedule does not parse", "set", set.ID, "err", err)
 		return sessions, nil
