@@ -564,7 +564,7 @@ func monthFirst(w string, a, b, y int) (DateSpec, int, error) {
 func namedDay(w string, y int, m time.Month, day int) (DateSpec, int, error) {
 	d, n, err := checkDay(y, m, day, 1)
 	if err != nil {
-		return DateSpec{}, 0, Errorf(EINVALID, "%q is not a date: %s", clip(w, 40), ErrorMessage(err))
+		return DateSpec{}, 0, Errorf(EINVALID, "%q is not a date. %s", clip(w, 40), ErrorMessage(err))
 	}
 	return d, n, nil
 }
