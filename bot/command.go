@@ -9,42 +9,48 @@ import (
 type Verb string
 
 const (
-	VerbHelp           Verb = "help"
-	VerbSetup          Verb = "setup"
-	VerbMembers        Verb = "members"
-	VerbMembersAdd     Verb = "members add"
-	VerbMembersRemove  Verb = "members remove"
-	VerbFacilitatorAdd Verb = "facilitator add"
-	VerbMentor         Verb = "mentor"
-	VerbTimezone       Verb = "timezone"
-	VerbPhases         Verb = "phases"
-	VerbObserver       Verb = "observer"
-	VerbReminders      Verb = "reminders"
-	VerbNudges         Verb = "nudges"
-	VerbSessionAdd     Verb = "session add"
-	VerbSchedule       Verb = "schedule"
-	VerbScheduleOff    Verb = "schedule off"
-	VerbSessions       Verb = "sessions"
-	VerbSessionCancel  Verb = "session cancel"
-	VerbSessionStart   Verb = "session start"
-	VerbSessionEnd     Verb = "session end"
-	VerbHere           Verb = "here"
-	VerbBid            Verb = "bid"
-	VerbRoundStart     Verb = "round start"
-	VerbRoundNext      Verb = "round next"
-	VerbRoundEnd       Verb = "round end"
-	VerbRoundStatus    Verb = "round status"
-	VerbCommit         Verb = "commit"
-	VerbActions        Verb = "actions"
-	VerbReport         Verb = "report"
-	VerbFeedback       Verb = "feedback"
-	VerbMentoringLog   Verb = "mentoring log"
-	VerbStats          Verb = "stats"
-	VerbExport         Verb = "export"
-	VerbMyData         Verb = "mydata"
-	VerbForgetMe       Verb = "forget me"
-	VerbSetArchive     Verb = "set archive"
-	VerbRetention      Verb = "retention"
+	VerbHelp              Verb = "help"
+	VerbSetup             Verb = "setup"
+	VerbMembers           Verb = "members"
+	VerbMembersAdd        Verb = "members add"
+	VerbMembersRemove     Verb = "members remove"
+	VerbFacilitatorAdd    Verb = "facilitator add"
+	VerbFacilitatorRemove Verb = "facilitator remove"
+	VerbCommitmentDrop    Verb = "commitment drop"
+	VerbCommitmentEdit    Verb = "commitment edit"
+	VerbSessionUndo       Verb = "session undo" // session undo start
+	VerbNotHere           Verb = "not here"
+	VerbRoundCancel       Verb = "round cancel"
+	VerbMentor            Verb = "mentor"
+	VerbTimezone          Verb = "timezone"
+	VerbPhases            Verb = "phases"
+	VerbObserver          Verb = "observer"
+	VerbReminders         Verb = "reminders"
+	VerbNudges            Verb = "nudges"
+	VerbSessionAdd        Verb = "session add"
+	VerbSchedule          Verb = "schedule"
+	VerbScheduleOff       Verb = "schedule off"
+	VerbSessions          Verb = "sessions"
+	VerbSessionCancel     Verb = "session cancel"
+	VerbSessionStart      Verb = "session start"
+	VerbSessionEnd        Verb = "session end"
+	VerbHere              Verb = "here"
+	VerbBid               Verb = "bid"
+	VerbRoundStart        Verb = "round start"
+	VerbRoundNext         Verb = "round next"
+	VerbRoundEnd          Verb = "round end"
+	VerbRoundStatus       Verb = "round status"
+	VerbCommit            Verb = "commit"
+	VerbActions           Verb = "actions"
+	VerbReport            Verb = "report"
+	VerbFeedback          Verb = "feedback"
+	VerbMentoringLog      Verb = "mentoring log"
+	VerbStats             Verb = "stats"
+	VerbExport            Verb = "export"
+	VerbMyData            Verb = "mydata"
+	VerbForgetMe          Verb = "forget me"
+	VerbSetArchive        Verb = "set archive"
+	VerbRetention         Verb = "retention"
 	// VerbHome is never typed: adapters ask for it to draw a home view (Slack
 	// App Home) of the actor\'s sets, next sessions and open commitments.
 	VerbHome Verb = "home"
@@ -115,6 +121,23 @@ type SessionCancelArgs struct {
 	Number int
 	Date   DateSpec
 }
+
+// CommitmentDropArgs: commitment drop <id> [<reason>]. ID is normalized.
+type CommitmentDropArgs struct {
+	ID     string
+	Reason string
+}
+
+// CommitmentEditArgs: commitment edit <id> <text> [by <date>].
+type CommitmentEditArgs struct {
+	ID   string
+	Text string
+	Due  DateSpec // zero: the due date stays
+}
+
+// SessionUndoArgs: session undo start [confirm]; Confirm is needed once
+// someone has checked in.
+type SessionUndoArgs struct{ Confirm bool }
 
 // BidArgs: bid [<title>].
 type BidArgs struct{ Title string }

@@ -50,7 +50,7 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 	if err != nil {
 		return bot.Message{}, err
 	}
-	round := bot.NewRound(len(sess.Rounds)+1, roles, c.set.Phases, c.now)
+	round := bot.NewRound(sess.NextRoundNumber(), roles, c.set.Phases, c.now)
 	sess.Rounds = append(sess.Rounds, round)
 	if err := r.store.SaveSession(ctx, sess); err != nil {
 		return bot.Message{}, fmt.Errorf("start round in %s: %w", sess.ID, err)

@@ -266,7 +266,7 @@ func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.M
 			return bot.Message{}, fmt.Errorf("open session %s: %w", sess.ID, err)
 		}
 	} else {
-		sess = &bot.Session{Start: c.now.UTC(), Duration: bot.DefaultSessionLength, Status: bot.SessionOpen, OpenedAt: c.now}
+		sess = &bot.Session{Start: c.now.UTC(), Duration: bot.DefaultSessionLength, Status: bot.SessionOpen, OpenedAt: c.now, Adhoc: true}
 		if err := r.createSession(ctx, c.set, sess); err != nil {
 			return bot.Message{}, err
 		}

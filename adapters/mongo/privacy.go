@@ -108,6 +108,12 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 		for i := range c.Reports {
 			c.Reports[i].Text = ""
 		}
+		for i := range c.History {
+			c.History[i].Reason = ""
+			if c.History[i].By == userID {
+				c.History[i].By = anon
+			}
+		}
 		er.Reports += len(c.Reports)
 		if err := s.replaceByID(ctx, collCommitments, c.ID, c); err != nil {
 			return err
@@ -338,6 +344,10 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 		for i := range c.Reports {
 			changed = changed || c.Reports[i].Text != ""
 			c.Reports[i].Text = ""
+		}
+		for i := range c.History {
+			changed = changed || c.History[i].Reason != ""
+			c.History[i].Reason = ""
 		}
 		if !changed {
 			continue
