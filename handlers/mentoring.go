@@ -72,7 +72,11 @@ func (r *Router) mentoringLog(ctx context.Context, c *call, a bot.MentoringLogAr
 	} else {
 		r.log.ErrorContext(ctx, "count mentoring sessions", "set", c.set.ID, "err", err)
 	}
-	text := fmt.Sprintf("Logged a mentoring session with %s on %s.", bot.PersonName(c.set, mentee.User.ID), date)
+	shown := date
+	if t, err := time.Parse("2006-01-02", date); err == nil {
+		shown = bot.FormatDate(dateOf(t))
+	}
+	text := fmt.Sprintf("Logged a mentoring session with %s on %s.", bot.PersonName(c.set, mentee.User.ID), shown)
 	if count > 0 {
 		text += fmt.Sprintf(" %s has had %d in %s.", bot.PersonName(c.set, mentee.User.ID), count, c.set.Name)
 	}

@@ -53,7 +53,7 @@ func (r *Router) setup(ctx context.Context, c *call, a bot.SetupArgs) (bot.Messa
 	}
 	c.set = set
 	r.setChanged(ctx, set)
-	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <YYYY-MM-DD> <HH:MM>` or `/als schedule \"<cron spec>\"`.",
+	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <date> <time>` (e.g. `/als session add 23/12/2026 2pm 90`) or a schedule such as `/als schedule every 4 weeks on thursday 14:00 2h`.",
 		set.Name, bot.PersonName(set, c.actorID()), set.TZ)), nil
 }
 

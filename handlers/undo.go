@@ -148,8 +148,12 @@ func (r *Router) sessionUndo(ctx context.Context, c *call, a bot.SessionUndoArgs
 	}
 	rounds := len(sess.Rounds)
 	if (len(sess.Attendees) > 0 || rounds > 0) && !a.Confirm {
-		msg := private(fmt.Sprintf("%d %s checked in to session %d and %d round%s started. Undoing the start forgets them, and the session will not count as held. Nothing changed yet.",
-			len(sess.Attendees), isAre(len(sess.Attendees), "person has", "people have"), sess.Number, rounds, isAre(rounds, " was", "s were")))
+		done := "no round was started"
+		if rounds > 0 {
+			done = fmt.Sprintf("%d round%s started", rounds, isAre(rounds, " was", "s were"))
+		}
+		msg := private(fmt.Sprintf("%d %s checked in to session %d and %s. Undoing the start forgets them, and the session will not count as held. Nothing changed yet.",
+			len(sess.Attendees), isAre(len(sess.Attendees), "person has", "people have"), sess.Number, done))
 		msg.Buttons = []bot.Button{{Label: "Undo the start", Command: "session undo start confirm", Style: bot.StyleDanger, SetID: c.set.ID}}
 		msg.Text += " To go ahead, press the button or write `/als session undo start confirm`."
 		return msg, nil
