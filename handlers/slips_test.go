@@ -35,8 +35,8 @@ func TestSlipsScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	refused := []string{
-		"session add 2026-12-02 2pm 2h Room 4",             // same time as session 1
-		"by 31/02/2027",                                    // no such day
+		"session add 2026-12-02 2pm 2h Room 4",            // same time as session 1
+		"by 31/02/2027",                                   // no such day
 		"mentoring log @ana 16/13/2026 Talked it through", // no month 13
 	}
 	if len(rec.errs) != len(refused) {
