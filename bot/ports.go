@@ -81,6 +81,9 @@ type SessionStore interface {
 	GetSession(ctx context.Context, id string) (*Session, error)
 	ListSessions(ctx context.Context, setID string) ([]*Session, error) // by Number
 	SaveSession(ctx context.Context, s *Session) error                  // as SaveSet
+	// DeleteSession removes a session that never took place; a missing
+	// one is no error.
+	DeleteSession(ctx context.Context, id string) error
 }
 
 // CommitmentStore keeps commitments (with their reports).

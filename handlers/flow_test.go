@@ -282,7 +282,12 @@ func TestSetCommands(t *testing.T) {
 		{"session cancel 2", []string{"Cancelled session 2", "Tue 8 Dec 2026 18:00"}, func(*bot.Set) bool { return e.session(2).Status == bot.SessionCancelled }},
 		{"session cancel 2026-12-15", []string{"Cancelled session 3"}, func(*bot.Set) bool { return e.session(3).Status == bot.SessionCancelled }},
 		{"sessions", []string{"Upcoming", "Session 1: Tue 1 Dec 2026 18:00 (Europe/London), 2 h (scheduled)", "Session 2", "cancelled"}, func(*bot.Set) bool { return true }},
-		{"schedule off", []string{"cancelled 16 upcoming"}, func(s *bot.Set) bool { return s.Schedule == nil && e.session(18).Status == bot.SessionCancelled }},
+		// Issue 13: stopping a schedule removes its sessions to come instead
+		// of piling up cancelled ones, and the numbering starts again.
+		{"schedule off", []string{"removed its 16 upcoming sessions (and 2 cancelled ones)"}, func(s *bot.Set) bool {
+			_, err := e.store.GetSession(context.Background(), bot.SessionID(e.setID(), 18))
+			return s.Schedule == nil && bot.ErrorCode(err) == bot.ENOTFOUND && s.SessionSeq == 0
+		}},
 		{"set archive", []string{"archived"}, func(s *bot.Set) bool { return s.Archived && s.ArchivedAt.Equal(start) }},
 		{"retention 90", []string{"90 days"}, func(s *bot.Set) bool { return s.RetentionDays == 90 }},
 	}

@@ -92,6 +92,13 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 	if len(occurrences) == 0 {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "%q has no date in the next 120 days. Write a spec that recurs, e.g. \"0 18 * * 2\" for Tuesdays at 18:00.", spec.String())
 	}
+	if c.set.Schedule != nil && c.set.Schedule.Spec != spec.String() {
+		// A replaced schedule's sessions to come go, so they neither pile
+		// up as cancelled ones nor push the next meeting's number up.
+		if _, _, err := r.removeFutureRecurring(ctx, c, occurrences); err != nil {
+			return bot.Message{}, err
+		}
+	}
 	existing, err := r.store.ListSessions(ctx, c.set.ID)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
@@ -125,29 +132,21 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 }
 
 func (r *Router) scheduleOff(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
-	sessions, err := r.store.ListSessions(ctx, c.set.ID)
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
-	}
 	// Clear the schedule first so that the scheduler stops materializing.
 	c.set.Schedule = nil
 	if err := r.saveSet(ctx, c); err != nil {
 		return bot.Message{}, err
 	}
-	r.setChanged(ctx, c.set)
-	cancelled := 0
-	for _, s := range sessions {
-		if !s.Recurring || s.Status != bot.SessionScheduled || !s.Start.After(c.now) {
-			continue
-		}
-		s.Status = bot.SessionCancelled
-		if err := r.store.SaveSession(ctx, s); err != nil {
-			return bot.Message{}, fmt.Errorf("cancel session %s: %w", s.ID, err)
-		}
-		r.sessionChanged(ctx, c.set, s)
-		cancelled++
+	removed, cancelled, err := r.removeFutureRecurring(ctx, c, nil)
+	if err != nil {
+		return bot.Message{}, err
 	}
-	return reply(fmt.Sprintf("%s has no recurring schedule any more; I cancelled %d upcoming recurring session%s. Sessions added one by one stay.", c.set.Name, cancelled, isAre(cancelled, "", "s"))), nil
+	r.setChanged(ctx, c.set)
+	text := fmt.Sprintf("%s has no recurring schedule any more; I removed its %d upcoming session%s", c.set.Name, removed, isAre(removed, "", "s"))
+	if cancelled > 0 {
+		text += fmt.Sprintf(" (and %d cancelled one%s)", cancelled, isAre(cancelled, "", "s"))
+	}
+	return reply(text + ". Sessions added one by one, and those held, stay."), nil
 }
 
 // sessions lists upcoming and recent sessions, to anyone in the set.
@@ -157,13 +156,18 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
 	}
 	loc := c.readerLoc()
-	var upcoming, past []*bot.Session
+	// Past sessions are the ones held; a cancelled one is listed apart, and
+	// only while it is still to come (issue 13: future cancelled sessions
+	// were listed under Past).
+	var upcoming, past, cancelled []*bot.Session
 	for _, s := range all {
-		switch s.Status {
-		case bot.SessionScheduled, bot.SessionOpen:
+		switch {
+		case s.Status == bot.SessionScheduled || s.Status == bot.SessionOpen:
 			upcoming = append(upcoming, s)
-		default:
+		case s.Held():
 			past = append(past, s)
+		case s.Start.After(c.now):
+			cancelled = append(cancelled, s)
 		}
 	}
 	byStart := func(a, b *bot.Session) int { return a.Start.Compare(b.Start) }
@@ -183,7 +187,11 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 	msg := private(fmt.Sprintf("Sessions of %s (times in %s):", c.set.Name, loc))
 	msg.Sections = []bot.Section{
 		{Title: "Upcoming", Text: lines(upcoming)},
-		{Title: "Past (latest 5)", Text: lines(past)},
+		{Title: "Held (latest 5)", Text: lines(past)},
+	}
+	if len(cancelled) > 0 {
+		slices.SortFunc(cancelled, byStart)
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Cancelled", Text: lines(cancelled)})
 	}
 	return msg, nil
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,4 +71,37 @@ func describeSchedule(spec scheduler.Recurring) string {
 		return p.Describe()
 	}
 	return fmt.Sprintf("at the cron spec %q", spec.String())
+}
+
+// removeFutureRecurring deletes the recurring sessions still to come that
+// never took place (scheduled or cancelled, nobody checked in), except
+// those on one of keep, and lowers the set's session counter to the
+// highest number left, so the next meeting after session 1 is session 2.
+func (r *Router) removeFutureRecurring(ctx context.Context, c *call, keep []time.Time) (removed, cancelled int, err error) {
+	sessions, err := r.store.ListSessions(ctx, c.set.ID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+	}
+	top := 0
+	for _, s := range sessions {
+		gone := s.Recurring && s.Start.After(c.now) && len(s.Attendees) == 0 &&
+			(s.Status == bot.SessionScheduled || s.Status == bot.SessionCancelled) &&
+			!slices.ContainsFunc(keep, func(t time.Time) bool { return t.Equal(s.Start) && s.Status == bot.SessionScheduled })
+		if !gone {
+			top = max(top, s.Number)
+			continue
+		}
+		if err := r.store.DeleteSession(ctx, s.ID); err != nil {
+			return removed, cancelled, fmt.Errorf("remove session %s: %w", s.ID, err)
+		}
+		if s.Status == bot.SessionCancelled {
+			cancelled++
+		} else {
+			removed++
+		}
+	}
+	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.SessionSeq = top }); err != nil {
+		return removed, cancelled, err
+	}
+	return removed, cancelled, nil
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,42 @@ func TestScheduleRefusals(t *testing.T) {
 			t.Errorf("%q: %v, want %q", tc.in, err, tc.want)
 		}
 		e.assertUnchanged(before)
+	}
+}
+
+// Replacing a schedule removes the old one's sessions to come, so the next
+// meeting after session 1 is session 2, and sessions lists as past only the
+// sessions held.
+func TestScheduleReplaced(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.must("fac", "session add 2026-12-01 10:00 2h")
+	e.clock.Set(time.Date(2026, 12, 1, 9, 55, 0, 0, time.UTC))
+	e.must("fac", "session start")
+	e.must("ana", "here")
+	e.must("fac", "session end")
+	e.must("fac", "schedule every week on tuesday 18:00 2h confirm")
+	if n := e.set().SessionSeq; n < 10 {
+		t.Fatalf("weekly schedule made %d sessions", n)
+	}
+	e.must("fac", "session cancel 3")
+	msg := e.must("fac", "schedule monthly first friday 14:00 2h confirm")
+	wantContains(t, allText(msg), "added 4 sessions")
+	sessions, err := e.store.ListSessions(context.Background(), e.setID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range sessions {
+		got = append(got, fmt.Sprintf("%d %s %s", s.Number, s.Start.Format("Mon 2 Jan"), s.Status))
+	}
+	want := []string{"1 Tue 1 Dec closed", "2 Fri 4 Dec scheduled", "3 Fri 1 Jan scheduled", "4 Fri 5 Feb scheduled", "5 Fri 5 Mar scheduled"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("sessions\n got %v\nwant %v", got, want)
+	}
+	msg = e.must("fac", "sessions")
+	if held := msg.Sections[1]; held.Title != "Held (latest 5)" || !strings.Contains(held.Text, "Session 1") || strings.Contains(held.Text, "Session 2") {
+		t.Errorf("held section %+v", held)
 	}
 }

@@ -31,3 +31,14 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 	}
 	return nil
 }
+
+// DeleteSession implements bot.SessionStore. Only sessions that never took
+// place are deleted (a replaced schedule's future ones); a missing one is
+// not an error, so a retry after a partial failure goes on.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	defer s.lockDoc(collSessions, id)()
+	if _, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return mapErr(err, "delete session")
+	}
+	return nil
+}
