@@ -45,7 +45,13 @@ func (r *Router) setup(ctx context.Context, c *call, a bot.SetupArgs) (bot.Messa
 	if err := r.store.CreateSet(ctx, set); err != nil {
 		if isCode(err, bot.EEXISTS) {
 			if old, gerr := r.store.GetSet(ctx, id); gerr == nil {
-				return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has the set %s.", old.Name)
+				var facs []string
+				for _, p := range old.People {
+					if p.Has(bot.RoleFacilitator) {
+						facs = append(facs, p.User.ID)
+					}
+				}
+				return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has the set %s, facilitated by %s, and a channel holds one set. To join it, ask them to add you with `/als members add @you`; to start another set, run setup in another channel.", old.Name, names(old, facs))
 			}
 			return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has a set.")
 		}
