@@ -21,6 +21,7 @@ const (
 	VerbSessionUndo       Verb = "session undo" // session undo start
 	VerbNotHere           Verb = "not here"
 	VerbRoundCancel       Verb = "round cancel"
+	VerbSessionStatus     Verb = "session status"
 	VerbMentor            Verb = "mentor"
 	VerbTimezone          Verb = "timezone"
 	VerbPhases            Verb = "phases"
@@ -143,7 +144,12 @@ type SessionUndoArgs struct{ Confirm bool }
 type BidArgs struct{ Title string }
 
 // RoundStartArgs: round start [@presenter] [observer @x] (mention tokens, optional).
-type RoundStartArgs struct{ Presenter, Observer string }
+type RoundStartArgs struct {
+	Presenter, Observer string
+	// Again lets a presenter who already presented in this session present
+	// once more (round start @ben again).
+	Again bool
+}
 
 // CommitArgs: commit <text> [by <date>].
 type CommitArgs struct {

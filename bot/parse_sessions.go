@@ -126,6 +126,8 @@ func parseRoundStart(p parser, v Verb, args []token) (any, error) {
 			i++
 		case t.isMention() && a.Presenter == "":
 			a.Presenter = t.mention()
+		case !t.quoted && t.lower() == "again" && a.Presenter != "" && !a.Again:
+			a.Again = true
 		default:
 			return nil, p.fail(v, "%q is not expected here; mention at most a presenter and an observer.", clip(t.val, 40))
 		}

@@ -44,6 +44,16 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 	if cur := sess.CurrentRound(); cur != nil {
 		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Round %d is still in progress (%s). Move it on with `/als round next` or end it with `/als round end` first.", cur.Number, cur.Phase)
 	}
+	if want.Presenter != "" && !a.Again {
+		// Presenting twice in one session is a slip more often than a plan:
+		// say so, and let "again" confirm it (issue 13, item 5).
+		for _, rd := range sess.Rounds {
+			if rd.Presenter == want.Presenter {
+				name := bot.PersonName(c.set, want.Presenter)
+				return bot.Message{}, bot.Errorf(bot.ECONFLICT, "%s already presented in round %d of this session; nothing started. To let them present again, write `/als round start @%s again`.", name, rd.Number, strings.TrimPrefix(a.Presenter, "@"))
+			}
+		}
+	}
 	r.rngMu.Lock()
 	roles, err := bot.ChooseRoles(c.set, sess, want, r.rng)
 	r.rngMu.Unlock()

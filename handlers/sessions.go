@@ -413,8 +413,18 @@ func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 	if !checkIn(c, sess) {
 		return private("You're already checked in."), nil
 	}
+	// A late arrival joins the round in progress as an enabler.
+	cur := sess.CurrentRound()
+	joined := cur != nil && cur.Presenter != c.actorID() && cur.Observer != c.actorID() && !slices.Contains(cur.Enablers, c.actorID())
+	if joined {
+		cur.Enablers = append(cur.Enablers, c.actorID())
+	}
 	if err := r.store.SaveSession(ctx, sess); err != nil {
 		return bot.Message{}, fmt.Errorf("check in to %s: %w", sess.ID, err)
+	}
+	if joined {
+		r.sessionChanged(ctx, c.set, sess)
+		return reply(fmt.Sprintf("%s checked in late and joins round %d as an enabler (enablers now: %s).", bot.PersonName(c.set, c.actorID()), cur.Number, names(c.set, cur.Enablers))), nil
 	}
 	return private(fmt.Sprintf("You're checked in to session %d (%d here so far). Want presenting time? Bid with `/als bid [<short title>]`.", sess.Number, len(sess.Attendees))), nil
 }

@@ -254,3 +254,63 @@ func (r *Router) roundCancel(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	r.sessionChanged(ctx, c.set, sess)
 	return reply(fmt.Sprintf("Round %d (%s presenting) is cancelled: it counts nowhere, and %s can present again. Start a round with `/als round start`.", rd.Number, bot.PersonName(c.set, rd.Presenter), bot.PersonName(c.set, rd.Presenter))), nil
 }
+
+// sessionStatus shows the room: who is checked in, who has bid, who has
+// presented and observed in this session and who has not yet. Bid titles
+// are for facilitators (a member sees who bid).
+func (r *Router) sessionStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
+	sess, err := r.openSession(ctx, c)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	fac := c.set.HasRole(c.actorID(), bot.RoleFacilitator)
+	var here, presented, observed, notYet []string
+	for _, a := range sess.Attendees {
+		here = append(here, a.UserID)
+	}
+	for _, rd := range sess.Rounds {
+		if !slices.Contains(presented, rd.Presenter) {
+			presented = append(presented, rd.Presenter)
+		}
+		if rd.Observer != "" && !slices.Contains(observed, rd.Observer) {
+			observed = append(observed, rd.Observer)
+		}
+	}
+	for _, id := range here {
+		if !slices.Contains(presented, id) && c.set.HasRole(id, bot.RoleMember) {
+			notYet = append(notYet, id)
+		}
+	}
+	var bids []string
+	for _, b := range sess.Bids {
+		line := bot.PersonName(c.set, b.UserID)
+		if fac && b.Title != "" {
+			line += ": " + b.Title
+		}
+		bids = append(bids, line)
+	}
+	list := func(ids []string) string {
+		if len(ids) == 0 {
+			return "none"
+		}
+		return names(c.set, ids)
+	}
+	round := "no round in progress"
+	if cur := sess.CurrentRound(); cur != nil {
+		round = fmt.Sprintf("round %d in progress (%s, %s presenting)", cur.Number, cur.Phase, bot.PersonName(c.set, cur.Presenter))
+	}
+	bidText := "none"
+	if len(bids) > 0 {
+		bidText = strings.Join(bids, "\n")
+	}
+	msg := private(fmt.Sprintf("Session %d of %s: %d checked in, %d round%s held, %s.", sess.Number, c.set.Name, len(here), len(sess.Rounds), isAre(len(sess.Rounds), "", "s"), round))
+	msg.Title = fmt.Sprintf("Session %d", sess.Number)
+	msg.Sections = []bot.Section{{Fields: []bot.Field{
+		{Label: "Checked in", Value: list(here)},
+		{Label: "Bids", Value: bidText},
+		{Label: "Presented", Value: list(presented)},
+		{Label: "Observed", Value: list(observed)},
+		{Label: "Not presented yet", Value: list(notYet)},
+	}}}
+	return msg, nil
+}

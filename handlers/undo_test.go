@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,4 +210,54 @@ func TestUndoRefusals(t *testing.T) {
 		}
 		e.assertUnchanged(before)
 	}
+}
+
+// A facilitator can see the room, late arrivals join the running round, and
+// a second presentation in one session needs "again" (issue 13, item 5).
+func TestTheRoom(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana @ben @cy @dee")
+	e.openSessionAt()
+	e.must("ana", "here")
+	e.must("ben", "here")
+	e.must("cy", "here")
+	e.must("ana", "bid Staff cover")
+	e.must("fac", "round start @ana observer @ben")
+
+	msg := e.must("dee", "here")
+	wantContains(t, allText(msg), "Dee checked in late and joins round 1 as an enabler", "enablers now: Cy and Dee")
+	if rd := e.session(1).Rounds[0]; !slices.Contains(rd.Enablers, e.id("dee")) {
+		t.Errorf("enablers %v", rd.Enablers)
+	}
+
+	msg = e.must("fac", "session status")
+	for label, want := range map[string]string{
+		"Checked in": "Ana, Ben, Cy and Dee", "Bids": "Ana: Staff cover", "Presented": "Ana", "Observed": "Ben", "Not presented yet": "Ben, Cy and Dee",
+	} {
+		if got := field(msg, label); got != want {
+			t.Errorf("%s = %q, want %q", label, got, want)
+		}
+	}
+	if got := field(e.must("cy", "session status"), "Bids"); got != "Ana" {
+		t.Errorf("a member sees bids %q, want names only", got)
+	}
+
+	e.must("fac", "round end")
+	before := e.snapshot()
+	_, err := e.do("fac", "round start @ana")
+	if bot.ErrorCode(err) != bot.ECONFLICT || !strings.Contains(bot.ErrorMessage(err), "Ana already presented in round 1 of this session") || !strings.Contains(bot.ErrorMessage(err), "round start @ana again") {
+		t.Fatalf("got %v", err)
+	}
+	e.assertUnchanged(before)
+	msg = e.must("fac", "round start @ana again")
+	wantContains(t, allText(msg), "Round 2")
+}
+
+// openSessionAt adds and opens a session today at 18:00.
+func (e *env) openSessionAt() {
+	e.t.Helper()
+	e.must("fac", "session add 2026-12-01 18:00 2h Room 4")
+	e.clock.Set(time.Date(2026, 12, 1, 17, 55, 0, 0, time.UTC))
+	e.must("fac", "session start")
 }

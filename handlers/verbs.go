@@ -37,6 +37,7 @@ func (r *Router) handlers() map[bot.Verb]binding {
 		bot.VerbSessionUndo:       with(r.sessionUndo),
 		bot.VerbNotHere:           with(r.notHere),
 		bot.VerbRoundCancel:       with(r.roundCancel),
+		bot.VerbSessionStatus:     with(r.sessionStatus),
 		bot.VerbMentor:            with(r.mentor),
 		bot.VerbTimezone:          with(r.timezone),
 		bot.VerbPhases:            with(r.phases),
