@@ -8,21 +8,21 @@ import (
 
 // The argument parsers of the Sessions and Rounds verbs (see registry.go).
 
-func parseSessionAdd(p parser, v Verb, args []token) (any, error) {
+func parseSessionAdd(p parser, args []token) (any, error) {
 	// What follows the time and starts with a digit is a length or an end
 	// time, never the place (ReadSessionWhen).
 	sw, err := ReadSessionWhen(tokenWords(args))
 	if err != nil {
-		return nil, p.fail(v, "%s", err)
+		return nil, p.fail("%s", err)
 	}
 	a := SessionAddArgs{Date: sw.Date, At: sw.At, Duration: sw.Duration}
-	if a.Where, err = p.text(v, args[sw.Rest:]); err != nil {
+	if a.Where, err = p.text(args[sw.Rest:]); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-func parseSchedule(p parser, v Verb, args []token) (any, error) {
+func parseSchedule(p parser, args []token) (any, error) {
 	confirm := false
 	if n := len(args); n > 0 && !args[n-1].quoted && args[n-1].lower() == "confirm" {
 		confirm, args = true, args[:n-1]
@@ -31,11 +31,11 @@ func parseSchedule(p parser, v Verb, args []token) (any, error) {
 		// A plain schedule: the scheduler reads it with its length.
 		spec := strings.Join(tokenWords(args), " ")
 		if len(spec) > 200 {
-			return nil, p.fail(v, "That schedule is too long; write e.g. every 4 weeks on thursday 14:00 2h.")
+			return nil, p.fail("That schedule is too long; write e.g. every 4 weeks on thursday 14:00 2h.")
 		}
 		return ScheduleArgs{Spec: spec, Confirm: confirm}, nil
 	}
-	a, err := parseCron(p, v, args)
+	a, err := parseCron(p, args)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func parseSchedule(p parser, v Verb, args []token) (any, error) {
 }
 
 // parseCron reads schedule "<cron spec>" [<length>].
-func parseCron(p parser, v Verb, args []token) (any, error) {
+func parseCron(p parser, args []token) (any, error) {
 	var spec string
 	var rest []token
 	switch {
@@ -59,18 +59,18 @@ func parseCron(p parser, v Verb, args []token) (any, error) {
 		}
 		spec, rest = strings.Join(f, " "), args[5:]
 	default:
-		return nil, p.fail(v, "Write a plain schedule such as every 4 weeks on thursday 14:00 2h or monthly first friday 14:00, or a cron spec in quotes, e.g. schedule \"0 18 * * 2\" 2h, or schedule off.")
+		return nil, p.fail("Write a plain schedule such as every 4 weeks on thursday 14:00 2h or monthly first friday 14:00, or a cron spec in quotes, e.g. schedule \"0 18 * * 2\" 2h, or schedule off.")
 	}
 	spec = strings.TrimSpace(spec)
 	if spec == "" || len(spec) > 200 {
-		return nil, p.fail(v, "Give a 5-field cron spec, e.g. \"0 18 * * 2\".")
+		return nil, p.fail("Give a 5-field cron spec, e.g. \"0 18 * * 2\".")
 	}
 	a := ScheduleArgs{Spec: spec}
 	if len(rest) > 1 {
-		return nil, p.fail(v, "Only a duration may follow the cron spec.")
+		return nil, p.fail("Only a duration may follow the cron spec.")
 	}
 	if len(rest) == 1 {
-		d, err := p.sessionLength(v, rest[0].val)
+		d, err := p.sessionLength(rest[0].val)
 		if err != nil {
 			return nil, err
 		}
@@ -79,48 +79,48 @@ func parseCron(p parser, v Verb, args []token) (any, error) {
 	return a, nil
 }
 
-func (p parser) sessionLength(v Verb, s string) (time.Duration, error) {
+func (p parser) sessionLength(s string) (time.Duration, error) {
 	d, err := parseSpan(s)
 	if err != nil || d < minSessionLength || d > maxSessionLength {
-		return 0, p.fail(v, "%q is not a session length from 15 min to 12 h (write e.g. 90m, 2h or 1h30m).", clip(s, 40))
+		return 0, p.fail("%q is not a session length from 15 min to 12 h (write e.g. 90m, 2h or 1h30m).", clip(s, 40))
 	}
 	return d, nil
 }
 
-func parseSessionCancel(p parser, v Verb, args []token) (any, error) {
+func parseSessionCancel(p parser, args []token) (any, error) {
 	if len(args) == 0 {
-		return nil, p.fail(v, "Give the session's number (see /als sessions) or its date.")
+		return nil, p.fail("Give the session's number (see /als sessions) or its date.")
 	}
 	s := strings.TrimPrefix(args[0].val, "#")
 	if n, err := strconv.Atoi(s); err == nil && len(args) == 1 {
 		if n < 1 {
-			return nil, p.fail(v, "Session numbers start at 1.")
+			return nil, p.fail("Session numbers start at 1.")
 		}
 		return SessionCancelArgs{Number: n}, nil
 	}
 	d, err := ParseDate(strings.Join(tokenWords(args), " "))
 	if err != nil {
-		return nil, p.fail(v, "%s", err)
+		return nil, p.fail("%s", err)
 	}
 	return SessionCancelArgs{Date: d}, nil
 }
 
-func parseBid(p parser, v Verb, args []token) (any, error) {
-	s, err := p.text(v, args)
+func parseBid(p parser, args []token) (any, error) {
+	s, err := p.text(args)
 	if err != nil {
 		return nil, err
 	}
 	return BidArgs{Title: s}, nil
 }
 
-func parseRoundStart(p parser, v Verb, args []token) (any, error) {
+func parseRoundStart(p parser, args []token) (any, error) {
 	var a RoundStartArgs
 	for i := 0; i < len(args); i++ {
 		t := args[i]
 		switch {
 		case !t.quoted && t.lower() == "observer":
 			if i+1 >= len(args) || !args[i+1].isMention() || a.Observer != "" {
-				return nil, p.fail(v, "Mention the observer after the word observer, e.g. observer @ben.")
+				return nil, p.fail("Mention the observer after the word observer, e.g. observer @ben.")
 			}
 			a.Observer = args[i+1].mention()
 			i++
@@ -129,11 +129,11 @@ func parseRoundStart(p parser, v Verb, args []token) (any, error) {
 		case !t.quoted && t.lower() == "again" && a.Presenter != "" && !a.Again:
 			a.Again = true
 		default:
-			return nil, p.fail(v, "%q is not expected here; mention at most a presenter and an observer.", clip(t.val, 40))
+			return nil, p.fail("%q is not expected here; mention at most a presenter and an observer.", clip(t.val, 40))
 		}
 	}
 	if a.Presenter != "" && a.Presenter == a.Observer {
-		return nil, p.fail(v, "The presenter cannot also be the observer.")
+		return nil, p.fail("The presenter cannot also be the observer.")
 	}
 	return a, nil
 }
