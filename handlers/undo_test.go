@@ -261,3 +261,22 @@ func (e *env) openSessionAt() {
 	e.clock.Set(time.Date(2026, 12, 1, 17, 55, 0, 0, time.UTC))
 	e.must("fac", "session start")
 }
+
+// A drop's reason is what the member wrote: forget me erases it with the
+// rest of their texts.
+func TestForgetMeErasesDropReasons(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.must("ana", "commit Call the agency")
+	e.must("ana", "commitment drop C-1 my manager said no")
+	e.must("ana", "forget me")
+	e.must("ana", "forget me confirm")
+	cm, err := e.store.GetCommitment(context.Background(), bot.CommitmentID(e.setID(), "C-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cm.History) != 1 || cm.History[0].Reason != "" || cm.History[0].By == e.id("ana") || cm.Status != bot.CommitmentDropped {
+		t.Errorf("after forget me: %+v", cm)
+	}
+}
