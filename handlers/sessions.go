@@ -393,6 +393,14 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 		{Label: "Rounds", Value: fmt.Sprint(len(sess.Rounds))},
 		{Label: "Presenters", Value: names(c.set, presenters)},
 	}}}
+	if c.set.Schedule == nil {
+		// Offer to plan the next meeting when none is (issue 13, item 5).
+		if all, err := r.store.ListSessions(ctx, c.set.ID); err == nil && nextSession(all, c.now, false) == nil {
+			next := c.now.In(c.set.Location()).AddDate(0, 0, 28)
+			msg.Text += fmt.Sprintf("\nNo next session is planned yet. Add one with `/als session add %s %s`, or a schedule such as `/als schedule every 4 weeks on %s %s 2h`.",
+				next.Format("02/01/2006"), sess.Start.In(c.set.Location()).Format("15:04"), strings.ToLower(next.Weekday().String()), sess.Start.In(c.set.Location()).Format("15:04"))
+		}
+	}
 	return msg, nil
 }
 

@@ -175,7 +175,8 @@ func (r *Router) membersRemove(ctx context.Context, c *call, a bot.MentionArgs) 
 		return bot.Message{}, err
 	}
 	r.setChanged(ctx, c.set)
-	return reply(fmt.Sprintf("%s %s no longer %s of %s; their records stay with the set.", names(c.set, ids), isAre(len(ids), "is", "are"), isAre(len(ids), "a member", "members"), c.set.Name)), nil
+	left := r.leaveRound(ctx, c, ids)
+	return reply(fmt.Sprintf("%s %s no longer %s of %s; their records stay with the set.%s", names(c.set, ids), isAre(len(ids), "is", "are"), isAre(len(ids), "a member", "members"), c.set.Name, left)), nil
 }
 
 func (r *Router) facilitatorAdd(ctx context.Context, c *call, a bot.MentionArgs) (bot.Message, error) {

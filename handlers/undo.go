@@ -314,3 +314,44 @@ func (r *Router) sessionStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.
 	}}}
 	return msg, nil
 }
+
+// leaveRound takes people removed from the set out of the round in
+// progress (as enablers or observer), so the card and the figures do not
+// keep them; it returns a sentence for the answer, or "". A presenter stays
+// until the facilitator ends or cancels the round.
+func (r *Router) leaveRound(ctx context.Context, c *call, ids []string) string {
+	if c.set.OpenSession == 0 {
+		return ""
+	}
+	sess, err := r.openSession(ctx, c)
+	if err != nil {
+		return ""
+	}
+	cur := sess.CurrentRound()
+	if cur == nil {
+		return ""
+	}
+	changed, presenter := false, false
+	for _, id := range ids {
+		if i := slices.Index(cur.Enablers, id); i >= 0 {
+			cur.Enablers, changed = slices.Delete(cur.Enablers, i, i+1), true
+		}
+		if cur.Observer == id {
+			cur.Observer, changed = "", true
+		}
+		presenter = presenter || cur.Presenter == id
+	}
+	text := ""
+	if changed {
+		if err := r.store.SaveSession(ctx, sess); err != nil {
+			r.log.ErrorContext(ctx, "remove people from the round", "set", c.set.ID, "err", err)
+			return ""
+		}
+		r.sessionChanged(ctx, c.set, sess)
+		text = fmt.Sprintf(" They left round %d (enablers now: %s).", cur.Number, names(c.set, cur.Enablers))
+	}
+	if presenter {
+		text += fmt.Sprintf(" They were presenting round %d: end it with `/als round end` or cancel it with `/als round cancel`.", cur.Number)
+	}
+	return text
+}

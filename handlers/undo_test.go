@@ -280,3 +280,22 @@ func TestForgetMeErasesDropReasons(t *testing.T) {
 		t.Errorf("after forget me: %+v", cm)
 	}
 }
+
+func TestRemovedMemberLeavesRound(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana @ben @cy @dee")
+	e.openSessionAt()
+	for _, m := range []string{"ana", "ben", "cy", "dee"} {
+		e.must(m, "here")
+	}
+	e.must("fac", "round start @ana observer @ben")
+	msg := e.must("fac", "members remove @dee")
+	wantContains(t, allText(msg), "They left round 1 (enablers now: Cy)")
+	if rd := e.session(1).Rounds[0]; slices.Contains(rd.Enablers, e.id("dee")) {
+		t.Errorf("dee is still an enabler: %v", rd.Enablers)
+	}
+	e.must("fac", "round end")
+	msg = e.must("fac", "session end")
+	wantContains(t, allText(msg), "No next session is planned yet. Add one with `/als session add 29/12/2026 18:00`")
+}
