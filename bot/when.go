@@ -101,9 +101,11 @@ func (s DateSpec) resolve(today time.Time, past bool) (Date, error) {
 		return dateOf(t.AddDate(0, 0, delta)), nil
 	case dateEndOfWeek:
 		// This week's Friday (today on a Friday); at the weekend, the next.
-		d = dateOf(t.AddDate(0, 0, (int(time.Friday)-int(t.Weekday())+7)%7))
+		d = dateOf(t.AddDate(0, 0, (int(time.Friday)-int(t.Weekday())+7)%7+7*s.n))
 	case dateEndOfMonth:
-		d = Date{t.Year(), t.Month(), daysIn(t.Year(), t.Month())}
+		// n is 1 for "end of next month".
+		first := time.Date(t.Year(), t.Month()+time.Month(s.n), 1, 12, 0, 0, 0, time.UTC)
+		d = Date{first.Year(), first.Month(), daysIn(first.Year(), first.Month())}
 	case dateDayMonth:
 		y, ok := nearestYear(t, s.month, s.day, past)
 		if !ok {
@@ -367,7 +369,8 @@ func readDate(words []string) (DateSpec, int, error) {
 	return DateSpec{}, 0, nil
 }
 
-// readEndOf reads "end of (the) week" and "end of (the) month"; "end of"
+// readEndOf reads "end of (the) (next) week" and "end of (the) (next)
+// month"; "end of"
 // followed by anything else is refused, since it names a date.
 func readEndOf(words []string) (DateSpec, int, error) {
 	if len(words) < 2 || word(words[1]) != "of" {
@@ -377,15 +380,22 @@ func readEndOf(words []string) (DateSpec, int, error) {
 	if i < len(words) && word(words[i]) == "the" {
 		i++
 	}
+	next := 0
+	if i < len(words) && (word(words[i]) == "next" || word(words[i]) == "this") {
+		if word(words[i]) == "next" {
+			next = 1
+		}
+		i++
+	}
 	if i < len(words) {
 		switch strings.TrimSuffix(word(words[i]), ".") {
 		case "week":
-			return DateSpec{kind: dateEndOfWeek}, i + 1, nil
+			return DateSpec{kind: dateEndOfWeek, n: next}, i + 1, nil
 		case "month":
-			return DateSpec{kind: dateEndOfMonth}, i + 1, nil
+			return DateSpec{kind: dateEndOfMonth, n: next}, i + 1, nil
 		}
 	}
-	return DateSpec{}, 0, Errorf(EINVALID, "%q is not a date I can work out. Write end of the week, end of the month, or a date such as %s.", clip(strings.Join(words[:min(len(words), i+1)], " "), 40), dateExamples)
+	return DateSpec{}, 0, Errorf(EINVALID, "%q is not a date I can work out. Write end of the week, end of next week, end of the month, end of next month, or a date such as %s.", clip(strings.Join(words[:min(len(words), i+1)], " "), 40), dateExamples)
 }
 
 // readIn reads "in 3 days", "in 2 weeks", "in a week", "in 1 month".

@@ -63,6 +63,8 @@ func TestParseDateAccepted(t *testing.T) {
 		{"within 10 days", "2026-12-13", ""},
 		{"end of the month", "2026-12-31", ""},
 		{"end of week", "2026-12-04", ""},
+		{"end of next week", "2026-12-11", ""},
+		{"the end of next month", "2027-01-31", ""},
 		{"the end of the month", "2026-12-31", ""},
 		{"29/02", "2028-02-29", "2024-02-29"},
 	} {
@@ -113,7 +115,7 @@ func TestParseDateRefused(t *testing.T) {
 		{"in 2 fortnites", "in 2 days"},
 		{"in 3", "needs a unit"},
 		{"in 999 months", "too far ahead"},
-		{"end of next week", "end of the week, end of the month"},
+		{"end of term", "end of the week, end of next week"},
 		{"the 32nd", "no day 32"},
 		{"31 feb", "February has no day 31"},
 		{"tomorrow morning", "not a date"},
