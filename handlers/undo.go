@@ -165,17 +165,39 @@ func (r *Router) sessionUndo(ctx context.Context, c *call, a bot.SessionUndoArgs
 	sess.Rounds, sess.Attendees, sess.Bids = []bot.Round{}, []bot.Attendance{}, []bot.Bid{}
 	sess.OpenedAt = time.Time{}
 	what := "is scheduled again"
+	seq := c.set.SessionSeq
+	deleted := false
 	if sess.Adhoc {
+		// Opened with nothing scheduled: it never took place, so it goes,
+		// and its number is free again, unless a commitment names it.
 		sess.Status, what = bot.SessionCancelled, "is cancelled (it was opened with nothing scheduled)"
+		if cs, err := r.store.ListCommitments(ctx, c.set.ID, "", false); err == nil &&
+			!slices.ContainsFunc(cs, func(cm *bot.Commitment) bool { return cm.Session == sess.Number }) {
+			if err := r.store.DeleteSession(ctx, sess.ID); err != nil {
+				return bot.Message{}, fmt.Errorf("remove session %s: %w", sess.ID, err)
+			}
+			deleted, what = true, "is removed (it was opened with nothing scheduled)"
+			if all, err := r.store.ListSessions(ctx, c.set.ID); err == nil {
+				seq = 0
+				for _, s := range all {
+					seq = max(seq, s.Number)
+				}
+			}
+		}
 	} else {
 		sess.Status = bot.SessionScheduled
 	}
-	if err := r.store.SaveSession(ctx, sess); err != nil {
-		return bot.Message{}, fmt.Errorf("undo start of %s: %w", sess.ID, err)
+	if !deleted {
+		if err := r.store.SaveSession(ctx, sess); err != nil {
+			return bot.Message{}, fmt.Errorf("undo start of %s: %w", sess.ID, err)
+		}
 	}
 	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) {
 		if s.OpenSession == sess.Number {
 			s.OpenSession = 0
+		}
+		if deleted && s.SessionSeq == sess.Number {
+			s.SessionSeq = seq
 		}
 		for _, rd := range undone {
 			unrecordRoles(s, rd)
@@ -183,7 +205,11 @@ func (r *Router) sessionUndo(ctx context.Context, c *call, a bot.SessionUndoArgs
 	}); err != nil {
 		return bot.Message{}, err
 	}
-	r.sessionChanged(ctx, c.set, sess)
+	if deleted {
+		r.setChanged(ctx, c.set)
+	} else {
+		r.sessionChanged(ctx, c.set, sess)
+	}
 	return reply(fmt.Sprintf("Undid the start of session %d: it %s and does not count as held.", sess.Number, what)), nil
 }
 

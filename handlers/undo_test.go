@@ -119,8 +119,13 @@ func TestUndoSlips(t *testing.T) {
 				if after != before {
 					t.Errorf("figures moved: %+v -> %+v", before, after)
 				}
-				if s := e.session(2); s.Status != bot.SessionCancelled || !s.Adhoc {
-					t.Errorf("the ad hoc session is %s", s.Status)
+				// The ad hoc session never took place: it is gone, and its
+				// number is free for the next session.
+				if _, err := e.store.GetSession(context.Background(), bot.SessionID(e.setID(), 2)); bot.ErrorCode(err) != bot.ENOTFOUND {
+					t.Errorf("the ad hoc session is still stored: %v", err)
+				}
+				if n := e.set().SessionSeq; n != 1 {
+					t.Errorf("session counter %d, want 1", n)
 				}
 				if s := e.session(1); s.Status != bot.SessionScheduled {
 					t.Errorf("the session of 10 Dec is %s, want scheduled", s.Status)
