@@ -431,3 +431,20 @@ func FuzzWhen(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkReadSessionWhen(b *testing.B) {
+	words := strings.Fields("next friday 2.30pm 1h30 Teams link https://teams.example/x")
+	for b.Loop() {
+		if _, err := ReadSessionWhen(words); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLookupZone(b *testing.B) {
+	for b.Loop() {
+		if _, err := LookupZone("europe/london"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -199,3 +199,20 @@ func TestCronExplained(t *testing.T) {
 		t.Errorf("a plain weekly cron spec got a warning or error: %v", err)
 	}
 }
+
+// BenchmarkPlainPreview is one preview: five dates and the count over the
+// planner's horizon.
+func BenchmarkPlainPreview(b *testing.B) {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
+	r, err := ParseSchedule("every 4 weeks on thursday 14:00", loc, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		PreviewSchedule(r, now)
+	}
+}
