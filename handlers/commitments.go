@@ -77,7 +77,7 @@ func (r *Router) actions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messag
 		return bot.Message{}, fmt.Errorf("list commitments in %s: %w", c.set.ID, err)
 	}
 	if len(cs) == 0 {
-		return private("You have no open commitments. Record one with `/als commit <text> [by <YYYY-MM-DD>]`."), nil
+		return private("You have no open commitments. Record one with `/als commit <text> [by <date>]`, e.g. `/als commit Call the duty team by next friday`."), nil
 	}
 	loc := c.readerLoc()
 	lines := make([]string, len(cs))
