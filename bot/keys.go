@@ -112,6 +112,12 @@ func RepostKey(setID, actorID string, at time.Time) DeliveryKey {
 	return key(setID, setID, "post", actorID, strconv.FormatInt(at.UnixNano(), 10))
 }
 
+// CommitmentChangeKey is the key of the DM telling a commitment's owner
+// that a facilitator changed it: one per change in its history.
+func CommitmentChangeKey(c *Commitment, change int) DeliveryKey {
+	return key(c.SetID, c.ID, "change", strconv.Itoa(change))
+}
+
 // AdHocKey is a key of the caller's own making, for messages that belong to
 // no set (tests, one-off notices); setID may be empty.
 func AdHocKey(setID, id string) DeliveryKey { return DeliveryKey{set: SetID(setID), id: id} }

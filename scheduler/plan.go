@@ -397,7 +397,7 @@ func Materialize(ctx context.Context, store bot.Store, set *bot.Set, now time.Ti
 }
 
 // Occurrences are the times of spec that Materialize would fill from now.
-func Occurrences(spec *Spec, now time.Time) []time.Time {
+func Occurrences(spec Recurring, now time.Time) []time.Time {
 	return spec.Between(now, now.Add(materializeAhead), maxMaterialize)
 }
 
@@ -408,7 +408,7 @@ func Occurrences(spec *Spec, now time.Time) []time.Time {
 // occurrence that has a session in any state, cancelled too, is left alone.
 // It returns the set's sessions and those it created.
 func materialize(ctx context.Context, store bot.Store, set *bot.Set, sessions []*bot.Session, now time.Time) ([]*bot.Session, []*bot.Session, error) {
-	spec, err := ParseSpec(set.Schedule.Spec, set.Location())
+	spec, err := ParseSchedule(set.Schedule.Spec, set.Location(), now)
 	if err != nil {
 		// The command checked the spec; a stored one that no longer parses
 		// (a zone renamed) materializes nothing rather than failing planning.

@@ -311,6 +311,10 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 			changed = changed || c.Reports[i].Text != ""
 			c.Reports[i].Text = ""
 		}
+		for i := range c.History {
+			changed = changed || c.History[i].Reason != ""
+			c.History[i].Reason = ""
+		}
 		if !changed {
 			continue
 		}

@@ -121,6 +121,8 @@ func serve(ctx context.Context, mode string, getenv func(string) string, stdin i
 	if platforms && mode != "shell" {
 		return runServer(ctx, cfg, log)
 	}
+	log, closeLog := shellLogger(cfg, stderr)
+	defer closeLog()
 
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -216,7 +218,8 @@ embedded store. You play every user: start a line with who is speaking.
 To connect Slack set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or
 SLACK_SIGNING_SECRET (HTTP); for Teams set MICROSOFT_APP_ID,
 MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID, and run "alsbot serve".
-See docs/slack.md and docs/teams.md.
+See docs/slack.md and docs/teams.md. The bot's own log is alsbot.log in the
+data directory (ALSBOT_DATA_DIR).
 `
 
 // versionString is the module version and VCS commit the binary was built
