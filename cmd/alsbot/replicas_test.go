@@ -470,6 +470,13 @@ func TestReplicas(t *testing.T) {
 		if got := answer(a, "UBEN", "commit Written while the store was down"); !strings.Contains(got, "nothing was changed") {
 			t.Fatalf("a command with the store down answered %s; want the \"nothing was changed\" sentence", got)
 		}
+		// Down until A's scheduler has ticked and failed at least once
+		// (its regular tick is every 15 s): driven by what A reports, not
+		// by the wall clock.
+		eventually(t, "a scheduler tick failing while the store is down", time.Minute, func() (bool, string) {
+			n := a.metrics(t)["alsbot_scheduler_tick_errors_total"]
+			return n >= 1, fmt.Sprintf("%v tick errors", n)
+		})
 
 		store.start(t)
 		a.waitReady(t, http.StatusOK)
