@@ -233,6 +233,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			return mapErr(err, "create index on "+ix.coll)
 		}
 	}
+	if err := s.createProgrammeIndexes(ctx); err != nil {
+		return err
+	}
 	return s.createEvaluationIndexes(ctx)
 }
 
