@@ -21,7 +21,7 @@ const saveTries = 5
 // (deliveries and their history and claims, claims, conversation
 // references, collections added later) loses the documents that name the
 // person.
-var coreCollections = []string{collSets, collSessions, collCommitments, collFeedback, collMentoring}
+var coreCollections = append([]string{collSets, collSessions, collCommitments, collFeedback, collMentoring}, programmeCollections...)
 
 // ForgetUser implements bot.PrivacyStore. It is made of single-document
 // writes (there are no transactions on FerretDB); run again after a
@@ -45,6 +45,12 @@ func (s *Store) ForgetUser(ctx context.Context, platform bot.Platform, userID, n
 		if err := s.anonymiseRecords(ctx, set.ID, userID, anon, &er); err != nil {
 			return er, err
 		}
+		if err := s.anonymiseProgrammeRecords(ctx, set.ID, userID, anon, &er); err != nil {
+			return er, err
+		}
+	}
+	if err := s.forgetProgrammeRoles(ctx, userID); err != nil {
+		return er, err
 	}
 	// Mentors who are not in a set's people (none today) and records of
 	// sets the person left the people of are still found by field.
@@ -383,5 +389,6 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 		}
 		n += int(res.DeletedCount)
 	}
-	return n, nil
+	m, err := s.purgeProgrammeTexts(ctx, setID)
+	return n + m, err
 }

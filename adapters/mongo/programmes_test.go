@@ -3,10 +3,14 @@ package mongo_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/bot"
 )
@@ -164,5 +168,75 @@ func TestMembershipsAnswersAndLog(t *testing.T) {
 	l, err := st.ListLogEntries(ctx, "shell:west")
 	if err != nil || len(l) != 2 || l[0].Date != "2026-03-01" {
 		t.Fatalf("ListLogEntries = %+v, %v", l, err)
+	}
+}
+
+// Forgetting a member keeps the programme's figures (their ratings, as
+// the set's anonymous id) and erases what they wrote; forgetting a lead
+// keeps the programme.
+func TestForgetUserInProgramme(t *testing.T) {
+	ctx := context.Background()
+	st := mongotest.New(t)
+	set := fullSet("shell:west", bot.Shell, t0, "ana", "lee")
+	if err := st.CreateSet(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	pid := bot.ProgrammeID(bot.Shell, "SW")
+	if err := st.CreateProgramme(ctx, &bot.Programme{ID: pid, Name: "SW", Platform: bot.Shell, Leads: []bot.UserRef{{ID: "lee", Name: "Lee"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddProgrammeSet(ctx, &bot.ProgrammeSet{SetID: set.ID, ProgrammeID: pid, AddedBy: "lee"}); err != nil {
+		t.Fatal(err)
+	}
+	q := &bot.Questionnaire{ID: pid + "/end", ProgrammeID: pid, Name: "end", Title: "End", Role: bot.RoleMember, CreatedBy: "lee", Questions: []bot.Question{
+		{ID: "s", Kind: bot.QuestionScale, Text: "S", Labels: []string{"1", "2", "3", "4", "5"}}, {ID: "t", Kind: bot.QuestionText, Text: "T"}}}
+	steps := []error{
+		st.CreateQuestionnaire(ctx, q),
+		st.CreateSend(ctx, &bot.QuestionnaireSend{ID: pid + "/end/member/programme", QuestionnaireID: q.ID, ProgrammeID: pid, Recipients: []string{"ana"}, SentBy: "lee"}),
+		st.InsertAnswer(ctx, &bot.Answer{ID: bot.AnswerID(q.ID, "ana"), QuestionnaireID: q.ID, ProgrammeID: pid, SetID: set.ID, UserID: "ana",
+			Values: map[string]string{"s": "4", "t": "ANA-SECRET-TEXT"}, ShowName: true, Name: "Ana"}),
+		st.PutMembership(ctx, &bot.Membership{ID: bot.MembershipID(set.ID, "ana"), SetID: set.ID, UserID: "ana", Name: "Ana", Org: "Bath",
+			Withdrawn: &bot.Withdrawal{Date: "2026-01-01", Reason: "ANA-SECRET-REASON"}}),
+		st.AddLogEntry(ctx, &bot.LogEntry{ID: bot.LogEntryID(set.ID, "ana", t0), SetID: set.ID, UserID: "ana", Kind: bot.LogVisit, Date: "2026-01-02", Note: "ANA-SECRET-NOTE", LoggedAt: t0}),
+	}
+	for _, err := range steps {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.ForgetUser(ctx, bot.Shell, "ana", "Ana"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ForgetUser(ctx, bot.Shell, "lee", "Lee"); err != nil {
+		t.Fatal(err)
+	}
+	for _, coll := range []string{"programmes", "programme_sets", "memberships", "questionnaires", "questionnaire_sends", "answers", "practice_log"} {
+		cur, err := st.Database().Collection(coll).Find(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for cur.Next(ctx) {
+			n++
+			for _, who := range [][2]string{{"ana", "Ana"}, {"lee", "Lee"}} {
+				if mongo.Names(cur.Current, who[0], who[1]) {
+					t.Errorf("%s still names %s: %s", coll, who[0], cur.Current)
+				}
+			}
+			if strings.Contains(cur.Current.String(), "SECRET") {
+				t.Errorf("%s keeps a forgotten person's text: %s", coll, cur.Current)
+			}
+		}
+		cur.Close(ctx)
+		if n != 1 {
+			t.Errorf("%s has %d documents after forgetting, want 1", coll, n)
+		}
+	}
+	answers, err := st.ListAnswers(ctx, pid)
+	if err != nil || len(answers) != 1 || answers[0].Values["s"] != "4" || !bot.IsAnonymous(answers[0].UserID) {
+		t.Errorf("the forgotten member's rating: %+v, %v", answers, err)
+	}
+	if p, err := st.GetProgramme(ctx, pid); err != nil || len(p.Leads) != 1 {
+		t.Errorf("programme after its lead was forgotten: %+v, %v", p, err)
 	}
 }

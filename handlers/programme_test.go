@@ -1,0 +1,284 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/handlers"
+)
+
+// programmeEnv: West (channel C1, facilitator fac; members ana, ben, cy;
+// dee mentors ana) and East (C2, facilitator fay; member eve; gus mentors
+// eve) in the programme "South West" led by lee. North (C3, facilitator
+// hal, member out) is in no programme.
+func programmeEnv(t *testing.T) *env {
+	t.Helper()
+	e := newEnv(t, 1)
+	for _, n := range []string{"lee", "gus", "hal"} {
+		e.users[n] = bot.UserRef{ID: "U" + strings.ToUpper(n), Name: strings.ToUpper(n[:1]) + n[1:]}
+	}
+	e.in("C1")
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana @ben @cy")
+	e.must("fac", "mentor @dee for @ana")
+	e.in("C2")
+	e.must("fay", "setup East")
+	e.must("fay", "members add @eve")
+	e.must("fay", "mentor @gus for @eve")
+	e.in("C3")
+	e.must("hal", "setup North")
+	e.must("hal", "members add @out")
+
+	if _, err := e.dm("lee", "programme create South West"); err != nil {
+		t.Fatal(err)
+	}
+	e.in("C1")
+	e.must("fac", "programme add-set to South West")
+	e.in("C2")
+	e.must("fay", "programme add-set East to South West")
+	e.in("C1")
+	e.msgr.take()
+	return e
+}
+
+// in moves the env to channel ch.
+func (e *env) in(ch string) { e.channel = ch }
+
+func (e *env) dmForm(user, text, setID string, values map[string]string) (bot.Message, error) {
+	req := e.request(user, text, true)
+	req.Action = &bot.Action{FormID: "questionnaire", Values: values}
+	req.SetID = setID
+	return e.router.Handle(context.Background(), req)
+}
+
+func TestProgrammeSetsAndLeads(t *testing.T) {
+	e := programmeEnv(t)
+	ctx := context.Background()
+	links, err := e.store.ListProgrammeSets(ctx, bot.ProgrammeID(bot.Shell, "south west"))
+	if err != nil || len(links) != 2 {
+		t.Fatalf("programme sets = %v, %v", links, err)
+	}
+
+	// A set belongs to at most one programme.
+	if _, err := e.dm("hal", "programme create North Region"); err != nil {
+		t.Fatal(err)
+	}
+	e.in("C3")
+	e.must("hal", "programme add-set to North Region")
+	if _, err := e.do("hal", "programme add-set West to North Region"); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("hal adding West (not his set) = %v, want EFORBIDDEN", err)
+	}
+	e.in("C1")
+	if _, err := e.do("fac", "programme add-set to North Region"); bot.ErrorCode(err) != bot.EEXISTS {
+		t.Errorf("West into a second programme = %v, want EEXISTS", err)
+	}
+	if l, _ := e.store.ProgrammeOfSet(ctx, "shell:C1"); l.ProgrammeID != bot.ProgrammeID(bot.Shell, "South West") {
+		t.Errorf("West moved to %s", l.ProgrammeID)
+	}
+	if _, err := e.dm("lee", "programme create south  WEST"); bot.ErrorCode(err) != bot.EEXISTS {
+		t.Errorf("second programme of the same name = %v, want EEXISTS", err)
+	}
+	// Leads.
+	if _, err := e.dm("ana", "programme lead add @ana"); bot.ErrorCode(err) == "" {
+		t.Error("a member made herself lead")
+	}
+	if _, err := e.dm("lee", "programme lead add @hal"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dm("hal", "programme South West"); err != nil {
+		t.Errorf("a new lead cannot see the figures: %v", err)
+	}
+}
+
+func TestOrganisationsAndWithdrawal(t *testing.T) {
+	e := programmeEnv(t)
+	ctx := context.Background()
+	e.must("fac", `member @ana org "Bristol City Council"`)
+	e.must("ben", "my org Bath Council")
+	if _, err := e.do("ana", `member @ben org "Elsewhere"`); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a member set another's org: %v", err)
+	}
+	before, _ := e.store.GetMembership(ctx, bot.MembershipID("shell:C1", e.id("ben")))
+	if _, err := e.do("ben", "my org "+strings.Repeat("x", bot.MaxOrgLen+1)); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("an over-long org: %v", err)
+	}
+	if after, _ := e.store.GetMembership(ctx, bot.MembershipID("shell:C1", e.id("ben"))); after.Org != before.Org {
+		t.Errorf("a refused org changed the stored one to %q", after.Org)
+	}
+
+	msg := e.must("fac", "members remove @cy withdrew moved to a new post")
+	wantContains(t, msg.Text, "withdrew")
+	if strings.Contains(allText(msg), "new post") {
+		t.Error("the channel was told the withdrawal's reason")
+	}
+	m, err := e.store.GetMembership(ctx, bot.MembershipID("shell:C1", e.id("cy")))
+	if err != nil || m.Withdrawn == nil || m.Withdrawn.Reason != "moved to a new post" || m.Withdrawn.Date != "2026-12-01" {
+		t.Fatalf("withdrawal = %+v, %v", m, err)
+	}
+	if e.set().HasRole(e.id("cy"), bot.RoleMember) {
+		t.Error("cy is still a member")
+	}
+
+	pm, err := e.dm("lee", "programme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// West: ana, ben, cy started, cy withdrew; East: eve.
+	if got := field(pm, handlers.LabelStarted); got != "4 / 1 / 3" {
+		t.Errorf("overall started/withdrew/finished = %q", got)
+	}
+	if strings.Contains(allText(pm), "new post") {
+		t.Error("the programme figures show a withdrawal's reason")
+	}
+	wantContains(t, allText(pm), "Bristol City Council", "Bath Council", bot.NoOrg)
+}
+
+func TestQuestionnaireSendAnswerRemind(t *testing.T) {
+	e := programmeEnv(t)
+	ctx := context.Background()
+	if _, err := e.dm("ana", "questionnaire create end from members-end"); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a member created a questionnaire: %v", err)
+	}
+	if _, err := e.dm("lee", "questionnaire create end from members-end"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dm("lee", "questionnaire send end to mentors"); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("a members' questionnaire sent to mentors: %v", err)
+	}
+	msg, err := e.dm("lee", "questionnaire send end to members by 2026-12-15")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, msg.Text, "4 members", "every set of South West")
+	got := map[string]*bot.Form{}
+	for _, s := range e.msgr.take() {
+		if s.To.IsDM() && len(s.Msg.Buttons) == 1 && s.Msg.Buttons[0].Form != nil {
+			got[s.To.UserID] = s.Msg.Buttons[0].Form
+		}
+	}
+	for _, u := range []string{"ana", "ben", "cy", "eve"} {
+		if got[e.id(u)] == nil {
+			t.Errorf("%s got no questionnaire form", u)
+		}
+	}
+	if got[e.id("dee")] != nil || got[e.id("fac")] != nil || got[e.id("out")] != nil {
+		t.Error("the questionnaire went to someone who is not a member of the programme's sets")
+	}
+	form := got[e.id("ana")]
+	if form.SetID != "shell:C1" || len(form.Fields) != 11 {
+		t.Fatalf("ana's form: set %q, %d fields", form.SetID, len(form.Fields))
+	}
+	// Two reminders each, before the close.
+	pending, err := e.store.PendingDeliveries(ctx, "shell:C1", bot.DeliverMessage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminders := 0
+	closes := time.Date(2026, 12, 16, 0, 0, 0, 0, time.UTC)
+	for _, d := range pending {
+		if strings.Contains(d.ID, "/questionnaire/end/") {
+			reminders++
+			if !d.Due.Before(closes) || !d.Until.Equal(closes) {
+				t.Errorf("reminder %s due %v until %v", d.ID, d.Due, d.Until)
+			}
+		}
+	}
+	if reminders != 2*3 {
+		t.Errorf("%d reminders planned in West, want 2 for each of 3 members", reminders)
+	}
+
+	values := map[string]string{"analytical": "4", "supervision": "3", "standards": "3", "recording": "2", "decisions": "4", "sharing": "5",
+		"helped_most": "Both equally", "helped": "Being asked, not told", bot.ShowNameField: "no"}
+	// Bad input: nothing stored.
+	bad := map[string]string{"analytical": "7"}
+	if _, err := e.dmForm("ana", "questionnaire answer end", "shell:C1", bad); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("scale 7: %v", err)
+	}
+	if _, err := e.store.GetAnswer(ctx, bot.AnswerID("shell:programme:south-west/end", e.id("ana"))); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("a refused answer was stored: %v", err)
+	}
+	if _, err := e.do("ana", "questionnaire answer end analytical=4"); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("an answer typed in the channel: %v", err)
+	}
+	if _, err := e.dmForm("ana", "questionnaire answer end", "shell:C1", values); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.store.GetAnswer(ctx, bot.AnswerID("shell:programme:south-west/end", e.id("ana")))
+	if err != nil || a.Values["analytical"] != "4" || a.ShowName || a.Name != "" {
+		t.Fatalf("ana's answer = %+v, %v", a, err)
+	}
+	pending, _ = e.store.PendingDeliveries(ctx, "shell:C1", bot.DeliverMessage)
+	for _, d := range pending {
+		if d.UserID == e.id("ana") && strings.Contains(d.ID, "/questionnaire/") {
+			t.Errorf("ana, who answered, is still to be reminded: %s", d.ID)
+		}
+	}
+	// She changes her answer before the close, by typing it.
+	e.clock.Advance(24 * time.Hour)
+	if _, err := e.dm("ana", `questionnaire answer end analytical=5 helped="Time to think" show_name=yes`); err != nil {
+		t.Fatal(err)
+	}
+	a, _ = e.store.GetAnswer(ctx, bot.AnswerID("shell:programme:south-west/end", e.id("ana")))
+	if a.Values["analytical"] != "5" || !a.ShowName || a.Name != "Ana" || !a.At.Equal(start) {
+		t.Errorf("changed answer = %+v", a)
+	}
+	// Someone it was not sent to cannot answer.
+	if _, err := e.dm("out", "questionnaire answer end analytical=1"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("out answered: %v", err)
+	}
+	// After the close nothing changes.
+	e.clock.Advance(15 * 24 * time.Hour)
+	if _, err := e.dm("ana", "questionnaire answer end analytical=1"); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("an answer after the close: %v", err)
+	}
+	if a2, _ := e.store.GetAnswer(ctx, a.ID); a2.Values["analytical"] != "5" {
+		t.Error("an answer after the close changed the stored one")
+	}
+}
+
+// A member, a mentor and facilitators (of a set in the programme, of
+// another set) see no programme figures, answers or comments; the lead
+// sees comments without the respondent's identity.
+func TestProgrammePermissions(t *testing.T) {
+	e := programmeEnv(t)
+	e.dm("lee", "questionnaire create end from members-end")
+	e.dm("lee", "questionnaire send end to members")
+	e.dmForm("ben", "questionnaire answer end", "shell:C1", map[string]string{"analytical": "3", "supervision": "3", "standards": "3", "recording": "3",
+		"decisions": "3", "sharing": "3", "helped": "SECRET-COMMENT-OF-BEN", bot.ShowNameField: "no"})
+
+	for _, who := range []string{"ana", "dee", "fac", "hal", "out"} {
+		for _, cmd := range []string{"programme", "programme report", "programme South West", "programme report South West"} {
+			for _, dm := range []bool{true, false} {
+				e.in("C1")
+				msg, err := e.router.Handle(context.Background(), e.request(who, cmd, dm))
+				if err == nil {
+					t.Errorf("%s ran %q (dm %v)", who, cmd, dm)
+				}
+				if strings.Contains(allText(msg), "SECRET") || len(msg.Files) > 0 {
+					t.Errorf("%s saw what %q holds", who, cmd)
+				}
+			}
+		}
+	}
+	for _, who := range []string{"ana", "dee", "hal", "out"} {
+		if _, err := e.dm(who, "questionnaires"); err == nil {
+			t.Errorf("%s listed the questionnaires", who)
+		}
+	}
+	msg, err := e.dm("lee", "programme report")
+	if err != nil || len(msg.Files) != 1 {
+		t.Fatalf("lee's report: %v, %d files", err, len(msg.Files))
+	}
+	page := string(msg.Files[0].Data)
+	if !strings.Contains(page, "SECRET-COMMENT-OF-BEN") {
+		t.Error("the report lacks ben's comment")
+	}
+	for _, id := range []string{"Ben", e.id("ben")} {
+		if strings.Contains(page, id) {
+			t.Errorf("the report names the respondent (%q)", id)
+		}
+	}
+}
