@@ -362,7 +362,8 @@ func parseQuestionnaireSend(p parser, v Verb, args []token) (any, error) {
 }
 
 // parseQuestionnaireAnswer reads <name> then <question id>=<answer> pairs
-// (quote answers with spaces: helped="Time to think").
+// (quote answers with spaces: helped="Time to think"), or the answers in
+// the form's order. With none, the handler shows the form.
 func parseQuestionnaireAnswer(p parser, v Verb, args []token) (any, error) {
 	if len(args) == 0 {
 		return nil, p.fail(v, "Name the questionnaire you are answering.")
@@ -400,9 +401,6 @@ func parseQuestionnaireAnswer(p parser, v Verb, args []token) (any, error) {
 	}
 	if pos > 0 && named > 0 {
 		return nil, p.fail(v, "Give the answers either all as question=answer or all in the form's order, not both.")
-	}
-	if len(a.Values) == 0 {
-		return nil, p.fail(v, "Give your answers as question=answer (the questionnaire's message lists the questions), or use its form.")
 	}
 	return a, nil
 }

@@ -30,6 +30,7 @@ func TestParseProgrammeVerbs(t *testing.T) {
 			Values: map[string]string{"analytical": "4", "helped": "Time to think", "show_name": "no"}}}},
 		{`questionnaire answer end helped="One"`, Command{VerbQuestionnaireAnswer, QuestionnaireAnswerArgs{Name: "end", Values: map[string]string{"helped": "One"}}}},
 		{"questionnaires", Command{VerbQuestionnaires, NoArgs{}}},
+		{"questionnaire answer end", Command{VerbQuestionnaireAnswer, QuestionnaireAnswerArgs{Name: "end", Values: map[string]string{}}}},
 		{`questionnaire answer end 4 "Both equally" - no`, Command{VerbQuestionnaireAnswer, QuestionnaireAnswerArgs{Name: "end",
 			Values: map[string]string{"#1": "4", "#2": "Both equally", "#3": "-", "#4": "no"}}}},
 	} {
@@ -81,7 +82,6 @@ func TestParseProgrammeVerbsRefuse(t *testing.T) {
 		"questionnaire send end to members by tomorrow",
 		"questionnaire send end to members soon",
 		"questionnaire answer",
-		"questionnaire answer end",
 		"questionnaire answer end analytical=4 3",
 		`questionnaire answer end helped="never closed`,
 		"questionnaire answer end a=1 a=2",

@@ -216,6 +216,17 @@ func TestQuestionnaireSendAnswerRemind(t *testing.T) {
 			t.Errorf("ana, who answered, is still to be reminded: %s", d.ID)
 		}
 	}
+	// Asking without answers shows the form with her answers in it (what
+	// Slack's button runs when the form is too long to travel in it).
+	fm, err := e.dm("ana", "questionnaire answer end")
+	if err != nil || fm.Form == nil || fm.Form.SetID != "shell:C1" {
+		t.Fatalf("the form: %+v, %v", fm, err)
+	}
+	for _, f := range fm.Form.Fields {
+		if f.Name == "analytical" && f.Value != "4" || f.Name == bot.ShowNameField && f.Value != "no" {
+			t.Errorf("field %s starts at %q", f.Name, f.Value)
+		}
+	}
 	// She changes her answer before the close, by typing it.
 	e.clock.Advance(24 * time.Hour)
 	if _, err := e.dm("ana", `questionnaire answer end analytical=5 helped="Time to think" show_name=yes`); err != nil {

@@ -347,7 +347,16 @@ func (r *Router) questionnaireAnswer(ctx context.Context, c *call, a bot.Questio
 		old = nil
 	case err != nil:
 		return bot.Message{}, fmt.Errorf("read answer %s: %w", id, err)
-	default:
+	}
+	if len(values) == 0 {
+		// No answers given: the form, filled in with the earlier ones.
+		// (Slack cannot carry a long form in a button, so its button runs
+		// this and the answer opens as a modal.)
+		msg := private(fmt.Sprintf("%s: answer below; you can change your answers until %s.", q.Title, bot.FormatTime(send.Closes.Add(-time.Minute), c.readerLoc())))
+		msg.Form = bot.QuestionnaireForm(q, c.set.ID, old)
+		return msg, nil
+	}
+	if old != nil {
 		// A change keeps what it does not mention (the form comes filled
 		// in with the earlier answers; a typed change may name one).
 		merged := map[string]string{}
