@@ -212,6 +212,7 @@ func (s *Store) purgeProgrammeTexts(ctx context.Context, setID string) (int, err
 			}
 		}
 		if changed {
+			a.Name = ""
 			if err := s.ReplaceAnswer(ctx, a); err != nil {
 				return n, err
 			}
