@@ -413,7 +413,7 @@ const (
 )
 
 // LogEntry is a member's practice log entry between sessions. Its ID is
-// "<set id>/log/<user id>/<logged at, unix nanoseconds>". The note is
+// "<set id>/log/<user id>/<kind>/<logged at, unix nanoseconds>". The note is
 // confidential like a commitment: the author and the set's facilitators.
 type LogEntry struct {
 	ID       string    `bson:"_id"`
@@ -425,9 +425,9 @@ type LogEntry struct {
 	LoggedAt time.Time `bson:"logged_at"`
 }
 
-// LogEntryID is the natural key of a practice log entry of user at t.
-func LogEntryID(setID, userID string, t time.Time) string {
-	return setID + "/log/" + userID + "/" + strconv.FormatInt(t.UnixNano(), 10)
+// LogEntryID is the natural key of user's practice log entry of kind at t.
+func LogEntryID(setID, userID string, kind LogKind, t time.Time) string {
+	return setID + "/log/" + userID + "/" + string(kind) + "/" + strconv.FormatInt(t.UnixNano(), 10)
 }
 
 // ProgrammeStore keeps programmes and what they add to sets.

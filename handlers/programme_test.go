@@ -250,6 +250,56 @@ func TestQuestionnaireSendAnswerRemind(t *testing.T) {
 	}
 }
 
+func TestPracticeLogAndMyData(t *testing.T) {
+	e := programmeEnv(t)
+	ctx := context.Background()
+	before := e.snapshot()
+	if _, err := e.do("ana", "log visit Went with a new worker"); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("a log entry while the practice log is off: %v", err)
+	}
+	e.assertUnchanged(before)
+	if _, err := e.dm("ana", "programme practice-log on"); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a member switched the practice log on: %v", err)
+	}
+	if _, err := e.dm("lee", "programme practice-log on"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.do("ana", "log visit 2027-01-01 In the future"); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("a visit in the future: %v", err)
+	}
+	msg := e.must("ana", "log visit 2026-11-30 ANA-VISIT-NOTE")
+	if strings.Contains(allText(msg), "ANA-VISIT-NOTE") || !msg.Private {
+		t.Errorf("the log's answer repeats the note or is public: %+v", msg)
+	}
+	e.must("ana", "log group-supervision")
+	e.in("C3")
+	if _, err := e.do("out", "log visit"); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("a log entry in a set outside any programme: %v", err)
+	}
+	entries, err := e.store.ListLogEntries(ctx, "shell:C1")
+	if err != nil || len(entries) != 2 || entries[0].Date != "2026-11-30" || entries[1].Date != "2026-12-01" {
+		t.Fatalf("log entries %+v, %v", entries, err)
+	}
+	pm, err := e.dm("lee", "programme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := field(pm, handlers.LabelPractice); got != "1 / 1" {
+		t.Errorf("practice log figure %q", got)
+	}
+	if strings.Contains(allText(pm), "ANA-VISIT-NOTE") {
+		t.Error("the programme figures show a log note")
+	}
+
+	e.in("C1")
+	e.must("ana", "my org Bath")
+	md, err := e.dm("ana", "mydata")
+	if err != nil || len(md.Files) != 1 {
+		t.Fatalf("mydata: %v", err)
+	}
+	wantContains(t, string(md.Files[0].Data), "ANA-VISIT-NOTE", `"org": "Bath"`)
+}
+
 // A member, a mentor and facilitators (of a set in the programme, of
 // another set) see no programme figures, answers or comments; the lead
 // sees comments without the respondent's identity.

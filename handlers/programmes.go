@@ -535,7 +535,7 @@ func (r *Router) practiceLog(ctx context.Context, c *call, a bot.LogArgs) (bot.M
 		}
 		date = a.Date.String()
 	}
-	e := &bot.LogEntry{ID: bot.LogEntryID(c.set.ID, c.actorID(), c.now), SetID: c.set.ID, UserID: c.actorID(), Kind: a.Kind, Date: date, Note: a.Note, LoggedAt: c.now}
+	e := &bot.LogEntry{ID: bot.LogEntryID(c.set.ID, c.actorID(), a.Kind, c.now), SetID: c.set.ID, UserID: c.actorID(), Kind: a.Kind, Date: date, Note: a.Note, LoggedAt: c.now}
 	if err := ps.AddLogEntry(ctx, e); err != nil {
 		return bot.Message{}, fmt.Errorf("add practice log entry: %w", err)
 	}
@@ -562,4 +562,47 @@ func programmeSetIDs(ctx context.Context, ps bot.ProgrammeStore, p *bot.Programm
 // facilitatesIn reports whether the actor facilitates one of sets.
 func facilitatesIn(c *call, sets []*bot.Set) bool {
 	return slices.ContainsFunc(sets, func(s *bot.Set) bool { return s.HasRole(c.actorID(), bot.RoleFacilitator) })
+}
+
+// myProgrammeData adds to mydata what the set's programme records hold of
+// the person: their membership (organisation, withdrawal), practice log
+// and questionnaire answers.
+func (r *Router) myProgrammeData(ctx context.Context, ms *MySet, userID string) error {
+	ps, ok := r.store.(bot.ProgrammeStore)
+	if !ok {
+		return nil
+	}
+	m, err := ps.GetMembership(ctx, bot.MembershipID(ms.SetID, userID))
+	switch {
+	case err == nil:
+		ms.Membership = m
+	case !isCode(err, bot.ENOTFOUND):
+		return fmt.Errorf("read membership: %w", err)
+	}
+	entries, err := ps.ListLogEntries(ctx, ms.SetID)
+	if err != nil {
+		return fmt.Errorf("list the practice log of %s: %w", ms.SetID, err)
+	}
+	for _, e := range entries {
+		if e.UserID == userID {
+			ms.PracticeLog = append(ms.PracticeLog, e)
+		}
+	}
+	link, err := ps.ProgrammeOfSet(ctx, ms.SetID)
+	if isCode(err, bot.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the programme of %s: %w", ms.SetID, err)
+	}
+	answers, err := ps.ListAnswers(ctx, link.ProgrammeID)
+	if err != nil {
+		return fmt.Errorf("list answers of %s: %w", link.ProgrammeID, err)
+	}
+	for _, a := range answers {
+		if a.UserID == userID && a.SetID == ms.SetID {
+			ms.Answers = append(ms.Answers, a)
+		}
+	}
+	return nil
 }

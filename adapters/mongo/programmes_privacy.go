@@ -46,7 +46,7 @@ func (s *Store) anonymiseProgrammeRecords(ctx context.Context, setID, userID, an
 			continue
 		}
 		old := e.ID
-		e.ID, e.UserID, e.Note = bot.LogEntryID(setID, anon, e.LoggedAt), anon, ""
+		e.ID, e.UserID, e.Note = bot.LogEntryID(setID, anon, e.Kind, e.LoggedAt), anon, ""
 		if err := s.AddLogEntry(ctx, e); err != nil && bot.ErrorCode(err) != bot.EEXISTS {
 			return err
 		}

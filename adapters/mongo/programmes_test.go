@@ -160,7 +160,7 @@ func TestMembershipsAnswersAndLog(t *testing.T) {
 
 	for i, d := range []string{"2026-04-02", "2026-03-01"} {
 		at := t0.Add(time.Duration(i) * time.Second)
-		e := &bot.LogEntry{ID: bot.LogEntryID("shell:west", "ana", at), SetID: "shell:west", UserID: "ana", Kind: bot.LogVisit, Date: d, LoggedAt: at}
+		e := &bot.LogEntry{ID: bot.LogEntryID("shell:west", "ana", bot.LogVisit, at), SetID: "shell:west", UserID: "ana", Kind: bot.LogVisit, Date: d, LoggedAt: at}
 		if err := st.AddLogEntry(ctx, e); err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func TestForgetUserInProgramme(t *testing.T) {
 			Values: map[string]string{"s": "4", "t": "ANA-SECRET-TEXT"}, ShowName: true, Name: "Ana"}),
 		st.PutMembership(ctx, &bot.Membership{ID: bot.MembershipID(set.ID, "ana"), SetID: set.ID, UserID: "ana", Name: "Ana", Org: "Bath",
 			Withdrawn: &bot.Withdrawal{Date: "2026-01-01", Reason: "ANA-SECRET-REASON"}}),
-		st.AddLogEntry(ctx, &bot.LogEntry{ID: bot.LogEntryID(set.ID, "ana", t0), SetID: set.ID, UserID: "ana", Kind: bot.LogVisit, Date: "2026-01-02", Note: "ANA-SECRET-NOTE", LoggedAt: t0}),
+		st.AddLogEntry(ctx, &bot.LogEntry{ID: bot.LogEntryID(set.ID, "ana", bot.LogVisit, t0), SetID: set.ID, UserID: "ana", Kind: bot.LogVisit, Date: "2026-01-02", Note: "ANA-SECRET-NOTE", LoggedAt: t0}),
 	}
 	for _, err := range steps {
 		if err != nil {
