@@ -109,7 +109,18 @@ func TestOrganisationsAndWithdrawal(t *testing.T) {
 		t.Errorf("a refused org changed the stored one to %q", after.Org)
 	}
 
+	e.dm("lee", "questionnaire create end from members-end")
+	e.dm("lee", "questionnaire send end to members")
 	msg := e.must("fac", "members remove @cy withdrew moved to a new post")
+	pending, _ := e.store.PendingDeliveries(ctx, "shell:C1", bot.DeliverMessage)
+	for _, d := range pending {
+		if d.UserID == e.id("cy") {
+			t.Errorf("cy, who withdrew, is still to be reminded: %s", d.ID)
+		}
+	}
+	if len(pending) != 4 {
+		t.Errorf("%d reminders left in West, want 2 for each of ana and ben", len(pending))
+	}
 	wantContains(t, msg.Text, "withdrew")
 	if strings.Contains(allText(msg), "new post") {
 		t.Error("the channel was told the withdrawal's reason")

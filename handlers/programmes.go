@@ -505,6 +505,7 @@ func (r *Router) recordWithdrawal(ctx context.Context, c *call, ids []string, re
 			return fmt.Errorf("save membership %s: %w", m.ID, err)
 		}
 	}
+	r.dropReminders(ctx, c.set.ID, ids)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +19,30 @@ import (
 type reminderQueue interface {
 	AddDeliveries(ctx context.Context, ds []*bot.Delivery) ([]string, error)
 	DeletePending(ctx context.Context, ids []string) error
+	PendingDeliveries(ctx context.Context, setID string, kind bot.DeliveryKind) ([]*bot.Delivery, error)
+}
+
+// dropReminders takes out the questionnaire reminders still to come for
+// users of set setID (they withdrew): nobody is chased after leaving.
+func (r *Router) dropReminders(ctx context.Context, setID string, users []string) {
+	queue, ok := r.store.(reminderQueue)
+	if !ok {
+		return
+	}
+	pending, err := queue.PendingDeliveries(ctx, setID, bot.DeliverMessage)
+	if err != nil {
+		r.log.ErrorContext(ctx, "list questionnaire reminders", "set", setID, "err", err)
+		return
+	}
+	var ids []string
+	for _, d := range pending {
+		if slices.Contains(users, d.UserID) && strings.HasPrefix(d.ID, setID+"/questionnaire/") {
+			ids = append(ids, d.ID)
+		}
+	}
+	if err := queue.DeletePending(ctx, ids); err != nil {
+		r.log.ErrorContext(ctx, "drop questionnaire reminders", "set", setID, "err", err)
+	}
 }
 
 // programmeSets reads the programme's sets.
