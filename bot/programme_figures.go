@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // SetRecords are one set's records as the programme figures read them.
@@ -543,7 +544,8 @@ func questionnaireFigures(rec ProgrammeRecords, qs map[string]*Questionnaire) []
 			for _, r := range s.Recipients {
 				recipients[r] = true
 			}
-			qf.Closes = append(qf.Closes, s.Closes.UTC().Format("2006-01-02"))
+			// Closes is the instant after the last day answers are taken.
+			qf.Closes = append(qf.Closes, s.Closes.Add(-time.Minute).UTC().Format("2006-01-02"))
 		}
 		slices.Sort(qf.Closes)
 		qf.Closes = slices.Compact(qf.Closes)

@@ -158,14 +158,17 @@ dl.defs dd { margin-left: 1.2rem; }
 <h2>Questionnaires</h2>
 {{range .F.Questionnaires}}<article class="questionnaire" id="q-{{.Name}}">
 <h3>{{.Title}}</h3>
-<p class="note">For {{role .Role}}, {{stage .Stage}}. Answered by {{.Responses}} of those it was sent to{{if .Closes}}; closes {{range $i, $c := .Closes}}{{if $i}}, {{end}}{{$c}}{{end}}{{end}}.</p>
-{{range .Questions}}{{$q := .}}<h4>{{.Text}}</h4>
+<p class="note">For {{role .Role}}, {{stage .Stage}}. Answered by {{.Responses}} of the people it was sent to{{if .Closes}}; open until {{range $i, $c := .Closes}}{{if $i}}, {{end}}{{$c}}{{end}}{{end}}.</p>
+{{with scales .Questions}}<table class="answers scales"><thead><tr><th>Rating (1 {{index (index . 0).Labels 0}} … 5 {{index (index . 0).Labels 4}})</th><th>1</th><th>2</th><th>3</th><th>4</th><th>5</th><th>Mean</th></tr></thead><tbody>
+{{range .}}<tr><td>{{.Text}}</td>{{range .Counts}}<td>{{.Members}}</td>{{end}}<td>{{mean .Mean}}</td></tr>
+{{end}}</tbody></table>
+{{end}}{{$all := .Questions}}{{range .Questions}}{{$q := .}}{{if not (grouped $all $q)}}<h4>{{.Text}}</h4>
 {{if .Comments}}{{range .Comments}}<blockquote>{{.Text}}{{if .Name}}<cite>{{.Name}}</cite>{{end}}</blockquote>
 {{end}}{{else if .Counts}}<table class="answers"><thead><tr><th>Answer</th><th>Respondents</th></tr></thead><tbody>
 {{range .Counts}}<tr><td>{{label $q .}}</td><td>{{.Members}}</td></tr>
 {{end}}{{if eq .Kind "scale"}}<tr class="total"><td>Mean</td><td>{{mean .Mean}}</td></tr>{{end}}</tbody></table>
 {{else}}<p class="note">No answers.</p>
-{{end}}{{end}}</article>
+{{end}}{{end}}{{end}}</article>
 {{else}}<p>No questionnaire has been sent yet.</p>
 {{end}}</section>
 

@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +67,8 @@ func HTML(in Input) ([]byte, error) {
 		"signed":  func(m bot.Mean) string { return m.Signed() },
 		"label":   func(q bot.QuestionFigures, c bot.Count) string { return countLabel(q, c) },
 		"stage":   stageName,
+		"scales":  scales,
+		"grouped": inScales,
 		"role":    roleName,
 		"sessionRange": func(s bot.SetFigures) string {
 			if len(s.Sessions) == 0 {
@@ -161,6 +164,30 @@ func countLabel(q bot.QuestionFigures, c bot.Count) string {
 		}
 	}
 	return strconv.Itoa(c.Value)
+}
+
+// scales are a questionnaire's scale questions that share the first one's
+// labels, shown as one table; other scale questions get a table each.
+func scales(qs []bot.QuestionFigures) []bot.QuestionFigures {
+	var out []bot.QuestionFigures
+	for _, q := range qs {
+		if inScales(qs, q) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func inScales(qs []bot.QuestionFigures, q bot.QuestionFigures) bool {
+	if q.Kind != bot.QuestionScale || len(q.Labels) != 5 {
+		return false
+	}
+	for _, first := range qs {
+		if first.Kind == bot.QuestionScale && len(first.Labels) == 5 {
+			return slices.Equal(first.Labels, q.Labels)
+		}
+	}
+	return false
 }
 
 func stageName(s bot.Stage) string {
