@@ -85,11 +85,9 @@ type QuestionnaireAnswerArgs struct {
 	Values map[string]string
 }
 
+// programmeSpecs are the registry entries of the programme verbs, in help
+// order; registry.go appends them to its table.
 func programmeSpecs() []Spec {
-	const (
-		fac = RoleFacilitator
-		mem = RoleMember
-	)
 	return []Spec{
 		{Verb: VerbProgrammeCreate, Group: groupProgrammes, Usage: "programme create <name>", Desc: "Creates a programme of sets; you become its lead.", Example: "programme create South West 2026",
 			Anywhere: true, Role: programmeAnyone, Writes: true, parse: parseProgrammeName(true)},
@@ -122,25 +120,25 @@ func programmeSpecs() []Spec {
 	}
 }
 
-func parseProgrammeName(required bool) func(p parser, v Verb, args []token) (any, error) {
-	return func(p parser, v Verb, args []token) (any, error) {
-		s, err := p.text(v, args)
+func parseProgrammeName(required bool) func(p parser, args []token) (any, error) {
+	return func(p parser, args []token) (any, error) {
+		s, err := p.text(args)
 		if err != nil {
 			return nil, err
 		}
 		s = strings.Join(strings.Fields(strings.Trim(s, `"“”`)), " ")
 		switch {
 		case required && s == "":
-			return nil, p.fail(v, "The programme needs a name.")
+			return nil, p.fail("The programme needs a name.")
 		case len(s) > maxProgrammeNameLen:
-			return nil, p.fail(v, "Keep the programme's name to %d characters.", maxProgrammeNameLen)
+			return nil, p.fail("Keep the programme's name to %d characters.", maxProgrammeNameLen)
 		}
 		return ProgrammeNameArgs{Name: s}, nil
 	}
 }
 
 // parseProgrammeAddSet: [<set words>] [to <programme words>].
-func parseProgrammeAddSet(p parser, v Verb, args []token) (any, error) {
+func parseProgrammeAddSet(p parser, args []token) (any, error) {
 	var set, prog []string
 	cur := &set
 	for _, t := range args {
@@ -152,29 +150,29 @@ func parseProgrammeAddSet(p parser, v Verb, args []token) (any, error) {
 	}
 	a := ProgrammeAddSetArgs{Set: strings.Join(set, " "), Programme: strings.Join(prog, " ")}
 	if cur == &prog && a.Programme == "" {
-		return nil, p.fail(v, "Name the programme after to.")
+		return nil, p.fail("Name the programme after to.")
 	}
 	if len(a.Set) > MaxTextLen || len(a.Programme) > maxProgrammeNameLen {
-		return nil, p.fail(v, "That name is too long.")
+		return nil, p.fail("That name is too long.")
 	}
 	return a, nil
 }
 
-func parseProgrammeLead(p parser, v Verb, args []token) (any, error) {
+func parseProgrammeLead(p parser, args []token) (any, error) {
 	if len(args) < 2 || args[0].quoted || args[0].lower() != "add" {
-		return nil, p.fail(v, "Write programme lead add and mention the new lead, e.g. @lee.")
+		return nil, p.fail("Write programme lead add and mention the new lead, e.g. @lee.")
 	}
 	var ms []string
 	for _, t := range args[1:] {
 		if !t.isMention() {
-			return nil, p.fail(v, "%q is not a mention; mention people with @, e.g. @lee.", clip(t.val, 40))
+			return nil, p.fail("%q is not a mention; mention people with @, e.g. @lee.", clip(t.val, 40))
 		}
 		ms = append(ms, t.mention())
 	}
 	return ProgrammeLeadArgs{People: ms}, nil
 }
 
-func parsePracticeLog(p parser, v Verb, args []token) (any, error) {
+func parsePracticeLog(p parser, args []token) (any, error) {
 	if len(args) == 1 {
 		switch args[0].lower() {
 		case "on":
@@ -183,53 +181,53 @@ func parsePracticeLog(p parser, v Verb, args []token) (any, error) {
 			return PracticeLogArgs{}, nil
 		}
 	}
-	return nil, p.fail(v, "Write programme practice-log on or programme practice-log off.")
+	return nil, p.fail("Write programme practice-log on or programme practice-log off.")
 }
 
-func parseMemberOrg(p parser, v Verb, args []token) (any, error) {
+func parseMemberOrg(p parser, args []token) (any, error) {
 	if len(args) < 3 || !args[0].isMention() || args[1].quoted || args[1].lower() != "org" {
-		return nil, p.fail(v, "Mention the member, then org, then the organisation's name.")
+		return nil, p.fail("Mention the member, then org, then the organisation's name.")
 	}
-	org, err := p.orgName(v, args[2:])
+	org, err := p.orgName(args[2:])
 	if err != nil {
 		return nil, err
 	}
 	return MemberOrgArgs{Person: args[0].mention(), Org: org}, nil
 }
 
-func parseMyOrg(p parser, v Verb, args []token) (any, error) {
-	org, err := p.orgName(v, args)
+func parseMyOrg(p parser, args []token) (any, error) {
+	org, err := p.orgName(args)
 	if err != nil {
 		return nil, err
 	}
 	return MyOrgArgs{Org: org}, nil
 }
 
-func (p parser) orgName(v Verb, args []token) (string, error) {
+func (p parser) orgName(args []token) (string, error) {
 	vals := make([]string, len(args))
 	for i, t := range args {
 		vals[i] = t.val
 	}
 	org, err := CheckOrg(strings.Join(vals, " "))
 	if err != nil {
-		return "", p.fail(v, "%s", ErrorMessage(err))
+		return "", p.fail("%s", ErrorMessage(err))
 	}
 	return org, nil
 }
 
-func parseLog(kind LogKind) func(p parser, v Verb, args []token) (any, error) {
-	return func(p parser, v Verb, args []token) (any, error) {
+func parseLog(kind LogKind) func(p parser, args []token) (any, error) {
+	return func(p parser, args []token) (any, error) {
 		a := LogArgs{Kind: kind}
 		rest := args
 		if len(rest) > 0 && !rest[0].quoted && looksLikeDate(rest[0].val) {
 			d, err := parseDate(rest[0].val)
 			if err != nil {
-				return nil, p.fail(v, "%s", err)
+				return nil, p.fail("%s", err)
 			}
 			a.Date = &d
 			rest = rest[1:]
 		}
-		s, err := p.text(v, rest)
+		s, err := p.text(rest)
 		if err != nil {
 			return nil, err
 		}
@@ -238,7 +236,7 @@ func parseLog(kind LogKind) func(p parser, v Verb, args []token) (any, error) {
 	}
 }
 
-func parseQuestionnaireCreate(p parser, v Verb, args []token) (any, error) {
+func parseQuestionnaireCreate(p parser, args []token) (any, error) {
 	raw := make([]string, len(args))
 	for i, t := range args {
 		raw[i] = t.raw
@@ -248,21 +246,21 @@ func parseQuestionnaireCreate(p parser, v Verb, args []token) (any, error) {
 		return QuestionnaireCreateArgs{JSON: all}, nil
 	}
 	if len(args) < 3 {
-		return nil, p.fail(v, "Give the questionnaire a name, then from <ready one> or for members|mentors: <questions>.")
+		return nil, p.fail("Give the questionnaire a name, then from <ready one> or for members|mentors: <questions>.")
 	}
 	name := args[0].val
 	if !isName(name) {
-		return nil, p.fail(v, "%q is not a questionnaire name: use one word of letters, digits and dashes, e.g. end-of-programme.", clip(name, 40))
+		return nil, p.fail("%q is not a questionnaire name: use one word of letters, digits and dashes, e.g. end-of-programme.", clip(name, 40))
 	}
 	switch args[1].lower() {
 	case "from":
 		if len(args) != 3 {
-			return nil, p.fail(v, "Name one ready questionnaire after from.")
+			return nil, p.fail("Name one ready questionnaire after from.")
 		}
 		return QuestionnaireCreateArgs{Name: name, From: args[2].val}, nil
 	case "for":
 	default:
-		return nil, p.fail(v, "After the name write from <ready one> or for members|mentors.")
+		return nil, p.fail("After the name write from <ready one> or for members|mentors.")
 	}
 	q := &Questionnaire{Name: name, Title: name}
 	role := strings.TrimSuffix(args[2].lower(), ":")
@@ -272,7 +270,7 @@ func parseQuestionnaireCreate(p parser, v Verb, args []token) (any, error) {
 	case "mentors":
 		q.Role = RoleMentor
 	default:
-		return nil, p.fail(v, "Write for members or for mentors.")
+		return nil, p.fail("Write for members or for mentors.")
 	}
 	i := 3
 	if i < len(args) {
@@ -313,10 +311,10 @@ func parseQuestionnaireCreate(p parser, v Verb, args []token) (any, error) {
 		q.Questions = append(q.Questions, qu)
 	}
 	if len(q.Questions) == 0 {
-		return nil, p.fail(v, "Give the questions after the colon, separated by ';', e.g. scale The sets helped me; text What got in the way?")
+		return nil, p.fail("Give the questions after the colon, separated by ';', e.g. scale The sets helped me; text What got in the way?")
 	}
 	if err := q.Validate(); err != nil {
-		return nil, p.fail(v, "%s", ErrorMessage(err))
+		return nil, p.fail("%s", ErrorMessage(err))
 	}
 	return QuestionnaireCreateArgs{Name: name, Questionnaire: q}, nil
 }
@@ -326,9 +324,9 @@ func AgreementLabels() []string {
 	return []string{"Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"}
 }
 
-func parseQuestionnaireSend(p parser, v Verb, args []token) (any, error) {
+func parseQuestionnaireSend(p parser, args []token) (any, error) {
 	if len(args) < 3 || args[1].lower() != "to" {
-		return nil, p.fail(v, "Name the questionnaire, then to members or to mentors.")
+		return nil, p.fail("Name the questionnaire, then to members or to mentors.")
 	}
 	a := QuestionnaireSendArgs{Name: args[0].val}
 	switch args[2].lower() {
@@ -337,7 +335,7 @@ func parseQuestionnaireSend(p parser, v Verb, args []token) (any, error) {
 	case "mentors":
 		a.Role = RoleMentor
 	default:
-		return nil, p.fail(v, "Send to members or to mentors, not %q.", clip(args[2].val, 40))
+		return nil, p.fail("Send to members or to mentors, not %q.", clip(args[2].val, 40))
 	}
 	rest := args[3:]
 	if len(rest) > 0 {
@@ -350,11 +348,11 @@ func parseQuestionnaireSend(p parser, v Verb, args []token) (any, error) {
 	}
 	if len(rest) > 0 {
 		if len(rest) != 2 || rest[0].lower() != "by" {
-			return nil, p.fail(v, "After the role write set or programme, then by <YYYY-MM-DD>.")
+			return nil, p.fail("After the role write set or programme, then by <YYYY-MM-DD>.")
 		}
 		d, err := parseDate(rest[1].val)
 		if err != nil {
-			return nil, p.fail(v, "%s", err)
+			return nil, p.fail("%s", err)
 		}
 		a.By = &d
 	}
@@ -364,9 +362,9 @@ func parseQuestionnaireSend(p parser, v Verb, args []token) (any, error) {
 // parseQuestionnaireAnswer reads <name> then <question id>=<answer> pairs
 // (quote answers with spaces: helped="Time to think"), or the answers in
 // the form's order. With none, the handler shows the form.
-func parseQuestionnaireAnswer(p parser, v Verb, args []token) (any, error) {
+func parseQuestionnaireAnswer(p parser, args []token) (any, error) {
 	if len(args) == 0 {
-		return nil, p.fail(v, "Name the questionnaire you are answering.")
+		return nil, p.fail("Name the questionnaire you are answering.")
 	}
 	a := QuestionnaireAnswerArgs{Name: args[0].val, Values: map[string]string{}}
 	rest := args[1:]
@@ -390,22 +388,22 @@ func parseQuestionnaireAnswer(p parser, v Verb, args []token) (any, error) {
 				val += " " + rest[i].raw
 			}
 			if !closedQuote(val) {
-				return nil, p.fail(v, "The answer to %s has no closing quote.", clip(key, 40))
+				return nil, p.fail("The answer to %s has no closing quote.", clip(key, 40))
 			}
 			val = strings.TrimSpace(strings.TrimRight(strings.TrimLeft(val, `"“”`), `"“”`))
 		}
 		if _, dup := a.Values[strings.ToLower(key)]; dup {
-			return nil, p.fail(v, "%s is answered twice.", clip(key, 40))
+			return nil, p.fail("%s is answered twice.", clip(key, 40))
 		}
 		a.Values[strings.ToLower(key)] = val
 	}
 	if pos > 0 && named > 0 {
-		return nil, p.fail(v, "Give the answers either all as question=answer or all in the form's order, not both.")
+		return nil, p.fail("Give the answers either all as question=answer or all in the form's order, not both.")
 	}
 	return a, nil
 }
 
-func formQuestionnaireAnswer(p parser, v Verb, args []token, values map[string]string) (any, bool, error) {
+func formQuestionnaireAnswer(p parser, args []token, values map[string]string) (any, bool, error) {
 	if len(args) != 1 {
 		return nil, false, nil
 	}
@@ -437,14 +435,14 @@ func isName(s string) bool {
 }
 
 // parseMembersRemove reads members remove @a… [withdrew [<reason>]].
-func parseMembersRemove(p parser, v Verb, args []token) (any, error) {
+func parseMembersRemove(p parser, args []token) (any, error) {
 	for i, t := range args {
 		if !t.quoted && t.lower() == "withdrew" {
-			m, err := parseMentions(p, v, args[:i])
+			m, err := parseMentions(p, args[:i])
 			if err != nil {
 				return nil, err
 			}
-			reason, err := p.text(v, args[i+1:])
+			reason, err := p.text(args[i+1:])
 			if err != nil {
 				return nil, err
 			}
@@ -453,5 +451,5 @@ func parseMembersRemove(p parser, v Verb, args []token) (any, error) {
 			return a, nil
 		}
 	}
-	return parseMentions(p, v, args)
+	return parseMentions(p, args)
 }

@@ -9,12 +9,10 @@ import (
 	"github.com/alsbot/alsbot/bot"
 )
 
-// programmeCollections are anonymised here rather than deleted by
-// deleteNaming: a forgotten member's ratings still count (as the set's
-// anonymous id, like feedback), and a programme, its set links and its
-// questionnaires must not vanish because one person named in them asked
-// to be forgotten.
-var programmeCollections = []string{collProgrammes, collProgrammeSets, collMemberships, collQuestionnaires, collSends, collAnswers, collPracticeLog}
+// Programme records are anonymised here, not deleted: a forgotten member's
+// ratings still count (as the set's anonymous id, like feedback), and a
+// programme, its set links and its questionnaires must not vanish because
+// one person named in them asked to be forgotten.
 
 // anonymiseProgrammeRecords rewrites what a set's programme records hold of
 // userID: their membership (organisation kept, withdrawal reason erased),

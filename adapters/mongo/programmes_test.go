@@ -204,11 +204,18 @@ func TestForgetUserInProgramme(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.ForgetUser(ctx, bot.Shell, "ana", "Ana"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ForgetUser(ctx, bot.Shell, "lee", "Lee"); err != nil {
-		t.Fatal(err)
+	for _, who := range []string{"ana", "lee"} {
+		sets, err := st.FindSets(ctx, bot.Shell, who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := bot.NewErasePlan(bot.Shell, who, sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ForgetUser(ctx, plan); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, coll := range []string{"programmes", "programme_sets", "memberships", "questionnaires", "questionnaire_sends", "answers", "practice_log"} {
 		cur, err := st.Database().Collection(coll).Find(ctx, bson.D{})
