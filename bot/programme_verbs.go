@@ -106,9 +106,9 @@ func programmeSpecs() []Spec {
 		{Verb: VerbMyOrg, Group: groupProgrammes, Usage: "my org <organisation>", Desc: "Records your organisation.", Example: "my org Bath and North East Somerset Council",
 			Role: mem, Deny: "record their organisation", Writes: true, parse: parseMyOrg},
 		{Verb: VerbLogVisit, Group: groupProgrammes, Usage: "log visit [<YYYY-MM-DD>] [<note>]", Desc: "Logs a visit you accompanied a social worker on (where the programme keeps a practice log).", Example: "log visit 2026-03-02 Debriefed in the car afterwards",
-			Role: mem, Deny: "keep a practice log", Writes: true, parse: parseLog(LogVisit)},
+			Role: mem, Deny: "keep a practice log", Writes: true, parse: parseLog(LogVisit), form: formLog(LogVisit)},
 		{Verb: VerbLogGroupSupervision, Group: groupProgrammes, Usage: "log group-supervision [<YYYY-MM-DD>] [<note>]", Desc: "Logs a group supervision you ran.", Example: "log group-supervision Used a reflective model",
-			Role: mem, Deny: "keep a practice log", Writes: true, parse: parseLog(LogGroupSupervision)},
+			Role: mem, Deny: "keep a practice log", Writes: true, parse: parseLog(LogGroupSupervision), form: formLog(LogGroupSupervision)},
 		{Verb: VerbQuestionnaireCreate, Group: groupProgrammes, Usage: "questionnaire create <name> from <ready one>", Desc: "Defines a questionnaire from a ready one (members-end, mentors-end, outcomes-start); or write `questionnaire create <name> for members|mentors [before|after] <questions>` with questions separated by ';' (scale <text>, choice <text> = <a> | <b>, text <text>); or paste the JSON file format.", Example: "questionnaire create end from members-end",
 			Anywhere: true, Role: programmeAnyone, Writes: true, parse: parseQuestionnaireCreate},
 		{Verb: VerbQuestionnaireSend, Group: groupProgrammes, Usage: "questionnaire send <name> to members|mentors [set|programme] [by <YYYY-MM-DD>]", Desc: "Sends a questionnaire by direct message; answers are taken until the date (default two weeks).", Example: "questionnaire send end to members by 2026-07-31",
@@ -452,4 +452,39 @@ func parseMembersRemove(p parser, args []token) (any, error) {
 		}
 	}
 	return parseMentions(p, args)
+}
+
+// PracticeLogForm is the DM form of a practice log entry (fields "date",
+// optional, and "note"), for a prompt between sessions to carry: submitting
+// it runs "log visit" or "log group-supervision" in set setID.
+func PracticeLogForm(kind LogKind, setID string) *Form {
+	title := "Log an accompanied visit"
+	if kind == LogGroupSupervision {
+		title = "Log a group supervision"
+	}
+	return &Form{ID: "log", Title: title, Submit: "Log", Command: "log " + string(kind), SetID: setID, Fields: []FormField{
+		{Name: "date", Label: "When (empty: today)", Kind: FieldDate},
+		{Name: "note", Label: "What did you learn? (only you and the facilitators see it)", Kind: FieldText, Multiline: true, MaxLen: MaxTextLen},
+	}}
+}
+
+// formLog reads PracticeLogForm's values.
+func formLog(kind LogKind) func(p parser, args []token, values map[string]string) (any, bool, error) {
+	return func(p parser, args []token, values map[string]string) (any, bool, error) {
+		if len(args) > 0 {
+			return nil, false, nil
+		}
+		a := LogArgs{Kind: kind, Note: strings.TrimSpace(values["note"])}
+		if n := len([]rune(a.Note)); n > MaxTextLen {
+			return nil, true, p.fail("The note is %d characters long; the limit is %d.", n, MaxTextLen)
+		}
+		if d := strings.TrimSpace(values["date"]); d != "" {
+			date, err := parseDate(d)
+			if err != nil {
+				return nil, true, p.fail("%s", err)
+			}
+			a.Date = &date
+		}
+		return a, true, nil
+	}
 }

@@ -91,3 +91,15 @@ func TestParseProgrammeVerbsRefuse(t *testing.T) {
 		}
 	}
 }
+
+func TestPracticeLogForm(t *testing.T) {
+	f := PracticeLogForm(LogVisit, "shell:west")
+	got, err := ParseForm(f.Command, map[string]string{"date": "2026-03-02", "note": " Debriefed "})
+	want := Command{VerbLogVisit, LogArgs{Kind: LogVisit, Date: &Date{2026, 3, 2}, Note: "Debriefed"}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseForm = %#v, %v", got, err)
+	}
+	if _, err := ParseForm(f.Command, map[string]string{"date": "2026-02-30"}); ErrorCode(err) != EINVALID {
+		t.Errorf("a bad date in the form: %v", err)
+	}
+}
