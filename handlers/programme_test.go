@@ -14,7 +14,7 @@ import (
 // dee mentors ana) and East (C2, facilitator fay; member eve; gus mentors
 // eve) in the programme "South West" led by lee. North (C3, facilitator
 // hal, member out) is in no programme.
-func programmeEnv(t *testing.T) *env {
+func programmeEnv(t testing.TB) *env {
 	t.Helper()
 	e := newEnv(t, 1)
 	for _, n := range []string{"lee", "gus", "hal"} {

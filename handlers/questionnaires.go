@@ -428,7 +428,9 @@ func (r *Router) questionnaireAnswer(ctx context.Context, c *call, a bot.Questio
 			return bot.Message{}, fmt.Errorf("replace answer %s: %w", ans.ID, err)
 		}
 	}
-	if queue, ok := r.store.(reminderQueue); ok {
+	// A first answer takes the reminders still to come out of the queue (a
+	// change finds them gone: one round trip fewer).
+	if queue, ok := r.store.(reminderQueue); ok && !changed {
 		var ids []string
 		for n := 1; n <= bot.MaxReminders; n++ {
 			ids = append(ids, questionnaireKey(c.set.ID, q, c.actorID(), n))
