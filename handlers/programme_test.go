@@ -2,7 +2,9 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -352,5 +354,35 @@ func TestProgrammePermissions(t *testing.T) {
 		if strings.Contains(page, id) {
 			t.Errorf("the report names the respondent (%q)", id)
 		}
+	}
+}
+
+// Five submissions of one member's first answer at the same moment keep one
+// answer document, and each is told it was saved or changed.
+func TestQuestionnaireAnswerAtOnce(t *testing.T) {
+	e := programmeEnv(t)
+	ctx := context.Background()
+	e.dm("lee", "questionnaire create start from outcomes-start")
+	e.dm("lee", "questionnaire send start to members")
+	var wg sync.WaitGroup
+	errs := make(chan error, 5)
+	for i := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.dm("ana", fmt.Sprintf("questionnaire answer start analytical=%d supervision=3 standards=3 recording=3 decisions=3 sharing=3", i+1))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	answers, err := e.store.ListAnswers(ctx, bot.ProgrammeID(bot.Shell, "South West"))
+	if err != nil || len(answers) != 1 || answers[0].UserID != e.id("ana") {
+		t.Fatalf("answers %+v, %v", answers, err)
 	}
 }

@@ -105,7 +105,14 @@ func TestReportInChromium(t *testing.T) {
 	if n := colours(img); n < 20 {
 		t.Errorf("the screenshot has %d colours: the page drew (nearly) nothing", n)
 	}
-	t.Logf("report %s, screenshot %s", abs, shot)
+	// And it prints (the print CSS: A4, tables and charts kept whole).
+	pdf := filepath.Join(dir, "report.pdf")
+	runChromium(t, bin, "--no-pdf-header-footer", "--print-to-pdf="+pdf, url)
+	data, err := os.ReadFile(pdf)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("no PDF: %v", err)
+	}
+	t.Logf("report %s, screenshot %s, PDF %s (%d bytes)", abs, shot, pdf, len(data))
 }
 
 // colours counts the distinct colours of img, up to 1000.
