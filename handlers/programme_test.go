@@ -300,6 +300,7 @@ func TestPracticeLogAndMyData(t *testing.T) {
 	if got := field(pm, handlers.LabelPractice); got != "1 / 1" {
 		t.Errorf("practice log figure %q", got)
 	}
+	wantContains(t, allText(pm), "Ana (West): 1 visit, 1 group supervision")
 	if strings.Contains(allText(pm), "ANA-VISIT-NOTE") {
 		t.Error("the programme figures show a log note")
 	}

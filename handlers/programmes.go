@@ -402,6 +402,21 @@ func ProgrammeMessage(pf bot.ProgrammeFigures) bot.Message {
 	if len(lines) > 0 {
 		msg.Sections = append(msg.Sections, bot.Section{Title: "Outcomes (self-rating 1 to 5)", Text: strings.Join(lines, "\n")})
 	}
+	// The practice log per member: counts only, never the notes.
+	var practice []string
+	sets := map[string]string{}
+	for _, s := range pf.Sets {
+		sets[s.SetID] = s.Name
+	}
+	for _, m := range pf.Members {
+		if m.Visits+m.GroupSupervisions > 0 {
+			practice = append(practice, fmt.Sprintf("%s (%s): %d visit%s, %d group supervision%s", m.Name, sets[m.SetID],
+				m.Visits, isAre(m.Visits, "", "s"), m.GroupSupervisions, isAre(m.GroupSupervisions, "", "s")))
+		}
+	}
+	if len(practice) > 0 {
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Practice log per member", Text: strings.Join(practice, "\n")})
+	}
 	// Slack takes at most 50 blocks; a programme of many organisations is
 	// cut here, and the report has them all.
 	if len(msg.Sections) > 40 {
