@@ -22,26 +22,23 @@ import (
 
 // exSet is what the script did in one set, read from its lines.
 type exSet struct {
-	name       string
-	started    []string // in the order added
-	withdrawn  map[string]bool
-	org        map[string]string
-	mentors    []string
-	held       int
-	attended   map[string]int
-	open       bool
-	rating     map[string]map[int]int // member -> session -> last rating
-	lastIn     map[string]int         // member -> last session checked in to
-	mentoring  map[string]int         // mentee -> sessions
-	logged     map[string]bool        // mentors who logged
-	commits    map[string][2]int      // short id -> made by index in started, unused
-	commitBy   map[string]string      // short id -> member
-	reports    map[string][]string    // short id -> statuses
-	seq        int
-	practice   map[string]int // member -> entries
-	visits     int
-	groupSup   int
-	withdrawOK bool
+	name      string
+	started   []string // in the order added
+	withdrawn map[string]bool
+	org       map[string]string
+	mentors   []string
+	held      int
+	attended  map[string]int
+	rating    map[string]map[int]int // member -> session -> last rating
+	lastIn    map[string]int         // member -> last session checked in to
+	mentoring map[string]int         // mentee -> sessions
+	logged    map[string]bool        // mentors who logged
+	commitBy  map[string]string      // short id -> member
+	reports   map[string][]string    // short id -> statuses
+	seq       int
+	practice  map[string]int // member -> entries
+	visits    int
+	groupSup  int
 }
 
 // exProgramme is the whole script's record.
@@ -118,9 +115,6 @@ func readProgramme(t *testing.T, script string) *exProgramme {
 			s.org[actor] = strings.Join(w[2:], " ")
 		case cmd == "session start":
 			s.held++
-			s.open = true
-		case cmd == "session end":
-			s.open = false
 		case w[0] == "here":
 			s.attended[actor]++
 			s.lastIn[actor] = s.held
