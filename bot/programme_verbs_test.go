@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -101,5 +102,22 @@ func TestPracticeLogForm(t *testing.T) {
 	}
 	if _, err := ParseForm(f.Command, map[string]string{"date": "2026-02-30"}); ErrorCode(err) != EINVALID {
 		t.Errorf("a bad date in the form: %v", err)
+	}
+}
+
+func TestParseQuestionnairePastedJSON(t *testing.T) {
+	in := `{ "name": "pulse", "title": "Quick pulse", "role": "member", "questions": [ { "id": "a", "kind": "text", "text": "What helped?" } ] }`
+	got, err := Parse("questionnaire create " + in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tokenizer may space the JSON out; its meaning must not change.
+	var want, have any
+	if err := json.Unmarshal([]byte(in), &want); err != nil {
+		t.Fatal(err)
+	}
+	j := got.Args.(QuestionnaireCreateArgs).JSON
+	if err := json.Unmarshal([]byte(j), &have); err != nil || !reflect.DeepEqual(have, want) {
+		t.Errorf("pasted JSON came through as %q (%v)", j, err)
 	}
 }

@@ -387,3 +387,37 @@ func TestQuestionnaireAnswerAtOnce(t *testing.T) {
 		t.Fatalf("answers %+v, %v", answers, err)
 	}
 }
+
+// A questionnaire written inline or pasted in the file format.
+func TestQuestionnaireCreateInlineAndJSON(t *testing.T) {
+	e := programmeEnv(t)
+	ctx := context.Background()
+	pid := bot.ProgrammeID(bot.Shell, "South West")
+	if _, err := e.do("fac", "questionnaire create pulse for members after: scale The set helps me; text What would you change?"); err != nil {
+		t.Fatal(err)
+	}
+	q, err := e.store.GetQuestionnaire(ctx, pid+"/pulse")
+	if err != nil || len(q.Questions) != 2 || q.Stage != bot.StageAfter || q.CreatedBy != e.id("fac") {
+		t.Fatalf("inline questionnaire %+v, %v", q, err)
+	}
+	if _, err := e.dm("lee", `questionnaire create { "name": "mentor-pulse", "title": "Mentor pulse", "role": "mentor", "questions": [ { "id": "a", "kind": "text", "text": "What helped?" } ] }`); err != nil {
+		t.Fatal(err)
+	}
+	if q, err := e.store.GetQuestionnaire(ctx, pid+"/mentor-pulse"); err != nil || q.Role != bot.RoleMentor {
+		t.Fatalf("pasted questionnaire %+v, %v", q, err)
+	}
+	before, _ := e.store.ListQuestionnaires(ctx, pid)
+	for _, bad := range []string{
+		`questionnaire create {"name": "x", "title": "X", "role": "member", "questions": [{"id": "a", "kind": "essay", "text": "A"}]}`,
+		`questionnaire create {"name": "x", "titel": "X"}`,
+		"questionnaire create pulse from members-end", // the name is taken
+		"questionnaire create other from nonesuch",
+	} {
+		if _, err := e.dm("lee", bad); err == nil {
+			t.Errorf("%q was accepted", bad)
+		}
+	}
+	if after, _ := e.store.ListQuestionnaires(ctx, pid); len(after) != len(before) {
+		t.Errorf("refused questionnaires were stored: %d, want %d", len(after), len(before))
+	}
+}
