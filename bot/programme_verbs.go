@@ -113,8 +113,10 @@ func programmeSpecs() []Spec {
 			Anywhere: true, Role: programmeAnyone, Writes: true, parse: parseQuestionnaireCreate},
 		{Verb: VerbQuestionnaireSend, Group: groupProgrammes, Usage: "questionnaire send <name> to members|mentors [set|programme] [by <YYYY-MM-DD>]", Desc: "Sends a questionnaire by direct message; answers are taken until the date (default two weeks).", Example: "questionnaire send end to members by 2026-07-31",
 			Anywhere: true, Role: programmeAnyone, Writes: true, parse: parseQuestionnaireSend},
+		// Anywhere: the handler finds the set itself, so a mentor of two
+		// sets can answer by typing in a DM (the pipeline would ask which set).
 		{Verb: VerbQuestionnaireAnswer, Group: groupProgrammes, Usage: "questionnaire answer <name> <question>=<answer>…", Desc: "Answers (or changes your answer to) a questionnaire sent to you.", Example: `questionnaire answer end analytical=4 helped="Time to think"`,
-			Role: programmeAnyone, Writes: true, parse: parseQuestionnaireAnswer, form: formQuestionnaireAnswer},
+			Anywhere: true, Role: programmeAnyone, Writes: true, parse: parseQuestionnaireAnswer, form: formQuestionnaireAnswer},
 		{Verb: VerbQuestionnaires, Group: groupProgrammes, Usage: "questionnaires", Desc: "Lists the programme's questionnaires and how many answered (leads and facilitators).", Example: "questionnaires",
 			Anywhere: true, Role: programmeAnyone, OnArchived: true, parse: noArgs},
 	}

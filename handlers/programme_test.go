@@ -421,3 +421,29 @@ func TestQuestionnaireCreateInlineAndJSON(t *testing.T) {
 		t.Errorf("refused questionnaires were stored: %d, want %d", len(after), len(before))
 	}
 }
+
+// A mentor of two sets of the programme answers once, by typing in a DM.
+func TestMentorOfTwoSetsAnswers(t *testing.T) {
+	e := programmeEnv(t)
+	ctx := context.Background()
+	e.in("C2")
+	e.must("fay", "mentor @dee for @eve")
+	e.dm("lee", "questionnaire create mentors from mentors-end")
+	e.dm("lee", "questionnaire send mentors to mentors")
+	ans := "questionnaire answer mentors analytical=4 supervision=4 standards=3 recording=3 decisions=4 sharing=3"
+	if _, err := e.dm("dee", ans); err != nil {
+		t.Fatal(err)
+	}
+	answers, err := e.store.ListAnswers(ctx, bot.ProgrammeID(bot.Shell, "South West"))
+	if err != nil || len(answers) != 1 || answers[0].UserID != e.id("dee") {
+		t.Fatalf("answers %+v, %v", answers, err)
+	}
+	// And someone it was not sent to, with or without a form's set, learns nothing.
+	for _, setID := range []string{"", "shell:C1", "shell:C3"} {
+		req := e.request("ana", ans, true)
+		req.SetID = setID
+		if _, err := e.router.Handle(ctx, req); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("ana (set %q) answering the mentors' questionnaire: %v", setID, err)
+		}
+	}
+}

@@ -340,21 +340,7 @@ func (r *Router) questionnaireAnswer(ctx context.Context, c *call, a bot.Questio
 	if err != nil {
 		return bot.Message{}, err
 	}
-	link, err := ps.ProgrammeOfSet(ctx, c.set.ID)
-	if isCode(err, bot.ENOTFOUND) {
-		return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "No questionnaire called %s was sent to you.", a.Name)
-	}
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("read the programme of %s: %w", c.set.ID, err)
-	}
-	q, err := ps.GetQuestionnaire(ctx, bot.QuestionnaireID(link.ProgrammeID, a.Name))
-	if isCode(err, bot.ENOTFOUND) {
-		return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "No questionnaire called %s was sent to you.", a.Name)
-	}
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("read questionnaire: %w", err)
-	}
-	send, err := r.sendingTo(ctx, ps, q, c.set.ID, c.actorID())
+	q, send, err := r.answering(ctx, c, ps, a.Name)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -449,6 +435,59 @@ func (r *Router) questionnaireAnswer(ctx context.Context, c *call, a bot.Questio
 	}
 	return private(fmt.Sprintf("Thank you: your answers to %q are %s (%d of %d questions). %s You can change them until %s by answering again.",
 		q.Title, verb, len(kept), len(q.Questions), named, bot.FormatTime(send.Closes.Add(-time.Minute), c.readerLoc()))), nil
+}
+
+// answering finds what the actor answers: the set (the form's, else the
+// first of their sets whose programme sent them questionnaire name; a
+// mentor of two sets answers once), the questionnaire and its sending. It
+// sets c.set. Nothing is said of questionnaires not sent to the actor.
+func (r *Router) answering(ctx context.Context, c *call, ps bot.ProgrammeStore, name string) (*bot.Questionnaire, *bot.QuestionnaireSend, error) {
+	notSent := bot.Errorf(bot.ENOTFOUND, "No questionnaire called %s was sent to you.", name)
+	var sets []*bot.Set
+	if c.req.SetID != "" {
+		s, err := r.store.GetSet(ctx, c.req.SetID)
+		switch {
+		case isCode(err, bot.ENOTFOUND):
+			return nil, nil, notSent
+		case err != nil:
+			return nil, nil, fmt.Errorf("read set %s: %w", c.req.SetID, err)
+		}
+		if p := s.Person(c.actorID()); p == nil || len(p.Roles) == 0 || s.Platform != c.req.Platform {
+			return nil, nil, notSent
+		}
+		sets = []*bot.Set{s}
+	} else {
+		var err error
+		if sets, err = r.activeSets(ctx, c); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, s := range sets {
+		link, err := ps.ProgrammeOfSet(ctx, s.ID)
+		if isCode(err, bot.ENOTFOUND) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read the programme of %s: %w", s.ID, err)
+		}
+		q, err := ps.GetQuestionnaire(ctx, bot.QuestionnaireID(link.ProgrammeID, name))
+		if isCode(err, bot.ENOTFOUND) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read questionnaire: %w", err)
+		}
+		send, err := r.sendingTo(ctx, ps, q, s.ID, c.actorID())
+		if isCode(err, bot.ENOTFOUND) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		c.set = s
+		return q, send, nil
+	}
+	return nil, nil, notSent
 }
 
 // sendingTo is the sending of q that reached user in set setID: the
