@@ -232,13 +232,13 @@ func (r *Router) questionnaireSend(ctx context.Context, c *call, a bot.Questionn
 		msgs = append(msgs, bot.Outgoing{
 			To:      bot.Destination{Platform: p.Platform, UserID: t.user.ID},
 			Message: questionnaireMessage(q, t.setID, closes, loc, false),
-			Key:     questionnaireKey(t.setID, q, t.user.ID, 0),
+			Key:     bot.QuestionnaireKey(t.setID, q.Name, t.user.ID, 0),
 		})
 		for i, due := range reminderTimes(c.now, closes) {
 			m := questionnaireMessage(q, t.setID, closes, loc, true)
 			to := bot.Destination{Platform: p.Platform, UserID: t.user.ID}
 			reminders = append(reminders, &bot.Delivery{
-				ID: questionnaireKey(t.setID, q, t.user.ID, i+1), Kind: bot.DeliverMessage, SetID: t.setID, UserID: t.user.ID,
+				ID: bot.QuestionnaireKey(t.setID, q.Name, t.user.ID, i+1).String(), Kind: bot.DeliverMessage, SetID: t.setID, UserID: t.user.ID,
 				To: &to, Message: &m, Due: due, NotBefore: due, Until: closes,
 			})
 		}
@@ -301,12 +301,6 @@ func reminderTimes(now, closes time.Time) []time.Time {
 		out = append(out, last)
 	}
 	return out[:min(len(out), bot.MaxReminders)]
-}
-
-// questionnaireKey is the idempotency key of the questionnaire's message n
-// (0: the first, 1 and 2: the reminders) to user.
-func questionnaireKey(setID string, q *bot.Questionnaire, userID string, n int) string {
-	return setID + "/questionnaire/" + bot.Slug(q.Name) + "/" + userID + "/" + strconv.Itoa(n)
 }
 
 // questionnaireMessage is the DM that carries the questionnaire: a button
@@ -419,7 +413,7 @@ func (r *Router) questionnaireAnswer(ctx context.Context, c *call, a bot.Questio
 	if queue, ok := r.store.(reminderQueue); ok && !changed {
 		var ids []string
 		for n := 1; n <= bot.MaxReminders; n++ {
-			ids = append(ids, questionnaireKey(c.set.ID, q, c.actorID(), n))
+			ids = append(ids, bot.QuestionnaireKey(c.set.ID, q.Name, c.actorID(), n).String())
 		}
 		if err := queue.DeletePending(ctx, ids); err != nil {
 			r.log.ErrorContext(ctx, "drop questionnaire reminders", "questionnaire", q.ID, "err", err)
