@@ -79,7 +79,13 @@ type SetupArgs struct{ Name string }
 // MentionArgs: members add / members remove / facilitator add. People are the
 // mention tokens in order, without '@'; adapters resolve them through
 // Request.Mentions.
-type MentionArgs struct{ People []string }
+type MentionArgs struct {
+	People []string
+	// Withdrew (members remove … withdrew [<reason>] only): they left before
+	// the end; Reason is confidential to the set's facilitators.
+	Withdrew bool
+	Reason   string
+}
 
 // MentorArgs: mentor @mentor for @mentee (mention tokens).
 type MentorArgs struct{ Mentor, Mentee string }

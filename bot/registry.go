@@ -57,7 +57,7 @@ const (
 	groupEval     = "Evaluation & privacy"
 )
 
-var helpGroups = []string{groupSetup, groupSessions, groupRounds, groupActions, groupEval}
+var helpGroups = []string{groupSetup, groupSessions, groupRounds, groupActions, groupEval, groupProgrammes}
 
 // Shorthands of the registry table.
 const (
@@ -72,7 +72,7 @@ const (
 // out copies). A package variable rather than a function returning a slice
 // literal because every Parse reads it: built per call it cost 5 KB and a
 // few microseconds per command (BenchmarkParse).
-var registry = []Spec{
+var registry = append([]Spec{
 	{Verb: VerbHelp, Group: groupSetup, Usage: "help [<command>]", Desc: "Shows every command, or how to use one.", Example: "help round start",
 		Anywhere: true, Role: anyone, OnArchived: true, parse: parseHelp},
 	{Verb: VerbSetup, Group: groupSetup, Usage: "setup <set name>", Desc: "Creates a set in this channel; you become its facilitator.", Example: "setup West managers set",
@@ -81,8 +81,8 @@ var registry = []Spec{
 		Role: fac, Deny: "see the set's people and mentor pairings", OnArchived: true, parse: noArgs},
 	{Verb: VerbMembersAdd, Group: groupSetup, Usage: "members add @a @b…", Desc: "Adds members to the set.", Example: "members add @ana @ben",
 		Role: fac, Deny: "add members", Writes: true, parse: parseMentions},
-	{Verb: VerbMembersRemove, Group: groupSetup, Usage: "members remove @a", Desc: "Removes members from the set.", Example: "members remove @ben",
-		Role: fac, Deny: "remove members", Writes: true, parse: parseMentions},
+	{Verb: VerbMembersRemove, Group: groupSetup, Usage: "members remove @a [withdrew [<reason>]]", Desc: "Removes members from the set; withdrew records that they left before the end (the reason stays with the facilitators).", Example: "members remove @ben withdrew moved to another post",
+		Role: fac, Deny: "remove members", Writes: true, parse: parseMembersRemove},
 	{Verb: VerbFacilitatorAdd, Group: groupSetup, Usage: "facilitator add @a", Desc: "Adds a co-facilitator.", Example: "facilitator add @cara",
 		Role: fac, Deny: "add facilitators", Writes: true, parse: parseMentions},
 	{Verb: VerbFacilitatorRemove, Group: groupSetup, Usage: "facilitator remove @a", Desc: "Removes a co-facilitator (never the last one); they keep any other role.", Example: "facilitator remove @cara",
@@ -164,7 +164,7 @@ var registry = []Spec{
 	{Verb: VerbRetention, Group: groupEval, Usage: "retention <days>", Desc: "How long an archived set's texts are kept (1 to 3650 days, default 365).", Example: "retention 180",
 		Role: fac, Deny: settings, Writes: true, OnArchived: true, parse: parseRetention},
 	{Verb: VerbHome, Hidden: true, Anywhere: true, Role: anyone, OnArchived: true, parse: noArgs},
-}
+}, programmeSpecs()...) // bot/programme_verbs.go
 
 // Specs returns a copy of the registry, in help order.
 func Specs() []Spec { return slices.Clone(registry) }

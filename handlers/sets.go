@@ -171,11 +171,21 @@ func (r *Router) membersRemove(ctx context.Context, c *call, a bot.MentionArgs) 
 		p.Roles = slices.DeleteFunc(p.Roles, func(x bot.Role) bool { return x == bot.RoleMember })
 		ids[i] = u.ID
 	}
+	if a.Withdrew {
+		// Recorded first: a withdrawal without the removal is repaired by
+		// removing again; a removal without it would lose who started.
+		if err := r.recordWithdrawal(ctx, c, ids, a.Reason); err != nil {
+			return bot.Message{}, err
+		}
+	}
 	if err := r.saveSet(ctx, c); err != nil {
 		return bot.Message{}, err
 	}
 	r.setChanged(ctx, c.set)
 	left := r.leaveRound(ctx, c, ids)
+	if a.Withdrew {
+		return reply(fmt.Sprintf("%s withdrew from %s; their records stay with the set, and the programme counts them as started and withdrawn.%s", names(c.set, ids), c.set.Name, left)), nil
+	}
 	return reply(fmt.Sprintf("%s %s no longer %s of %s; their records stay with the set.%s", names(c.set, ids), isAre(len(ids), "is", "are"), isAre(len(ids), "a member", "members"), c.set.Name, left)), nil
 }
 

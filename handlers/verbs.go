@@ -23,7 +23,7 @@ type binding struct {
 // entry; TestEveryVerbHasHandler fails when a verb is missing here or its
 // function takes other arguments than the verb's parser makes.
 func (r *Router) handlers() map[bot.Verb]binding {
-	return map[bot.Verb]binding{
+	m := map[bot.Verb]binding{
 		bot.VerbHelp:              with(r.help),
 		bot.VerbSetup:             with(r.setup),
 		bot.VerbHome:              with(r.home),
@@ -71,6 +71,10 @@ func (r *Router) handlers() map[bot.Verb]binding {
 		bot.VerbCalendar:          with(r.calendar),
 		bot.VerbCalendarReset:     with(r.calendarReset),
 	}
+	for v, b := range r.programmeHandlers() {
+		m[v] = b
+	}
+	return m
 }
 
 // with adapts a handler taking the verb's typed arguments (bot.CommitArgs,

@@ -72,6 +72,8 @@ const usageText = `Usage:
                     (the container's HEALTHCHECK)
   alsbot export --set <name or id> --out <dir>
                     write a set's records as CSV files and exit
+  alsbot report --programme <name or id> --out <dir>
+                    write a programme's HTML evaluation report and exit
   alsbot help       print this help
 Configuration: environment variables, see docs/configuration.md.
 `
@@ -99,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	case "export":
 		return export(ctx, args[1:], getenv, stdout, stderr)
+	case "report":
+		return reportCmd(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		return fmt.Errorf("%w: unknown command %q\n%s", errUsage, sub, usageText)
 	}
