@@ -73,20 +73,14 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+	// Refused while shutting down or when every worker is busy: the Bot
+	// Framework retries, perhaps on another replica.
+	if !a.pool.Submit(func(ctx context.Context) { a.runJob(ctx, j) }) {
+		w.Header().Set("Retry-After", "2")
+		http.Error(w, "busy or shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	select {
-	case a.jobs <- j:
-		w.WriteHeader(http.StatusAccepted)
-	default:
-		w.Header().Set("Retry-After", "2")
-		http.Error(w, "busy", http.StatusServiceUnavailable)
-	}
+	w.WriteHeader(http.StatusAccepted)
 }
 
 // authReason keeps the validator's reason (no token contents) for the log.
@@ -98,21 +92,9 @@ func authReason(err error) string {
 	return s
 }
 
-func (a *Adapter) work(ctx context.Context) {
-	defer a.wg.Done()
-	for j := range a.jobs {
-		a.runJob(ctx, j)
-	}
-}
-
+// runJob handles one activity in the pool (which bounds its time and
+// recovers a panic).
 func (a *Adapter) runJob(ctx context.Context, j job) {
-	ctx, cancel := context.WithTimeout(ctx, jobTimeout)
-	defer cancel()
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("panic handling an activity", "panic", fmt.Sprint(p), "type", string(j.act.Type))
-		}
-	}()
 	if err := a.handleActivity(ctx, j); err != nil {
 		a.log.Error("handling an activity failed", "type", string(j.act.Type), "err", err)
 	}
@@ -292,10 +274,8 @@ func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentio
 			req.Text = "help"
 		}
 	}
+	// Not logged here: the router logs internal errors once.
 	msg, err := a.handler.Handle(ctx, req)
-	if err != nil && bot.ErrorCode(err) == bot.EINTERNAL {
-		a.log.Error("command failed", "err", err)
-	}
 	if err != nil && msg.Text == "" && msg.Title == "" {
 		msg = bot.Message{Kind: bot.KindError, Private: true, Text: bot.ErrorMessage(err)}
 	}
