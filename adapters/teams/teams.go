@@ -86,7 +86,7 @@ type Adapter struct {
 	conn      *connector
 	bf        *core.BotFrameworkAdapter // parses requests through our validator
 
-	pool      *workpool.Pool
+	pool *workpool.Pool
 }
 
 var _ bot.Messenger = (*Adapter)(nil)
