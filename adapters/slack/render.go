@@ -195,7 +195,7 @@ func renderInput(fl bot.FormField) *slack.InputBlock {
 	case bot.FieldDate:
 		dp := slack.NewDatePickerBlockElement(fl.Name)
 		dp.Placeholder = placeholder
-		if validDate(fl.Value) {
+		if bot.ValidDate(fl.Value) {
 			dp.InitialDate = fl.Value
 		}
 		el = dp

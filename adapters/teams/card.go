@@ -105,27 +105,17 @@ type Submission struct {
 	Set     string    `json:"set,omitempty"` // bot.Button.SetID / bot.Form.SetID: the set the command acts on in a DM
 }
 
-// FormSpec is a bot.Form as carried in a card; each field knows its input id.
+// FormSpec is a bot.Form as carried in a card: the core's wire form
+// (bot.FormData, complete, so the form can be drawn again with its errors)
+// and the prefix of its inputs' ids, which keeps them unique when one card
+// holds several forms.
 type FormSpec struct {
-	ID     string      `json:"id"`
-	Title  string      `json:"title,omitempty"`
-	Submit string      `json:"submit,omitempty"`
-	Fields []FieldSpec `json:"fields"`
+	bot.FormData
+	Prefix string `json:"pre,omitempty"`
 }
 
-// FieldSpec is a bot.FormField with the id of its input in the card.
-type FieldSpec struct {
-	Name        string        `json:"name"`
-	InputID     string        `json:"input"`
-	Label       string        `json:"label,omitempty"`
-	Kind        bot.FieldKind `json:"kind"`
-	Required    bool          `json:"required,omitempty"`
-	Multiline   bool          `json:"multiline,omitempty"`
-	MaxLen      int           `json:"maxLen,omitempty"`
-	Placeholder string        `json:"placeholder,omitempty"`
-	Options     []bot.Option  `json:"options,omitempty"`
-	Value       string        `json:"value,omitempty"` // the field's starting value
-}
+// inputID is the id of the input of field name in the card.
+func (s FormSpec) inputID(name string) string { return s.Prefix + s.ID + "." + name }
 
 // maxActions is how many actions Adaptive Card hosts show in one set (the
 // default host config of Microsoft's renderer).
@@ -281,14 +271,7 @@ func actionStyle(s bot.ButtonStyle) string {
 }
 
 func formSpec(f *bot.Form, prefix string) FormSpec {
-	spec := FormSpec{ID: f.ID, Title: f.Title, Submit: f.Submit}
-	for _, ff := range f.Fields {
-		spec.Fields = append(spec.Fields, FieldSpec{
-			Name: ff.Name, InputID: prefix + f.ID + "." + ff.Name, Label: ff.Label, Kind: ff.Kind,
-			Required: ff.Required, Multiline: ff.Multiline, MaxLen: ff.MaxLen, Placeholder: ff.Placeholder, Options: ff.Options, Value: ff.Value,
-		})
-	}
-	return spec
+	return FormSpec{FormData: bot.NewFormData(f, true), Prefix: prefix}
 }
 
 // formInputs renders the inputs of spec with initial values and errors (by
@@ -296,14 +279,14 @@ func formSpec(f *bot.Form, prefix string) FormSpec {
 func formInputs(spec FormSpec, values, errs map[string]string) []Element {
 	var out []Element
 	for _, f := range spec.Fields {
-		in := Element{ID: f.InputID, Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: f.Value}
+		in := Element{ID: spec.inputID(f.Name), Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: f.Value}
 		if v, ok := values[f.Name]; ok {
 			in.Value = v // what the person typed wins over the starting value
 		}
 		if f.Required {
-			in.ErrorMessage = "Please fill this in."
+			in.ErrorMessage = bot.FormRequired
 		}
-		switch f.Kind {
+		switch bot.FieldKind(f.Kind) {
 		case bot.FieldDate:
 			in.Type = "Input.Date"
 			if f.Required {

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -348,43 +347,16 @@ func submissionOf(act schema.Activity) (Submission, bool) {
 }
 
 // validateForm reads the submitted values (by input id) into field names and
-// checks them the way Slack's modals are checked: required, length, dates,
-// choices. Errors are by field name, in plain sentences.
+// checks them with the form's own rules (bot.Form.Validate), the same as in
+// Slack. A value that is not a string counts as empty.
 func validateForm(spec *FormSpec, value map[string]any) (values, errs map[string]string) {
-	values = map[string]string{}
-	errs = map[string]string{}
+	submitted := map[string]string{}
 	for _, f := range spec.Fields {
-		v, _ := value[f.InputID].(string)
-		v = strings.TrimSpace(v)
-		values[f.Name] = v
-		label := f.Label
-		if label == "" {
-			label = f.Name
-		}
-		switch {
-		case v == "" && f.Required:
-			errs[f.Name] = fmt.Sprintf("%q is required.", label)
-		case v == "":
-		case f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen:
-			errs[f.Name] = fmt.Sprintf("Keep this to %d characters or fewer (it has %d).", f.MaxLen, utf8.RuneCountInString(v))
-		case f.Kind == bot.FieldDate:
-			if _, err := time.Parse("2006-01-02", v); err != nil {
-				errs[f.Name] = "Pick a date, or write it as YYYY-MM-DD, e.g. 2026-12-03."
-			}
-		case f.Kind == bot.FieldChoice && !validChoice(f.Options, v):
-			errs[f.Name] = "Pick one of the choices offered."
+		if v, ok := value[spec.inputID(f.Name)].(string); ok {
+			submitted[f.Name] = v
 		}
 	}
-	return values, errs
-}
-
-func validChoice(opts []bot.Option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
+	return spec.Form().Validate(submitted)
 }
 
 var (
