@@ -106,7 +106,10 @@ func (f *Form) Validate(submitted map[string]string) (values, errs map[string]st
 			errs[fl.Name] = fmt.Sprintf(formTooLong, fl.MaxLen, n)
 		case fl.Kind == FieldDate && !ValidDate(v):
 			errs[fl.Name] = formBadDate
-		case fl.Kind == FieldChoice && !hasOption(fl.Options, v):
+		case fl.Kind == FieldChoice && len(fl.Options) > 0 && !hasOption(fl.Options, v):
+			// Without options (a platform that only sends what it offered
+			// may leave them out of the form it carries) there is nothing to
+			// check against.
 			errs[fl.Name] = formBadPick
 		}
 	}
