@@ -124,6 +124,7 @@ func checkCard(t *testing.T, raw []byte) {
 	ids := map[string]bool{}
 	var walkCard func(c map[string]any)
 	var walkEls func(els []any)
+	var walkActions func(actions []any)
 	walkEls = func(els []any) {
 		for _, x := range els {
 			e := x.(map[string]any)
@@ -138,15 +139,14 @@ func checkCard(t *testing.T, raw []byte) {
 			if items, ok := e["items"].([]any); ok {
 				walkEls(items)
 			}
+			if typ == "ActionSet" {
+				// Buttons laid out in the body are actions like the card's.
+				acts, _ := e["actions"].([]any)
+				walkActions(acts)
+			}
 		}
 	}
-	walkCard = func(c map[string]any) {
-		body, ok := c["body"].([]any)
-		if !ok || len(body) == 0 {
-			t.Errorf("card has no body")
-		}
-		walkEls(body)
-		actions, _ := c["actions"].([]any)
+	walkActions = func(actions []any) {
 		for _, x := range actions {
 			a := x.(map[string]any)
 			switch a["type"] {
@@ -167,7 +167,19 @@ func checkCard(t *testing.T, raw []byte) {
 			}
 		}
 	}
+	walkCard = func(c map[string]any) {
+		body, ok := c["body"].([]any)
+		if !ok || len(body) == 0 {
+			t.Errorf("card has no body")
+		}
+		walkEls(body)
+		actions, _ := c["actions"].([]any)
+		walkActions(actions)
+	}
 	walkCard(card)
+	for _, p := range validateCard(raw) {
+		t.Errorf("Teams would refuse or not show the card: %s", p)
+	}
 }
 
 func TestActionPromptForm(t *testing.T) {
