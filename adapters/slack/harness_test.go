@@ -175,6 +175,8 @@ func (h *harness) command(user, channel, text string) commandResponse {
 		// Slack checks the acknowledgement's blocks like a message's.
 		if problems := slacktest.ValidateMessage(raw.Text, raw.Blocks); len(problems) > 0 {
 			h.t.Errorf("/als %s: Slack would refuse the immediate answer: %v", text, problems)
+		} else {
+			h.fake.Capture("command", raw.Text, raw.Blocks)
 		}
 	}
 	return cr

@@ -3,10 +3,8 @@ package teams
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"image"
 	"image/png"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,9 +13,8 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func goldenMessages() map[string]bot.Message {
 	london, _ := time.LoadLocation("Europe/London")
@@ -93,19 +90,7 @@ func TestGoldenCards(t *testing.T) {
 			}
 			got = append(got, '\n')
 			checkCard(t, got)
-			path := filepath.Join("testdata", name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("card differs from %s (run with -update after checking):\n%s", path, got)
-			}
+			golden.Assert(t, filepath.Join("testdata", name+".json"), got)
 		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -73,6 +74,7 @@ type botFramework struct {
 	srv *httptest.Server
 
 	metadataFetches, jwksFetches, tokenCalls atomic.Int64
+	captured                                 atomic.Int64
 
 	mu        sync.Mutex
 	published []signingKey
@@ -138,6 +140,9 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		// is refused with 413 MessageSizeTooBig, a card Teams cannot take
 		// with 400.
 		problems, status := refusal(body, raw)
+		if status == http.StatusOK {
+			bf.capture(raw)
+		}
 		bf.mu.Lock()
 		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: time.Now(), Problems: problems})
 		n := len(bf.requests)
@@ -226,6 +231,37 @@ func refusal(body []byte, raw map[string]any) ([]string, int) {
 		return problems, http.StatusBadRequest
 	}
 	return nil, http.StatusOK
+}
+
+// capture writes the cards of an accepted activity to ALSBOT_CAPTURE_DIR
+// (when set), for tools/platform-check to hold to Microsoft's adaptivecards.
+func (bf *botFramework) capture(raw map[string]any) {
+	dir := os.Getenv("ALSBOT_CAPTURE_DIR")
+	if dir == "" {
+		return
+	}
+	dir = filepath.Join(dir, "teams")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		bf.t.Errorf("capture: %v", err)
+		return
+	}
+	atts, _ := raw["attachments"].([]any)
+	for _, a := range atts {
+		att, _ := a.(map[string]any)
+		if att["contentType"] != cardContentType {
+			continue
+		}
+		b, _ := json.MarshalIndent(att["content"], "", "  ")
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, bf.t.Name()) + fmt.Sprintf("-%03d.json", bf.captured.Add(1))
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			bf.t.Errorf("capture: %v", err)
+		}
+	}
 }
 
 // refused returns the activities the fake refused.

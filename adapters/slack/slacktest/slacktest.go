@@ -18,6 +18,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +47,11 @@ type Server struct {
 	wsMu     sync.Mutex
 	acks     chan Ack
 	envelope int
+	// capture, when set (ALSBOT_CAPTURE_DIR), is where every payload Slack
+	// accepted is written, for tools/platform-check to hold to @slack/types.
+	capture  string
+	prefix   string
+	captured int
 }
 
 // User is a workspace member users.info knows.
@@ -99,6 +106,18 @@ func New(t testing.TB) *Server {
 	f := &Server{
 		t: t, changed: make(chan struct{}), users: map[string]User{}, channels: map[string]string{},
 		limit: map[string][]int{}, fail: map[string][]string{}, messages: map[string]bool{}, acks: make(chan Ack, 100),
+	}
+	if dir := os.Getenv("ALSBOT_CAPTURE_DIR"); dir != "" {
+		f.capture = filepath.Join(dir, "slack")
+		f.prefix = strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, t.Name())
+		if err := os.MkdirAll(f.capture, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", f.serveAPI)
@@ -306,6 +325,7 @@ func (f *Server) answer(c *Call, method, ts string) map[string]any {
 			if !f.knownUser(c.Param("user")) {
 				return refuse("user_not_found")
 			}
+			f.keep(method, c.Param("text"), c.Param("blocks"))
 			return map[string]any{"ok": true, "message_ts": ts}
 		case "chat.update":
 			f.mu.Lock()
@@ -319,6 +339,7 @@ func (f *Server) answer(c *Call, method, ts string) map[string]any {
 		f.mu.Lock()
 		f.messages[channel+"/"+ts] = true
 		f.mu.Unlock()
+		f.keep(method, c.Param("text"), c.Param("blocks"))
 		return map[string]any{"ok": true, "channel": channel, "ts": ts}
 	case "conversations.open":
 		user := c.Param("users")
@@ -355,6 +376,7 @@ func (f *Server) answer(c *Call, method, ts string) map[string]any {
 		if c.Problems = ValidateView(json.RawMessage(c.Param("view"))); len(c.Problems) > 0 {
 			return refuse("invalid_arguments")
 		}
+		f.keepRaw(method, []byte(c.Param("view")))
 		return map[string]any{"ok": true, "view": map[string]any{"id": "V" + ts}}
 	case "apps.connections.open":
 		return map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"}
@@ -398,7 +420,44 @@ func (f *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.record(c)
+	f.keep("response_url", c.Param("text"), c.Param("blocks"))
 	_, _ = io.WriteString(w, `{"ok":true}`)
+}
+
+// Capture writes a message payload Slack accepted other than through this
+// server (a slash command's immediate answer) to the capture directory,
+// when there is one (ALSBOT_CAPTURE_DIR).
+func (f *Server) Capture(kind, text string, blocks json.RawMessage) {
+	f.keep(kind, text, string(blocks))
+}
+
+// keep writes an accepted message payload to the capture directory.
+func (f *Server) keep(method, text, blocks string) {
+	if f.capture == "" {
+		return
+	}
+	if blocks == "" {
+		blocks = "[]"
+	}
+	f.keepRaw(method, []byte(`{"text":`+strconv.Quote(text)+`,"blocks":`+blocks+`}`))
+}
+
+func (f *Server) keepRaw(method string, payload []byte) {
+	if f.capture == "" {
+		return
+	}
+	f.mu.Lock()
+	f.captured++
+	name := fmt.Sprintf("%s-%03d-%s.json", f.prefix, f.captured, method)
+	f.mu.Unlock()
+	var v any
+	if json.Unmarshal(payload, &v) != nil {
+		return
+	}
+	pretty, _ := json.MarshalIndent(v, "", "  ")
+	if err := os.WriteFile(filepath.Join(f.capture, name), pretty, 0o644); err != nil {
+		f.t.Errorf("capture %s: %v", name, err)
+	}
 }
 
 // serveUpload takes a file upload to a URL files.getUploadURLExternal gave,
