@@ -10,6 +10,7 @@ import (
 
 	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/goldenmsg"
 )
 
 // TestEndToEndHTTP drives the HTTP endpoints with signed requests through
@@ -164,7 +165,7 @@ func TestEndToEndHTTP(t *testing.T) {
 
 	var reportModal map[string]any
 	step("nudge button opens the report modal", func(t *testing.T) {
-		ref, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, UserID: "UANA"}, nudgeFor("C-1"))
+		ref, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, UserID: "UANA"}, nudgeFor(t))
 		if err != nil || ref.ChannelID != "DANA" || ref.ID == "" {
 			t.Fatalf("send nudge: %+v, %v", ref, err)
 		}
@@ -249,14 +250,9 @@ func TestEndToEndHTTP(t *testing.T) {
 	}
 }
 
-// nudgeFor is the nudge the scheduler sends for a commitment.
-func nudgeFor(id string) bot.Message {
-	m := nudge()
-	m.Text = id + ": how is it going?"
-	m.Buttons = []bot.Button{
-		{Label: "Done", Command: "report " + id + " done", Form: reportForm(id, "done"), Style: bot.StylePrimary},
-		{Label: "In progress", Command: "report " + id + " progress", Form: reportForm(id, "progress")},
-		{Label: "Blocked", Command: "report " + id + " blocked", Form: reportForm(id, "blocked"), Style: bot.StyleDanger},
-	}
-	return m
+// nudgeFor is the nudge the scheduler sends for commitment C-1 of UANA in
+// the harness's set, as production draws it (goldenmsg plays the same set).
+func nudgeFor(t *testing.T) bot.Message {
+	msgs, _ := goldenmsg.Messages(t, slackCast())
+	return msgs["nudge"]
 }
