@@ -37,7 +37,12 @@ func envVars(t *testing.T) []string {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "data") {
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "data" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		// Test kits (mongotest, slacktest, bottest, ...) are linked only into
+		// tests, never into the binary: their variables are the tests' own.
+		if d.IsDir() && path != root && strings.HasSuffix(d.Name(), "test") {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {

@@ -17,7 +17,7 @@ func BenchmarkProgrammeCommands(b *testing.B) {
 		e.dm("lee", "questionnaire create end from members-end")
 		e.dm("lee", "questionnaire send end to members")
 		e.dm("lee", "programme practice-log on")
-		e.msgr.take()
+		e.msgr.Take()
 		return e
 	}
 	answer := "questionnaire answer end analytical=%d supervision=3 standards=3 recording=3 decisions=3 sharing=3"

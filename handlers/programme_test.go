@@ -42,7 +42,7 @@ func programmeEnv(t testing.TB) *env {
 	e.in("C2")
 	e.must("fay", "programme add-set East to South West")
 	e.in("C1")
-	e.msgr.take()
+	e.msgr.Take()
 	return e
 }
 
@@ -167,7 +167,7 @@ func TestQuestionnaireSendAnswerRemind(t *testing.T) {
 	}
 	wantContains(t, msg.Text, "4 members", "every set of South West")
 	got := map[string]*bot.Form{}
-	for _, s := range e.msgr.take() {
+	for _, s := range e.msgr.Take() {
 		if s.To.IsDM() && len(s.Msg.Buttons) == 1 && s.Msg.Buttons[0].Form != nil {
 			got[s.To.UserID] = s.Msg.Buttons[0].Form
 		}

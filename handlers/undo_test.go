@@ -90,7 +90,7 @@ func TestUndoSlips(t *testing.T) {
 					t.Errorf("stored %+v", cm)
 				}
 				var told bool
-				for _, s := range e.msgr.take() {
+				for _, s := range e.msgr.Take() {
 					told = told || s.To.UserID == e.id("ana") && strings.Contains(s.Msg.Text, "Fac corrected your commitment C-1")
 				}
 				if !told {
@@ -177,7 +177,7 @@ func TestUndoSlips(t *testing.T) {
 				return last
 			}
 			run(tc.setup)
-			e.msgr.take()
+			e.msgr.Take()
 			before := e.figures()
 			run(tc.slip)
 			msg := run(tc.undo)

@@ -28,7 +28,7 @@ func TestDMsSayingNothingAreNotSent(t *testing.T) {
 	e.addSession(t, set, t0.Add(2*24*time.Hour), "")
 
 	e.runUntil(t, t0.Add(36*time.Hour)) // Monday 09:00 and the 1-day reminders
-	if n := len(e.rec.ofKind(bot.KindNudge)) + len(e.rec.ofKind(bot.KindMentorNudge)); n != 0 {
+	if n := len(e.rec.OfKind(bot.KindNudge)) + len(e.rec.OfKind(bot.KindMentorNudge)); n != 0 {
 		t.Fatalf("%d nudges sent with no open commitment anywhere", n)
 	}
 	hist, err := e.store.History(ctx, set.ID, time.Time{})
@@ -43,8 +43,8 @@ func TestDMsSayingNothingAreNotSent(t *testing.T) {
 		t.Errorf("skipped: %v", reasons)
 	}
 	byUser := map[string]string{}
-	for _, s := range e.rec.ofKind(bot.KindReminder) {
-		byUser[s.who()] = text(s.Msg)
+	for _, s := range e.rec.OfKind(bot.KindReminder) {
+		byUser[s.Who()] = text(s.Msg)
 	}
 	if !strings.Contains(byUser["@ana"], "no open commitment") {
 		t.Errorf("ana presented and has none open; her reminder should ask for one:\n%s", byUser["@ana"])

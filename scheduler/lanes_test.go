@@ -65,7 +65,7 @@ func TestRateLimitedConversationHoldsUpNobodyElse(t *testing.T) {
 			}
 			must(t, s.Tick(ctx))
 			var got []string
-			for _, x := range e.rec.all() {
+			for _, x := range e.rec.All() {
 				got = append(got, x.To.ChannelID)
 			}
 			if stalled || len(got) == 0 || got[0] != "C-free" || limited != 1 {
@@ -73,7 +73,7 @@ func TestRateLimitedConversationHoldsUpNobodyElse(t *testing.T) {
 			}
 			// The rate-limited one comes 30 s later, as the platform asked.
 			e.runUntil(t, e.clock.Now().Add(31*time.Second), s.Tick)
-			if n := len(e.rec.all()); n != 2 || limited != 2 {
+			if n := len(e.rec.All()); n != 2 || limited != 2 {
 				t.Fatalf("after Retry-After: %d sent, busy tried %d times", n, limited)
 			}
 		})
@@ -118,11 +118,11 @@ func TestPhaseNoticeNotHeldBehindBurst(t *testing.T) {
 	must(t, s.SessionChanged(ctx, set, sess))
 	e.clock.Set(monday.Add(-time.Second))
 	must(t, s.Tick(ctx)) // the "nearly up" notice at 08:58:05
-	before := len(e.rec.all())
+	before := len(e.rec.All())
 
 	e.clock.Set(monday)
 	must(t, s.Tick(ctx))
-	sends := e.rec.all()[before:]
+	sends := e.rec.All()[before:]
 	var at time.Time
 	after := 0
 	for _, x := range sends {
@@ -133,7 +133,7 @@ func TestPhaseNoticeNotHeldBehindBurst(t *testing.T) {
 			after++
 		}
 	}
-	nudges := len(e.rec.ofKind(bot.KindNudge))
+	nudges := len(e.rec.OfKind(bot.KindNudge))
 	if nudges != 180 {
 		t.Fatalf("%d nudges sent, want 180", nudges)
 	}
@@ -153,7 +153,7 @@ func TestPermanentFailure(t *testing.T) {
 	e := newEnv(t, t0)
 	met := metrics.New()
 	var tries []string
-	e.rec.fail = func(to bot.Destination, m bot.Message) error {
+	e.rec.FailWith(func(to bot.Destination, m bot.Message) error {
 		if to.ChannelID != "" {
 			tries = append(tries, string(m.Kind))
 			return bot.Permanent("not_in_channel", errors.New("slack: not_in_channel"))
@@ -163,7 +163,7 @@ func TestPermanentFailure(t *testing.T) {
 			return bot.Permanent("user_not_found", errors.New("slack: user_not_found"))
 		}
 		return nil
-	}
+	})
 	s := scheduler.New(scheduler.Deps{Store: e.store, Deliveries: e.store, Messenger: e.rec, Clock: e.clock, Instance: "t", Observer: met, Jitter: noJitter})
 	set := newSet("shell:west", t0)
 	set.Reminders = []time.Duration{7 * 24 * time.Hour, 24 * time.Hour}
@@ -188,7 +188,7 @@ func TestPermanentFailure(t *testing.T) {
 		t.Errorf("undeliverable in the history: %v, want %v", undeliverable, want)
 	}
 	var told []sent
-	for _, x := range e.rec.all() {
+	for _, x := range e.rec.All() {
 		if strings.Contains(x.Msg.Title, "Could not post") {
 			told = append(told, x)
 		}

@@ -24,14 +24,14 @@ func (e *env) replica(t testing.TB, name string, m bot.Messenger) *scheduler.Sch
 	must(t, err)
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	if m == nil {
-		m = instanceMessenger{r: e.rec, name: name}
+		m = e.rec.As(name)
 	}
 	return scheduler.New(scheduler.Deps{Store: st, Deliveries: st, Messenger: m, Clock: e.clock, Instance: name, Jitter: noJitter})
 }
 
 // fingerprint identifies one message as its reader sees it.
 func fingerprint(s sent) string {
-	return s.At.UTC().Format(time.RFC3339) + " " + s.who() + " " + string(s.Msg.Kind) + " " + s.Msg.Title + " " + s.Msg.Text
+	return s.At.UTC().Format(time.RFC3339) + " " + s.Who() + " " + string(s.Msg.Kind) + " " + s.Msg.Title + " " + s.Msg.Text
 }
 
 // runMonth runs a month of a set's life (weekly recurring sessions, default
@@ -60,7 +60,7 @@ func runMonth(t *testing.T, n int) (*env, []sent) {
 		}
 	}
 	e.runUntil(t, utc("2026-12-02T08:00:00Z"), ticks...)
-	return e, e.rec.all()
+	return e, e.rec.All()
 }
 
 // TestReplicasExactlyOnce: three instances on separate connections to one
@@ -150,12 +150,12 @@ func TestReplicasExactlyOnce(t *testing.T) {
 			t.Cleanup(func() { _ = st.Close(context.Background()) })
 			c := &contended{Deliveries: st, barrier: b}
 			claimers = append(claimers, c)
-			ticks = append(ticks, scheduler.New(scheduler.Deps{Store: st, Deliveries: c, Messenger: instanceMessenger{r: e.rec, name: name},
+			ticks = append(ticks, scheduler.New(scheduler.Deps{Store: st, Deliveries: c, Messenger: e.rec.As(name),
 				Clock: e.clock, Instance: name, Jitter: noJitter}).Tick)
 		}
 		tickAll(t, ticks)
 		count := map[string]int{}
-		for _, s := range e.rec.ofKind(bot.KindNudge) {
+		for _, s := range e.rec.OfKind(bot.KindNudge) {
 			count[s.To.UserID]++
 		}
 		for i := 0; i < 40; i++ {
@@ -250,7 +250,7 @@ func TestStoppedMidBatch(t *testing.T) {
 	var mu sync.Mutex
 	aSent := 0
 	a := e.replica(t, "A", messengerFunc(func(c context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
-		ref, err := e.rec.sendAs("A", to, m)
+		ref, err := e.rec.As("A").Send(c, to, m)
 		mu.Lock()
 		aSent++
 		if aSent == 5 {
@@ -280,7 +280,7 @@ func TestStoppedMidBatch(t *testing.T) {
 	wg.Wait()
 
 	count := map[string]int{}
-	for _, s := range e.rec.all() {
+	for _, s := range e.rec.All() {
 		count[s.Msg.Text]++
 	}
 	for i := 0; i < n; i++ {
@@ -328,7 +328,7 @@ func TestDeadInstanceClaim(t *testing.T) {
 		e.clock.Set(st.at)
 		must(t, b.Tick(ctx))
 		must(t, e.sched.Tick(ctx))
-		if got := len(e.rec.all()); got != st.sent {
+		if got := len(e.rec.All()); got != st.sent {
 			t.Fatalf("at %s: sent %d, want %d", st.at.Format("15:04:05"), got, st.sent)
 		}
 	}

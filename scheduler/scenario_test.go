@@ -169,7 +169,7 @@ func TestSessionPrompts(t *testing.T) {
 		"11-26T10:16 @ana feedback", "11-26T10:16 @ben feedback", "11-26T10:16 @cat feedback",
 	}
 	var got []string
-	for _, s := range summary(e.rec.all()) {
+	for _, s := range summary(e.rec.All()) {
 		if !strings.Contains(s, "reminder") { // the 1h reminder at 09:50 is sent late at 09:50; not the point here
 			got = append(got, s)
 		}
@@ -177,7 +177,7 @@ func TestSessionPrompts(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	fb := e.rec.ofKind(bot.KindFeedback)[0].Msg
+	fb := e.rec.OfKind(bot.KindFeedback)[0].Msg
 	if len(fb.Buttons) != 6 || fb.Buttons[0].Command != "feedback 1" || fb.Buttons[5].Form == nil || fb.Buttons[5].Form.ID != "feedback" {
 		t.Errorf("feedback buttons: %+v", fb.Buttons)
 	}

@@ -50,7 +50,7 @@ func TestEveryKindOnce(t *testing.T) {
 		"12-03T18:00 @ana reminder", "12-03T18:00 @ben reminder",
 		"12-04T17:00 @ana reminder", "12-04T17:00 @ben reminder",
 	}
-	got := summary(e.rec.all())
+	got := summary(e.rec.All())
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -78,8 +78,8 @@ func TestEveryKindOnce(t *testing.T) {
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
 			var found *sent
-			for _, s := range e.rec.ofKind(c.kind) {
-				if s.who() == c.who && s.At.UTC().Format("01-02T15:04") == c.at {
+			for _, s := range e.rec.OfKind(c.kind) {
+				if s.Who() == c.who && s.At.UTC().Format("01-02T15:04") == c.at {
 					found = &s
 				}
 			}
@@ -101,7 +101,7 @@ func TestEveryKindOnce(t *testing.T) {
 	}
 
 	t.Run("nudge buttons open the report form", func(t *testing.T) {
-		n := e.rec.ofKind(bot.KindNudge)[0].Msg
+		n := e.rec.OfKind(bot.KindNudge)[0].Msg
 		if len(n.Buttons) != 3 {
 			t.Fatalf("buttons: %+v", n.Buttons)
 		}
@@ -181,11 +181,11 @@ func TestPhaseNotices(t *testing.T) {
 		"11-26T14:24 #west phase", "11-26T14:25 #west phase",
 		"11-26T14:38 #west phase",
 	}
-	got := summary(e.rec.ofKind(bot.KindPhase))
+	got := summary(e.rec.OfKind(bot.KindPhase))
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("phase notices:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	msgs := e.rec.ofKind(bot.KindPhase)
+	msgs := e.rec.OfKind(bot.KindPhase)
 	for i, w := range []string{"presenting is nearly up (2 min left, until 14:10)", "time is up for presenting", "action is nearly up (1 min left", "time is up for action", "process-review is nearly up"} {
 		if !strings.Contains(msgs[i].Msg.Text, w) {
 			t.Errorf("notice %d: %q does not say %q", i, msgs[i].Msg.Text, w)
@@ -220,7 +220,7 @@ func TestDaylightSaving(t *testing.T) {
 			e.createSet(t, set)
 			e.commit(t, set, 1, "ana", "Try a new supervision format")
 			e.runUntil(t, utc(tc.until))
-			if got := summary(e.rec.all()); !reflect.DeepEqual(got, tc.want) {
+			if got := summary(e.rec.All()); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("got %v, want %v", got, tc.want)
 			}
 		})
@@ -247,7 +247,7 @@ func TestReminderAcrossDaylightSaving(t *testing.T) {
 			e.addSession(t, set, utc(tc.start), "")
 			e.runUntil(t, utc(tc.start))
 			var got []string
-			for _, s := range e.rec.ofKind(bot.KindReminder) {
+			for _, s := range e.rec.OfKind(bot.KindReminder) {
 				got = append(got, s.At.UTC().Format(time.RFC3339))
 			}
 			if want := []string{tc.want7d, tc.want1h}; !reflect.DeepEqual(got, want) {
@@ -269,7 +269,7 @@ func TestRun(t *testing.T) {
 	out := make(chan sent, 10)
 	m := messengerFunc(func(c context.Context, to bot.Destination, msg bot.Message) (bot.MessageRef, error) {
 		ref, err := e.rec.Send(c, to, msg)
-		out <- e.rec.all()[len(e.rec.all())-1]
+		out <- e.rec.All()[len(e.rec.All())-1]
 		return ref, err
 	})
 	ticked := &tickWatch{c: make(chan struct{}, 10)}
@@ -315,7 +315,7 @@ func TestRun(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if n := len(e.rec.all()); n != 2 {
+	if n := len(e.rec.All()); n != 2 {
 		t.Fatalf("sent %d, want 2", n)
 	}
 }
@@ -346,14 +346,14 @@ func TestCatchUp(t *testing.T) {
 	e.clock.Set(utc("2026-11-26T12:00:00Z"))
 	must(t, e.sched.Tick(ctx))
 
-	got := summary(e.rec.all())
+	got := summary(e.rec.All())
 	want := []string{
 		"11-26T12:00 #west digest", "11-26T12:00 #west reminder", "11-26T12:00 @ana nudge", "11-26T12:00 @ana reminder", "11-26T12:00 @ben reminder",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("sent %v, want %v", got, want)
 	}
-	for _, s := range e.rec.ofKind(bot.KindReminder) {
+	for _, s := range e.rec.OfKind(bot.KindReminder) {
 		if !strings.Contains(s.Msg.Title, "session 2") {
 			t.Errorf("late reminder is not for the session that has not started: %q", s.Msg.Title)
 		}
@@ -373,7 +373,7 @@ func TestCatchUp(t *testing.T) {
 		}
 	}
 	// The late session's digest was due 25 Nov 18:00 and is still useful.
-	for _, s := range e.rec.ofKind(bot.KindDigest) {
+	for _, s := range e.rec.OfKind(bot.KindDigest) {
 		if !strings.Contains(s.Msg.Text, "Session 2") {
 			t.Errorf("digest for the wrong session: %q", s.Msg.Text)
 		}
@@ -381,11 +381,11 @@ func TestCatchUp(t *testing.T) {
 
 	t.Run("a nudge missed past the next one is skipped", func(t *testing.T) {
 		e.clock.Set(utc("2026-12-08T10:00:00Z")) // past Mon 30 Nov and Mon 7 Dec 09:00
-		before := len(e.rec.ofKind(bot.KindNudge))
+		before := len(e.rec.OfKind(bot.KindNudge))
 		must(t, e.sched.Tick(ctx))
 		// 30 Nov is past the next nudge (7 Dec): skipped. 7 Dec is still
 		// useful until 14 Dec: sent late.
-		if n := len(e.rec.ofKind(bot.KindNudge)) - before; n != 1 {
+		if n := len(e.rec.OfKind(bot.KindNudge)) - before; n != 1 {
 			t.Errorf("%d nudges sent, want the 7 Dec one only", n)
 		}
 		_, err := e.store.GetDelivered(ctx, set.ID+"/nudge/"+unix("2026-12-07T09:00:00Z")+"/@ana")
@@ -428,9 +428,9 @@ func TestReschedule(t *testing.T) {
 	e.runUntil(t, utc("2026-11-20T00:00:00Z"))
 
 	var got []string
-	for _, s := range e.rec.ofKind(bot.KindReminder) {
+	for _, s := range e.rec.OfKind(bot.KindReminder) {
 		if s.To.ChannelID != "" || s.To.UserID == "ana" {
-			got = append(got, s.At.UTC().Format("01-02T15:04")+" "+s.who()+" "+s.Msg.Title)
+			got = append(got, s.At.UTC().Format("01-02T15:04")+" "+s.Who()+" "+s.Msg.Title)
 		}
 	}
 	// The channel at the longest lead, members' DMs at the others.
@@ -442,7 +442,7 @@ func TestReschedule(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("channel reminders %v, want %v", got, want)
 	}
-	for _, s := range e.rec.all() {
+	for _, s := range e.rec.All() {
 		if strings.Contains(s.Msg.Title, "session 2") || strings.Contains(s.Msg.Text, "Session 2") {
 			t.Errorf("sent for the cancelled session: %s %q", s.At, s.Msg.Title)
 		}
@@ -474,7 +474,7 @@ func TestReschedule(t *testing.T) {
 func TestOutboundPacing(t *testing.T) {
 	e := newEnv(t, utc("2026-11-26T10:00:00Z"))
 	var calls []time.Time
-	e.rec.fail = func(to bot.Destination, m bot.Message) error {
+	e.rec.FailWith(func(to bot.Destination, m bot.Message) error {
 		calls = append(calls, e.clock.Now())
 		switch len(calls) {
 		case 1:
@@ -483,7 +483,7 @@ func TestOutboundPacing(t *testing.T) {
 			return &bot.RetryAfterError{After: 7 * time.Second, Err: errors.New("429")}
 		}
 		return nil
-	}
+	})
 	must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: bot.AdHocKey("", "k1")}}))
 	e.runUntil(t, utc("2026-11-26T10:05:00Z"))
 	t0 := utc("2026-11-26T10:00:00Z")
@@ -491,7 +491,7 @@ func TestOutboundPacing(t *testing.T) {
 	if !reflect.DeepEqual(calls, want) {
 		t.Fatalf("attempts at %v, want %v", calls, want)
 	}
-	if n := len(e.rec.all()); n != 1 {
+	if n := len(e.rec.All()); n != 1 {
 		t.Fatalf("sent %d times", n)
 	}
 	d, err := e.store.GetDelivered(ctx, "k1")
@@ -501,7 +501,7 @@ func TestOutboundPacing(t *testing.T) {
 	}
 
 	t.Run("a send that keeps failing is skipped when useless", func(t *testing.T) {
-		e.rec.fail = func(bot.Destination, bot.Message) error { return errors.New("down") }
+		e.rec.FailWith(func(bot.Destination, bot.Message) error { return errors.New("down") })
 		must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ben"}, Message: bot.Message{Text: "hi"}, Key: bot.AdHocKey("", "k2")}}))
 		e.runUntil(t, e.clock.Now().Add(26*time.Hour))
 		d, err := e.store.GetDelivered(ctx, "k2")
@@ -512,8 +512,8 @@ func TestOutboundPacing(t *testing.T) {
 	})
 
 	t.Run("notify with a key already delivered or pending is a no-op", func(t *testing.T) {
-		e.rec.fail = nil
-		before := len(e.rec.all())
+		e.rec.FailWith(nil)
+		before := len(e.rec.All())
 		for i := 0; i < 2; i++ {
 			must(t, e.sched.Notify(ctx, []bot.Outgoing{
 				{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: bot.AdHocKey("", "k1")},
@@ -521,7 +521,7 @@ func TestOutboundPacing(t *testing.T) {
 			}))
 		}
 		must(t, e.sched.Tick(ctx))
-		if n := len(e.rec.all()) - before; n != 1 {
+		if n := len(e.rec.All()) - before; n != 1 {
 			t.Errorf("sent %d, want only k3 once", n)
 		}
 	})
@@ -573,12 +573,12 @@ func TestRecurringSessions(t *testing.T) {
 	if got.SessionSeq != len(ss) {
 		t.Errorf("SessionSeq %d, sessions %d", got.SessionSeq, len(ss))
 	}
-	for _, s := range e.rec.ofKind(bot.KindReminder) {
+	for _, s := range e.rec.OfKind(bot.KindReminder) {
 		if strings.Contains(s.Msg.Title, "session 2") {
 			t.Error("reminder for the cancelled occurrence")
 		}
 	}
-	if n := len(e.rec.ofKind(bot.KindReminder)); n != 2*4 { // 4 Tuesdays held (3, 17, 24 Nov, 1 Dec), channel + ana
+	if n := len(e.rec.OfKind(bot.KindReminder)); n != 2*4 { // 4 Tuesdays held (3, 17, 24 Nov, 1 Dec), channel + ana
 		t.Errorf("%d reminders", n)
 	}
 

@@ -1,15 +1,16 @@
 package shell
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/golden"
+	"github.com/alsbot/alsbot/internal/goldenmsg"
 )
 
-// Set ALSBOT_UPDATE_GOLDEN=1 to rewrite the golden files from the renderer's
-// output (then read the diff before keeping it).
+// go test -update rewrites the golden files from the renderer's output
+// (then read the diff before keeping it).
 func TestFormatGolden(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -82,25 +83,25 @@ func TestFormatGolden(t *testing.T) {
 			msg:   bot.Message{},
 		},
 	}
+	// And what production sends in a session, drawn by the real router and
+	// scheduler (goldenmsg), so these goldens follow the wording.
+	msgs, _ := goldenmsg.Messages(t, goldenmsg.Cast{Platform: bot.Shell, Channel: "west-set",
+		Facilitator: bot.UserRef{ID: "fay", Name: "fay", TZ: "Europe/London"},
+		Members:     [3]bot.UserRef{{ID: "ana", Name: "ana", TZ: "Europe/London"}, {ID: "ben", Name: "ben"}, {ID: "cat", Name: "cat"}}})
+	for _, name := range []string{"check-in", "role-card", "reminder", "reminder-dm", "nudge", "action-prompt", "digest"} {
+		where := "#west-set"
+		if name == "reminder-dm" || name == "nudge" || name == "action-prompt" {
+			where = "DM @ana"
+		}
+		tests = append(tests, struct {
+			name  string
+			where string
+			msg   bot.Message
+		}{"session-" + name, where, msgs[name]})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Format(tt.where, tt.msg)
-			path := filepath.Join("testdata", "render", tt.name+".golden")
-			if os.Getenv("ALSBOT_UPDATE_GOLDEN") == "1" {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run with ALSBOT_UPDATE_GOLDEN=1 to create it): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("Format(%q) =\n%s\nwant (%s):\n%s", tt.where, got, path, want)
-			}
+			golden.Assert(t, filepath.Join("testdata", "render", tt.name+".golden"), []byte(Format(tt.where, tt.msg)))
 		})
 	}
 }

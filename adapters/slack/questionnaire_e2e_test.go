@@ -20,12 +20,12 @@ func TestQuestionnaireEndToEnd(t *testing.T) {
 	if r := h.command("UFAC", setChannel, "questionnaire send end to members"); r.Text == "" {
 		t.Fatalf("send answered %+v", r)
 	}
-	dm, seen := h.fake.waitFor(0, posted("DANA", "End of programme"))
+	dm, seen := h.fake.WaitFor(0, posted("DANA", "End of programme"))
 	actionID, value := button(t, dm, "Answer")
 	if code, _ := h.interact(buttonPress("UANA", "DANA", actionID, value, "")); code != http.StatusOK {
 		t.Fatalf("press: %d", code)
 	}
-	open, _ := h.fake.waitFor(seen, isMethod("views.open"))
+	open, _ := h.fake.WaitFor(seen, isMethod("views.open"))
 	view, _ := open.JSON["view"].(map[string]any)
 	if view["callback_id"] != "questionnaire" {
 		t.Fatalf("views.open with %v", open.JSON)
@@ -46,7 +46,7 @@ func TestQuestionnaireEndToEnd(t *testing.T) {
 	if code, body := h.interact(viewSubmission("UANA", view, values)); code != http.StatusOK || len(body) != 0 {
 		t.Fatalf("submission answered %d %s", code, body)
 	}
-	h.fake.waitFor(seen, posted("DANA", "your answers to"))
+	h.fake.WaitFor(seen, posted("DANA", "your answers to"))
 	a, err := h.store.GetAnswer(ctx, "slack:programme:south-west/end/UANA")
 	if err != nil || a.Values["analytical"] != "4" || a.Values["helped"] != "Being asked, not told" || a.ShowName {
 		t.Fatalf("stored answer %+v, %v", a, err)

@@ -26,11 +26,6 @@ import (
 // sends finish within it.
 const shutdownGrace = 20 * time.Second
 
-// wallClock is the production clock.
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
-
 // runServer serves Slack and/or Teams with the scheduler on one HTTP server
 // until ctx ends, then stops taking work, finishes what was acknowledged and
 // returns nil. It opens the store itself, counted by the process's metrics.
@@ -57,7 +52,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer closeStore(ctx, store, log)
 
-	clock := wallClock{}
+	clock := bot.SystemClock{}
 	// The scheduler and the use cases need the platforms' messengers, and the
 	// platforms need the use cases: the map is filled in before anything runs.
 	messengers := bot.Messengers{}
