@@ -98,9 +98,9 @@ func TestPeakCriterion(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	for text, want := range map[string]outcome{
-		"Your actions: Your open commitments in Load set:\n• C-1 …": inAck,
-		":warning: The bot is busy or restarting; nothing was done.":  busy,
-		"There is no action learning set in this channel yet.":        wrong,
+		"Your actions: Your open commitments in Load set:\n• C-1 …":  inAck,
+		":warning: The bot is busy or restarting; nothing was done.": busy,
+		"There is no action learning set in this channel yet.":       wrong,
 	} {
 		if got := classify(text); got != want {
 			t.Errorf("classify(%q) = %v, want %v", text, outcomeNames[got], outcomeNames[want])
