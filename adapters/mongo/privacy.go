@@ -47,7 +47,9 @@ func (s *Store) ForgetUser(ctx context.Context, platform bot.Platform, userID, n
 		}
 	}
 	// Mentors who are not in a set's people (none today) and records of
-	// sets the person left the people of are still found by field.
+	// sets the person left the people of are still found by field. The
+	// documents it deletes are not known by id here: the cache forgets all.
+	defer s.cache.reset()
 	n, err := s.deleteNaming(ctx, userID, name)
 	er.Other += n
 	return er, err
@@ -113,6 +115,11 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 			return err
 		}
 		er.Commitments++
+	}
+	if len(commitments) > 0 {
+		if err := s.dropOpen(ctx, setID, userID); err != nil {
+			return err
+		}
 	}
 
 	feedback, err := s.ListFeedback(ctx, setID)
@@ -216,6 +223,7 @@ func (s *Store) updateSession(ctx context.Context, sess *bot.Session, change fun
 func (s *Store) replaceByID(ctx context.Context, coll, id string, doc any) error {
 	defer s.lockDoc(coll, id)()
 	_, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
+	s.cache.drop(cacheKey(coll, id))
 	return mapErr(err, "rewrite "+coll)
 }
 
@@ -346,6 +354,10 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 			return n, err
 		}
 		n++
+	}
+	// The open documents quote the texts: reads rebuild them from the above.
+	if err := s.dropOpen(ctx, setID, ""); err != nil {
+		return n, err
 	}
 	feedback, err := s.ListFeedback(ctx, setID)
 	if err != nil {
