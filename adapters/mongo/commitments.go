@@ -1,7 +1,6 @@
 package mongo
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -130,7 +129,7 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 			d.Open[c.ShortID] = c
 		}
 		if raw, err := bson.Marshal(&d); err == nil {
-			s.cache.fill(key, t, raw)
+			s.cache.fill(key, t, &openDoc{}, raw)
 		}
 		return cs, nil
 	}
@@ -145,7 +144,7 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 			return nil, mapErr(err, "read open commitments")
 		}
 		if !d.Stale {
-			s.cache.fill(key, t, bytes.Clone(raw))
+			s.cache.fill(key, t, &openDoc{}, raw)
 			return sortedOpen(d.Open), nil
 		}
 	}
@@ -184,7 +183,7 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 	}
 	if stored {
 		if raw, merr := bson.Marshal(&fresh); merr == nil {
-			s.cache.fill(key, t, raw)
+			s.cache.fill(key, t, &openDoc{}, raw)
 		}
 	}
 	return cs, nil

@@ -1,7 +1,6 @@
 package mongo
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,7 +52,7 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 	if err := bson.Unmarshal(raw, out); err != nil {
 		return mapErr(err, "read "+what)
 	}
-	s.cache.fill(key, t, bytes.Clone(raw))
+	s.cache.fill(key, t, out, raw)
 	return nil
 }
 
@@ -187,7 +186,7 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 		bson.D{{Key: "number", Value: 1}}, "list sessions")
 	if err == nil {
 		if raw, merr := bson.Marshal(sessionList{L: out}); merr == nil {
-			s.cache.fill(key, t, raw)
+			s.cache.fill(key, t, &sessionList{}, raw)
 		}
 	}
 	return out, err
