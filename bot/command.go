@@ -50,31 +50,104 @@ const (
 	VerbHome Verb = "home"
 )
 
-// Command is a parsed command. Only the fields its Verb uses are set.
+// Command is a parsed command: its verb and the verb's own argument struct
+// (one of the *Args types below; NoArgs for a verb that takes none). The
+// registry entry of the verb (see Lookup) says which one its parser makes.
 type Command struct {
 	Verb Verb
-
-	// Mentions are the mention tokens in order of appearance, without the
-	// leading '@' (members add/remove, facilitator add, mentor: [mentor, mentee],
-	// mentoring log: [mentee]). Adapters resolve them through Request.Mentions.
-	Mentions  []string
-	Presenter string // round start: mention token of the presenter, optional
-	Observer  string // round start: mention token after "observer", optional
-
-	Text   string     // setup: set name; bid: title; commit: text; report: text; feedback: comment; mentoring log: note; session add: where; help: topic
-	Date   *Date      // session add, commit "by", mentoring log, session cancel by date
-	At     *TimeOfDay // session add
-	Number int        // session cancel by number; feedback rating; retention days
-
-	Duration  time.Duration           // session add / schedule: session length (0: default)
-	Durations []time.Duration         // reminders, longest first
-	Phases    map[Phase]time.Duration // phases: only the ones given
-	On        bool                    // observer on/off
-	Spec      string                  // nudges / schedule: the cron spec as given (unvalidated)
-	Zone      string                  // timezone: the IANA zone as given (unvalidated)
-	ID        string                  // report: commitment short id, normalized to "C-12"
-	Status    ReportStatus            // report
+	Args any
 }
+
+// NoArgs are the arguments of a verb that takes none.
+type NoArgs struct{}
+
+// HelpArgs: help [<topic>]. Topic is lower-cased, without a leading /als.
+type HelpArgs struct{ Topic string }
+
+// SetupArgs: setup <name>.
+type SetupArgs struct{ Name string }
+
+// MentionArgs: members add / members remove / facilitator add. People are the
+// mention tokens in order, without '@'; adapters resolve them through
+// Request.Mentions.
+type MentionArgs struct{ People []string }
+
+// MentorArgs: mentor @mentor for @mentee (mention tokens).
+type MentorArgs struct{ Mentor, Mentee string }
+
+// TimezoneArgs: timezone <zone>, the IANA zone as given (unvalidated).
+type TimezoneArgs struct{ Zone string }
+
+// PhasesArgs: phases name=box...; only the phases given.
+type PhasesArgs struct{ Phases map[Phase]time.Duration }
+
+// ObserverArgs: observer on|off.
+type ObserverArgs struct{ On bool }
+
+// RemindersArgs: reminders 7d,1d; lead times, longest first.
+type RemindersArgs struct{ Leads []time.Duration }
+
+// NudgesArgs: nudges "<cron spec>", as given (unvalidated).
+type NudgesArgs struct{ Spec string }
+
+// SessionAddArgs: session add <date> <time> [<length>] [<where>].
+type SessionAddArgs struct {
+	Date     Date
+	At       TimeOfDay
+	Duration time.Duration // 0: the default length
+	Where    string
+}
+
+// ScheduleArgs: schedule "<cron spec>" [<length>].
+type ScheduleArgs struct {
+	Spec     string        // as given (unvalidated)
+	Duration time.Duration // 0: the default length
+}
+
+// SessionCancelArgs: session cancel <number or date>; exactly one is set.
+type SessionCancelArgs struct {
+	Number int
+	Date   *Date
+}
+
+// BidArgs: bid [<title>].
+type BidArgs struct{ Title string }
+
+// RoundStartArgs: round start [@presenter] [observer @x] (mention tokens, optional).
+type RoundStartArgs struct{ Presenter, Observer string }
+
+// CommitArgs: commit <text> [by <date>].
+type CommitArgs struct {
+	Text string
+	Due  *Date
+}
+
+// ReportArgs: report <id> <status> <text>. ID is normalized to "C-12".
+type ReportArgs struct {
+	ID     string
+	Status ReportStatus
+	Text   string
+}
+
+// FeedbackArgs: feedback <1-5> [<comment>].
+type FeedbackArgs struct {
+	Rating  int
+	Comment string
+}
+
+// MentoringLogArgs: mentoring log @mentee [<date>] [<note>].
+type MentoringLogArgs struct {
+	Mentee string // mention token
+	Date   *Date
+	Note   string
+}
+
+// ForgetMeArgs: forget me [confirm]; Confirm is the second step (the button
+// under the first answer).
+type ForgetMeArgs struct{ Confirm bool }
+
+// RetentionArgs: retention <days>.
+type RetentionArgs struct{ Days int }
 
 // Date is a civil date, interpreted in the set's zone by the use case.
 type Date struct {

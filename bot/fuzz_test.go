@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 
@@ -41,8 +42,18 @@ func FuzzParse(f *testing.F) {
 		if c.Verb == "" {
 			t.Fatalf("Parse(%q) succeeded without a verb", in)
 		}
-		if n := utf8.RuneCountInString(c.Text); n > bot.MaxTextLen {
-			t.Fatalf("Parse(%q) accepted %d characters of text", in, n)
+		// Every string the verb's arguments hold is free text or a token
+		// of it: none may exceed the limit.
+		args := reflect.ValueOf(c.Args)
+		if args.Kind() != reflect.Struct {
+			t.Fatalf("Parse(%q) arguments %T, want a struct", in, c.Args)
+		}
+		for i := 0; i < args.NumField(); i++ {
+			if f := args.Field(i); f.Kind() == reflect.String {
+				if n := utf8.RuneCountInString(f.String()); n > bot.MaxTextLen {
+					t.Fatalf("Parse(%q) accepted %d characters of text", in, n)
+				}
+			}
 		}
 	})
 }

@@ -74,6 +74,10 @@ type SetStore interface {
 // SessionStore keeps sessions (with their attendance, bids and rounds).
 type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error // EEXISTS when the id is taken
+	// AddSession stores s as the next session of s.SetID and sets s.Number
+	// and s.ID: after+1 (after is the caller's last known number, the set's
+	// SessionSeq), or past the highest number taken when that one is.
+	AddSession(ctx context.Context, s *Session, after int) error
 	GetSession(ctx context.Context, id string) (*Session, error)
 	ListSessions(ctx context.Context, setID string) ([]*Session, error) // by Number
 	SaveSession(ctx context.Context, s *Session) error                  // as SaveSet
@@ -82,6 +86,10 @@ type SessionStore interface {
 // CommitmentStore keeps commitments (with their reports).
 type CommitmentStore interface {
 	CreateCommitment(ctx context.Context, c *Commitment) error // EEXISTS when the id is taken
+	// AddCommitment stores c as the next commitment of c.SetID, numbered as
+	// AddSession numbers sessions (after: the set's CommitSeq); it sets
+	// c.ShortID ("C-n") and c.ID and returns n.
+	AddCommitment(ctx context.Context, c *Commitment, after int) (int, error)
 	GetCommitment(ctx context.Context, id string) (*Commitment, error)
 	// ListCommitments returns a set's commitments, of one user when userID is
 	// not empty, only open ones when openOnly; by creation.

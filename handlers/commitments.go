@@ -3,44 +3,24 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/alsbot/alsbot/bot"
 )
 
-// formCommit reads the commitment form's values as the typed command would be.
-func formCommit(values map[string]string) (bot.Command, error) {
-	cmd := bot.Command{Verb: bot.VerbCommit, Text: strings.TrimSpace(values["text"])}
-	if err := checkText(cmd.Text, "what you will do before the next session"); err != nil {
-		return cmd, err
-	}
-	if due := strings.TrimSpace(values["due"]); due != "" {
-		t, err := time.Parse("2006-01-02", due)
-		if err != nil {
-			return cmd, bot.Errorf(bot.EINVALID, "%q is not a date I can read. Write the date as YYYY-MM-DD, e.g. 2026-12-03.", due)
-		}
-		cmd.Date = &bot.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
-	}
-	return cmd, nil
-}
-
-func (r *Router) commit(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleMember, "record commitments"); err != nil {
-		return bot.Message{}, err
-	}
-	text := strings.TrimSpace(c.cmd.Text)
-	if err := checkText(text, "what you will do before the next session"); err != nil {
+func (r *Router) commit(ctx context.Context, c *call, a bot.CommitArgs) (bot.Message, error) {
+	text := strings.TrimSpace(a.Text)
+	if err := bot.CheckText(text, "what you will do before the next session"); err != nil {
 		return bot.Message{}, err
 	}
 	loc := c.set.Location()
 	var due time.Time
-	if c.cmd.Date != nil {
+	if a.Due != nil {
 		// Due by a date means by the end of that day in the set's zone.
-		due = c.cmd.Date.In(loc, 23, 59)
+		due = a.Due.In(loc, 23, 59)
 		if due.Before(c.now) {
-			return bot.Message{}, bot.Errorf(bot.EINVALID, "The due date %s is in the past. Give today or a later date, e.g. `by %s`.", c.cmd.Date, c.now.In(loc).AddDate(0, 0, 14).Format("2006-01-02"))
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "The due date %s is in the past. Give today or a later date, e.g. `by %s`.", a.Due, c.now.In(loc).AddDate(0, 0, 14).Format("2006-01-02"))
 		}
 	} else {
 		sessions, err := r.store.ListSessions(ctx, c.set.ID)
@@ -63,18 +43,9 @@ func (r *Router) commit(ctx context.Context, c *call) (bot.Message, error) {
 	if due.IsZero() {
 		cm.Due = time.Time{}
 	}
-	n := c.set.CommitSeq + 1
-	for try := 0; ; try++ {
-		cm.ShortID = "C-" + strconv.Itoa(n)
-		cm.ID = bot.CommitmentID(c.set.ID, cm.ShortID)
-		err := r.store.CreateCommitment(ctx, cm)
-		if err == nil {
-			break
-		}
-		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
-			return bot.Message{}, fmt.Errorf("create commitment %s: %w", cm.ID, err)
-		}
-		n++
+	n, err := r.store.AddCommitment(ctx, cm, c.set.CommitSeq)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("create commitment: %w", err)
 	}
 	// The commitment is stored: a stale counter only costs a retry on the
 	// next commit, so a failure here is logged, not shown.
@@ -96,10 +67,7 @@ func capitalize(s string) string {
 }
 
 // actions lists the caller's own open commitments.
-func (r *Router) actions(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleMember, "list their actions"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) actions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	cs, err := r.store.ListCommitments(ctx, c.set.ID, c.actorID(), true)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("list commitments in %s: %w", c.set.ID, err)
@@ -118,16 +86,13 @@ func (r *Router) actions(ctx context.Context, c *call) (bot.Message, error) {
 }
 
 // report records action taken on the caller's own commitment.
-func (r *Router) report(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleMember, "report on commitments"); err != nil {
+func (r *Router) report(ctx context.Context, c *call, a bot.ReportArgs) (bot.Message, error) {
+	text := strings.TrimSpace(a.Text)
+	if err := bot.CheckText(text, "what you did and learned"); err != nil {
 		return bot.Message{}, err
 	}
-	text := strings.TrimSpace(c.cmd.Text)
-	if err := checkText(text, "what you did and learned"); err != nil {
-		return bot.Message{}, err
-	}
-	id := bot.CommitmentID(c.set.ID, c.cmd.ID)
-	notYours := bot.Errorf(bot.ENOTFOUND, "You have no commitment %s. See yours with `/als actions`.", c.cmd.ID)
+	id := bot.CommitmentID(c.set.ID, a.ID)
+	notYours := bot.Errorf(bot.ENOTFOUND, "You have no commitment %s. See yours with `/als actions`.", a.ID)
 	cm, err := r.store.GetCommitment(ctx, id)
 	if err != nil {
 		if isCode(err, bot.ENOTFOUND) {
@@ -144,14 +109,14 @@ func (r *Router) report(ctx context.Context, c *call) (bot.Message, error) {
 		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "%s is already %s, so it takes no more reports. Record a new commitment with `/als commit <text>`.", cm.ShortID, cm.Status)
 	}
 	status := bot.CommitmentOpen
-	if c.cmd.Status == bot.ReportDone {
+	if a.Status == bot.ReportDone {
 		status = bot.CommitmentDone
 	}
-	if err := r.store.AddReport(ctx, id, bot.Report{Status: c.cmd.Status, Text: text, At: c.now}, status); err != nil {
+	if err := r.store.AddReport(ctx, id, bot.Report{Status: a.Status, Text: text, At: c.now}, status); err != nil {
 		return bot.Message{}, fmt.Errorf("add report to %s: %w", id, err)
 	}
 	var text2 string
-	switch c.cmd.Status {
+	switch a.Status {
 	case bot.ReportDone:
 		text2 = fmt.Sprintf("Well done: %s is marked done and your report is saved for the next report-back.", cm.ShortID)
 	case bot.ReportBlocked:

@@ -9,8 +9,8 @@ import (
 )
 
 // help answers anyone, anywhere, with or without a set.
-func (r *Router) help(c *call) (bot.Message, error) {
-	text, err := bot.HelpText(c.cmd.Text)
+func (r *Router) help(_ context.Context, _ *call, a bot.HelpArgs) (bot.Message, error) {
+	text, err := bot.HelpText(a.Topic)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -19,7 +19,7 @@ func (r *Router) help(c *call) (bot.Message, error) {
 
 // home is the actor's overview: each active set, its next session and the
 // actor's open commitments in it.
-func (r *Router) home(ctx context.Context, c *call) (bot.Message, error) {
+func (r *Router) home(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	sets, err := r.activeSets(ctx, c)
 	if err != nil {
 		return bot.Message{}, err

@@ -10,35 +10,32 @@ import (
 )
 
 // mentoringLog records a mentoring session, by the mentee's mentor only.
-func (r *Router) mentoringLog(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleMentor, "log mentoring sessions"); err != nil {
-		return bot.Message{}, err
-	}
-	users, err := resolve(c, c.cmd.Mentions)
+func (r *Router) mentoringLog(ctx context.Context, c *call, a bot.MentoringLogArgs) (bot.Message, error) {
+	users, err := resolve(c, []string{a.Mentee})
 	if err != nil {
 		return bot.Message{}, err
 	}
 	if len(users) != 1 {
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "Name one mentee. Usage: %s", bot.Usage(bot.VerbMentoringLog))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "Name one mentee. Usage: %s", bot.Usage(c.cmd.Verb))
 	}
 	mentee := c.set.Person(users[0].ID)
 	if mentee == nil || !mentee.Has(bot.RoleMember) {
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is not a member of %s. Usage: %s", bot.PersonName(c.set, users[0].ID), c.set.Name, bot.Usage(bot.VerbMentoringLog))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is not a member of %s. Usage: %s", bot.PersonName(c.set, users[0].ID), c.set.Name, bot.Usage(c.cmd.Verb))
 	}
 	if mentee.MentorID != c.actorID() {
 		return bot.Message{}, bot.Errorf(bot.EFORBIDDEN, "You are not %s's mentor in %s, so you cannot log their mentoring; a facilitator pairs mentors with `/als mentor @mentor for @mentee`.", bot.PersonName(c.set, mentee.User.ID), c.set.Name)
 	}
-	note := strings.TrimSpace(c.cmd.Text)
+	note := strings.TrimSpace(a.Note)
 	if note != "" {
-		if err := checkText(note, "a note"); err != nil {
+		if err := bot.CheckText(note, "a note"); err != nil {
 			return bot.Message{}, err
 		}
 	}
 	loc := c.set.Location()
 	today := c.now.In(loc).Format("2006-01-02")
 	date := today
-	if c.cmd.Date != nil {
-		date = c.cmd.Date.String()
+	if a.Date != nil {
+		date = a.Date.String()
 		if date > today {
 			return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is still to come; log a mentoring session on or after the day it took place (today is %s in %s).", date, today, loc)
 		}
@@ -50,13 +47,14 @@ func (r *Router) mentoringLog(ctx context.Context, c *call) (bot.Message, error)
 	}
 	// The id is the log time: two logs at the same instant (a clock that
 	// stands still, as in the shell) take the next nanosecond.
+	const mentoringTries = 5
 	for try := 0; ; try++ {
 		m.ID = bot.MentoringID(c.set.ID, c.now.Add(time.Duration(try)))
 		err := r.store.AddMentoring(ctx, m)
 		if err == nil {
 			break
 		}
-		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
+		if !isCode(err, bot.EEXISTS) || try == mentoringTries-1 {
 			return bot.Message{}, fmt.Errorf("log mentoring %s: %w", m.ID, err)
 		}
 	}

@@ -53,7 +53,7 @@ type MyRound struct {
 
 // mydata sends the caller everything stored about them, as a JSON file in
 // their DM only: it holds what they wrote.
-func (r *Router) mydata(ctx context.Context, c *call) (bot.Message, error) {
+func (r *Router) mydata(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	if !c.req.Conv.DM {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "Your data holds everything you wrote, so I send it only in a direct message: send `mydata` to me there.")
 	}
@@ -161,7 +161,7 @@ func (r *Router) collectMyData(ctx context.Context, c *call) (*MyData, error) {
 
 // forgetMe asks for confirmation, then (with "forget me confirm") erases
 // the caller's texts and identity from every set and says what was erased.
-func (r *Router) forgetMe(ctx context.Context, c *call) (bot.Message, error) {
+func (r *Router) forgetMe(ctx context.Context, c *call, a bot.ForgetMeArgs) (bot.Message, error) {
 	id := c.actorID()
 	sets, err := r.store.FindSets(ctx, c.req.Platform, id)
 	if err != nil {
@@ -175,7 +175,7 @@ func (r *Router) forgetMe(ctx context.Context, c *call) (bot.Message, error) {
 			name = p.User.Name
 		}
 	}
-	if !c.cmd.On {
+	if !a.Confirm {
 		if len(sets) == 0 {
 			return private("I keep nothing about you in any set, so there is nothing to forget."), nil
 		}

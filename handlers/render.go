@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -85,17 +84,6 @@ func shortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
-}
-
-// checkText validates free text a member stores.
-func checkText(s, what string) error {
-	if strings.TrimSpace(s) == "" {
-		return bot.Errorf(bot.EINVALID, "Please write %s; it cannot be empty.", what)
-	}
-	if n := utf8.RuneCountInString(s); n > bot.MaxTextLen {
-		return bot.Errorf(bot.EINVALID, "That text is %d characters long; the limit is %d. Please shorten it.", n, bot.MaxTextLen)
-	}
-	return nil
 }
 
 // sessionLine shows a session: "Session 3: Tue 3 Dec 2026 18:00 (Europe/London), 3 h, Room 2 (scheduled)".

@@ -15,15 +15,12 @@ var roleHelp = []bot.Field{
 	{Label: "Observer", Value: "watches the process rather than the content, and feeds back at the end on how the questioning went."},
 }
 
-func (r *Router) roundStart(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "start rounds"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) (bot.Message, error) {
 	var want bot.RoleRequest
 	for _, m := range []struct {
 		token, role string
 		into        *string
-	}{{c.cmd.Presenter, "present", &want.Presenter}, {c.cmd.Observer, "observe", &want.Observer}} {
+	}{{a.Presenter, "present", &want.Presenter}, {a.Observer, "observe", &want.Observer}} {
 		if m.token == "" {
 			continue
 		}
@@ -110,10 +107,7 @@ func (r *Router) currentRound(ctx context.Context, c *call) (*bot.Session, *bot.
 	return sess, cur, nil
 }
 
-func (r *Router) roundNext(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "move rounds on"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) roundNext(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	sess, cur, err := r.currentRound(ctx, c)
 	if err != nil {
 		return bot.Message{}, err
@@ -135,10 +129,7 @@ func (r *Router) roundNext(ctx context.Context, c *call) (bot.Message, error) {
 	}, nil
 }
 
-func (r *Router) roundEnd(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "end rounds"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) roundEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	sess, cur, err := r.currentRound(ctx, c)
 	if err != nil {
 		return bot.Message{}, err
@@ -168,7 +159,7 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 }
 
 // roundStatus shows the round in progress to anyone in the set.
-func (r *Router) roundStatus(ctx context.Context, c *call) (bot.Message, error) {
+func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	if c.set.OpenSession == 0 {
 		return reply(fmt.Sprintf("No session of %s is open, so no round is in progress.", c.set.Name)), nil
 	}

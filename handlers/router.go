@@ -35,6 +35,7 @@ type Router struct {
 	planner  bot.Planner
 	log      *slog.Logger
 	locks    keyedMutex
+	verbs    map[bot.Verb]binding // one per registered verb; see verbs.go
 
 	rngMu sync.Mutex // *rand.Rand is not safe for concurrent use
 	rng   *rand.Rand
@@ -59,6 +60,7 @@ func New(d Deps) *Router {
 		r.rng = rand.New(rand.NewPCG(seed, seed>>1|1))
 	}
 	r.locks.m = map[string]*lockEntry{}
+	r.verbs = r.handlers()
 	return r
 }
 
@@ -68,10 +70,11 @@ func (systemClock) Now() time.Time { return time.Now() }
 
 // call is one request being handled: what was asked, by whom, about which set.
 type call struct {
-	req bot.Request
-	cmd bot.Command
-	set *bot.Set
-	now time.Time
+	req  bot.Request
+	cmd  bot.Command
+	spec bot.Spec
+	set  *bot.Set
+	now  time.Time
 }
 
 // actorID is the user id of who asked.
@@ -107,163 +110,114 @@ func (r *Router) Handle(ctx context.Context, req bot.Request) (bot.Message, erro
 	return msg, nil
 }
 
+// handle is the pipeline every command goes through; each step reads the
+// verb's registry entry (c.spec) and is a function of its own below:
+// parse -> resolve the set -> lock (writes only) -> load the set ->
+// authorise -> run -> repost. The lock comes before load and authorise so
+// that a write is checked against, and applied to, the set as the last
+// write in this process saved it.
 func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, error) {
-	cmd, err := r.parse(req)
+	cmd, err := parse(req)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	c := &call{req: req, cmd: cmd, now: r.clock.Now()}
-	switch cmd.Verb {
-	case bot.VerbHelp:
-		return r.help(c)
-	case bot.VerbSetup:
-		return r.setup(ctx, c)
-	case bot.VerbHome:
-		return r.home(ctx, c)
-	case bot.VerbMyData:
-		return r.mydata(ctx, c)
-	case bot.VerbForgetMe:
-		return r.forgetMe(ctx, c)
+	spec, _ := bot.Lookup(cmd.Verb) // parse only returns registered verbs
+	c := &call{req: req, cmd: cmd, spec: spec, now: r.clock.Now()}
+	if spec.Anywhere {
+		// help, setup, home, mydata, forget me: no set to resolve first.
+		return r.run(ctx, c)
 	}
-
-	setID, found, err := r.findSet(ctx, c)
+	setID, found, err := r.resolve(ctx, c)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	unlock := r.locks.lock(setID)
+	unlock := r.lock(c, setID)
 	defer unlock()
-	if found != nil && !mutates(cmd.Verb) {
-		c.set = found
-	} else if c.set, err = r.store.GetSet(ctx, setID); err != nil {
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return bot.Message{}, noSet(c)
-		}
-		return bot.Message{}, fmt.Errorf("get set %s: %w", setID, err)
+	if err := r.load(ctx, c, setID, found); err != nil {
+		return bot.Message{}, err
 	}
-	if p := c.set.Person(c.actorID()); p == nil || len(p.Roles) == 0 || c.set.Platform != req.Platform {
-		return bot.Message{}, noSet(c)
+	if err := authorise(c); err != nil {
+		return bot.Message{}, err
 	}
-	if c.set.Archived && mutates(cmd.Verb) {
-		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "The set %s was archived on %s and can no longer be changed; only `/als retention <days>` still works.", c.set.Name, bot.FormatTime(c.set.ArchivedAt, c.readerLoc()))
-	}
-
-	msg, err := r.dispatch(ctx, c)
+	msg, err := r.run(ctx, c)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	// A change announced to the set but made in a DM belongs in the set's
-	// channel: post it there and give the actor a private copy.
-	if req.Conv.DM && !msg.Private {
-		if mutates(cmd.Verb) {
-			key := fmt.Sprintf("%s/post/%s/%d", c.set.ID, c.actorID(), c.now.UnixNano())
-			r.notify(ctx, c, []bot.Outgoing{{To: bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, Message: msg, Key: key}})
-		}
-		msg.Private = true
-	}
-	return msg, nil
+	return r.repost(ctx, c, msg), nil
 }
 
-// parse turns a request into a command. Form submissions carry their free
-// text in Action.Values rather than in Text.
-func (r *Router) parse(req bot.Request) (bot.Command, error) {
+// parse turns a request into a command: typed text, or a submitted form
+// whose values the verb's form reader takes directly (bot.ParseForm).
+func parse(req bot.Request) (bot.Command, error) {
 	if req.Action == nil {
 		return bot.Parse(req.Text)
 	}
-	fields := strings.Fields(req.Text)
-	if len(fields) > 0 && strings.EqualFold(fields[0], "/als") {
-		fields = fields[1:]
-	}
-	if len(fields) == 0 {
-		return bot.Parse(req.Text)
-	}
-	switch strings.ToLower(fields[0]) {
-	case "commit":
-		return formCommit(req.Action.Values)
-	case "feedback":
-		if _, ok := req.Action.Values["rating"]; ok {
-			return formFeedback(req.Action.Values)
-		}
-	case "report":
-		if _, ok := req.Action.Values["text"]; !ok {
-			break
-		}
-		// Parse the id and status as typed, with a placeholder for the text.
-		cmd, err := bot.Parse(strings.Join(fields, " ") + " -")
-		if err != nil {
-			return cmd, err
-		}
-		cmd.Text = strings.TrimSpace(req.Action.Values["text"])
-		return cmd, checkText(cmd.Text, "what you did and learned")
-	}
-	return bot.Parse(req.Text)
+	return bot.ParseForm(req.Text, req.Action.Values)
 }
 
-func (r *Router) dispatch(ctx context.Context, c *call) (bot.Message, error) {
-	switch c.cmd.Verb {
-	case bot.VerbMembers:
-		return r.membersList(c)
-	case bot.VerbMembersAdd:
-		return r.membersAdd(ctx, c)
-	case bot.VerbMembersRemove:
-		return r.membersRemove(ctx, c)
-	case bot.VerbFacilitatorAdd:
-		return r.facilitatorAdd(ctx, c)
-	case bot.VerbMentor:
-		return r.mentor(ctx, c)
-	case bot.VerbTimezone, bot.VerbPhases, bot.VerbObserver, bot.VerbReminders, bot.VerbNudges, bot.VerbRetention, bot.VerbSetArchive:
-		return r.configure(ctx, c)
-	case bot.VerbSessionAdd:
-		return r.sessionAdd(ctx, c)
-	case bot.VerbSchedule:
-		return r.schedule(ctx, c)
-	case bot.VerbScheduleOff:
-		return r.scheduleOff(ctx, c)
-	case bot.VerbSessions:
-		return r.sessions(ctx, c)
-	case bot.VerbSessionCancel:
-		return r.sessionCancel(ctx, c)
-	case bot.VerbSessionStart:
-		return r.sessionStart(ctx, c)
-	case bot.VerbSessionEnd:
-		return r.sessionEnd(ctx, c)
-	case bot.VerbHere:
-		return r.here(ctx, c)
-	case bot.VerbBid:
-		return r.bid(ctx, c)
-	case bot.VerbRoundStart:
-		return r.roundStart(ctx, c)
-	case bot.VerbRoundNext:
-		return r.roundNext(ctx, c)
-	case bot.VerbRoundEnd:
-		return r.roundEnd(ctx, c)
-	case bot.VerbRoundStatus:
-		return r.roundStatus(ctx, c)
-	case bot.VerbCommit:
-		return r.commit(ctx, c)
-	case bot.VerbActions:
-		return r.actions(ctx, c)
-	case bot.VerbReport:
-		return r.report(ctx, c)
-	case bot.VerbFeedback:
-		return r.feedback(ctx, c)
-	case bot.VerbMentoringLog:
-		return r.mentoringLog(ctx, c)
-	case bot.VerbStats:
-		return r.stats(ctx, c)
-	case bot.VerbExport:
-		return r.export(ctx, c)
+// lock takes the per-set lock for a write and returns its release; a read
+// takes none (issue 15: holding it across a read's store round trips
+// serialised a whole set's traffic). Versioned saves catch other replicas.
+func (r *Router) lock(c *call, setID string) (unlock func()) {
+	if !c.spec.Writes {
+		return func() {}
 	}
-	return bot.Message{}, bot.Errorf(bot.EINVALID, "I don't know how to do `%s` yet. See `/als help`.", c.cmd.Verb)
+	return r.locks.lock(setID)
 }
 
-// mutates reports whether a verb changes the set or its records; an archived
-// set refuses those (retention aside).
-func mutates(v bot.Verb) bool {
-	switch v {
-	case bot.VerbMembers, bot.VerbSessions, bot.VerbRoundStatus, bot.VerbActions, bot.VerbRetention, bot.VerbStats, bot.VerbExport:
-		return false
+// load reads the set the command is about into c.set. A read may use the set
+// resolve already read (a DM); a write reads it again, under the lock.
+func (r *Router) load(ctx context.Context, c *call, setID string, found *bot.Set) error {
+	if found != nil && !c.spec.Writes {
+		c.set = found
+		return nil
 	}
-	return true
+	s, err := r.store.GetSet(ctx, setID)
+	if err != nil {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return noSet(c)
+		}
+		return fmt.Errorf("get set %s: %w", setID, err)
+	}
+	c.set = s
+	return nil
+}
+
+// authorise lets the command run on c.set: the actor has a role in the set,
+// on the set's platform; the set takes the verb even if archived; and the
+// actor has the role the verb needs.
+func authorise(c *call) error {
+	if p := c.set.Person(c.actorID()); p == nil || len(p.Roles) == 0 || c.set.Platform != c.req.Platform {
+		return noSet(c)
+	}
+	if c.set.Archived && !c.spec.OnArchived {
+		return bot.Errorf(bot.ECONFLICT, "The set %s was archived on %s and can no longer be changed; only `/als retention <days>` still works.", c.set.Name, bot.FormatTime(c.set.ArchivedAt, c.readerLoc()))
+	}
+	return requireRole(c, c.spec.Role, c.spec.Deny)
+}
+
+// run calls the verb's handler.
+func (r *Router) run(ctx context.Context, c *call) (bot.Message, error) {
+	h, ok := r.verbs[c.cmd.Verb]
+	if !ok {
+		return bot.Message{}, fmt.Errorf("verb %q has no handler", c.cmd.Verb)
+	}
+	return h.run(ctx, c)
+}
+
+// repost: a change announced to the set but made in a DM belongs in the
+// set's channel: post it there and give the actor a private copy. What a
+// read shows stays private in the DM.
+func (r *Router) repost(ctx context.Context, c *call, msg bot.Message) bot.Message {
+	if !c.req.Conv.DM || msg.Private {
+		return msg
+	}
+	if c.spec.Writes {
+		key := fmt.Sprintf("%s/post/%s/%d", c.set.ID, c.actorID(), c.now.UnixNano())
+		r.notify(ctx, c, []bot.Outgoing{{To: bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, Message: msg, Key: key}})
+	}
+	msg.Private = true
+	return msg
 }
 
 func errNoSet() error {
@@ -279,38 +233,35 @@ func noSet(c *call) error {
 	return errNoSet()
 }
 
-// findSet names the set a request is about. In a channel it is the channel's
-// set (read later, under the set's lock). In a DM it is the set the pressed
-// button or submitted form named (read later too), else the one active set
-// the actor has a role in, already read; a change reads it again under the
-// lock so that it starts from what the last command in this process saved.
-func (r *Router) findSet(ctx context.Context, c *call) (string, *bot.Set, error) {
+// resolve names the set a request is about. In a channel it is the channel's
+// set (read later by load). In a DM it is the set the pressed button or
+// submitted form named (read later too), else the one active set the actor
+// has a role in, already read.
+func (r *Router) resolve(ctx context.Context, c *call) (string, *bot.Set, error) {
 	if !c.req.Conv.DM {
 		// The channel's set stands, whatever set a button says.
 		return string(c.req.Platform) + ":" + c.req.Conv.ID, nil, nil
 	}
 	if c.req.SetID != "" {
-		// A button or form in a DM names its set; the caller reads it and
-		// applies the same role and archive checks as for any set.
+		// A button or form in a DM names its set; load reads it and
+		// authorise applies the same role and archive checks as for any set.
 		return c.req.SetID, nil, nil
 	}
 	sets, err := r.activeSets(ctx, c)
 	if err != nil {
 		return "", nil, err
 	}
-	if len(sets) > 1 {
+	if len(sets) > 1 && c.spec.Role != bot.RoleAnyone {
 		// Only the sets where the actor may run this command are candidates:
 		// a facilitator of one set and member of another commits in the latter.
-		if role := neededRole(c.cmd.Verb); role != "" {
-			var able []*bot.Set
-			for _, s := range sets {
-				if s.HasRole(c.actorID(), role) {
-					able = append(able, s)
-				}
+		var able []*bot.Set
+		for _, s := range sets {
+			if s.HasRole(c.actorID(), c.spec.Role) {
+				able = append(able, s)
 			}
-			if len(able) > 0 {
-				sets = able
-			}
+		}
+		if len(able) > 0 {
+			sets = able
 		}
 	}
 	switch len(sets) {
@@ -324,19 +275,6 @@ func (r *Router) findSet(ctx context.Context, c *call) (string, *bot.Set, error)
 		names[i] = s.Name
 	}
 	return "", nil, bot.Errorf(bot.EINVALID, "You are in several sets (%s): run this in the set's channel.", strings.Join(names, ", "))
-}
-
-// neededRole is the role a verb requires, "" when anyone in the set may run it.
-func neededRole(v bot.Verb) bot.Role {
-	switch v {
-	case bot.VerbHere, bot.VerbBid, bot.VerbCommit, bot.VerbActions, bot.VerbReport, bot.VerbFeedback:
-		return bot.RoleMember
-	case bot.VerbMentoringLog:
-		return bot.RoleMentor
-	case bot.VerbMembers, bot.VerbSessions, bot.VerbRoundStatus:
-		return ""
-	}
-	return bot.RoleFacilitator
 }
 
 // activeSets are the actor's sets that are not archived and where they have a role.
@@ -354,9 +292,10 @@ func (r *Router) activeSets(ctx context.Context, c *call) ([]*bot.Set, error) {
 	return out, nil
 }
 
-// requireRole refuses a command to someone without role; who says who may.
+// requireRole refuses a command to someone without role; what completes
+// "Only a facilitator of <set> can ...". RoleAnyone lets everyone in.
 func requireRole(c *call, role bot.Role, what string) error {
-	if c.set.HasRole(c.actorID(), role) {
+	if role == bot.RoleAnyone || c.set.HasRole(c.actorID(), role) {
 		return nil
 	}
 	switch role {

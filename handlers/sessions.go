@@ -12,9 +12,6 @@ import (
 )
 
 const (
-	// numberTries is how many session or commitment numbers are tried when
-	// another replica took the next one at the same moment.
-	numberTries = 5
 	// materializeAhead is how far ahead a schedule's sessions are created.
 	materializeAhead = 120 * 24 * time.Hour
 	// maxMaterialize bounds the sessions one schedule command creates (a daily
@@ -22,32 +19,15 @@ const (
 	maxMaterialize = 130
 )
 
-// createSession stores sess with the next free number of the set; the
-// caller raises the set's SessionSeq to sess.Number when it saves the set.
+// createSession stores sess with the next free number of the set, which the
+// store hands out; the caller raises the set's SessionSeq to sess.Number
+// when it saves the set.
 func (r *Router) createSession(ctx context.Context, set *bot.Set, sess *bot.Session) error {
-	n := set.SessionSeq + 1
-	for try := 0; ; try++ {
-		sess.Number, sess.ID, sess.SetID = n, bot.SessionID(set.ID, n), set.ID
-		err := r.store.CreateSession(ctx, sess)
-		if err == nil {
-			return nil
-		}
-		if !isCode(err, bot.EEXISTS) || try == numberTries-1 {
-			return fmt.Errorf("create session %s: %w", sess.ID, err)
-		}
-		n++
-		if try == 1 {
-			// Sessions were created without raising SessionSeq (e.g. by the
-			// scheduler materializing a schedule): skip past all of them.
-			all, err := r.store.ListSessions(ctx, set.ID)
-			if err != nil {
-				return fmt.Errorf("list sessions of %s: %w", set.ID, err)
-			}
-			for _, s := range all {
-				n = max(n, s.Number+1)
-			}
-		}
+	sess.SetID = set.ID
+	if err := r.store.AddSession(ctx, sess, set.SessionSeq); err != nil {
+		return fmt.Errorf("create session: %w", err)
 	}
+	return nil
 }
 
 // nextSession is the first session to come (scheduled, or open too when
@@ -63,20 +43,17 @@ func nextSession(sessions []*bot.Session, now time.Time, withOpen bool) *bot.Ses
 	return best
 }
 
-func (r *Router) sessionAdd(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "add sessions"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) sessionAdd(ctx context.Context, c *call, a bot.SessionAddArgs) (bot.Message, error) {
 	loc := c.set.Location()
-	start := c.cmd.Date.In(loc, c.cmd.At.Hour, c.cmd.At.Minute)
+	start := a.Date.In(loc, a.At.Hour, a.At.Minute)
 	if !start.After(c.now) {
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s %s is in the past (in %s). Give a date and time to come, e.g. `/als session add %s 18:00`.", c.cmd.Date, c.cmd.At, loc, c.now.In(loc).AddDate(0, 0, 7).Format("2006-01-02"))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s %s is in the past (in %s). Give a date and time to come, e.g. `/als session add %s 18:00`.", a.Date, a.At, loc, c.now.In(loc).AddDate(0, 0, 7).Format("2006-01-02"))
 	}
-	d := c.cmd.Duration
+	d := a.Duration
 	if d == 0 {
 		d = bot.DefaultSessionLength
 	}
-	sess := &bot.Session{Start: start.UTC(), Duration: d, Where: strings.TrimSpace(c.cmd.Text), Status: bot.SessionScheduled}
+	sess := &bot.Session{Start: start.UTC(), Duration: d, Where: strings.TrimSpace(a.Where), Status: bot.SessionScheduled}
 	if err := r.createSession(ctx, c.set, sess); err != nil {
 		return bot.Message{}, err
 	}
@@ -87,16 +64,13 @@ func (r *Router) sessionAdd(ctx context.Context, c *call) (bot.Message, error) {
 	return reply("Added " + sessionLine(sess, loc) + "."), nil
 }
 
-func (r *Router) schedule(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "set the schedule"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot.Message, error) {
 	loc := c.set.Location()
-	spec, err := scheduler.ParseSpec(c.cmd.Spec, loc)
+	spec, err := scheduler.ParseSpec(a.Spec, loc)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	d := c.cmd.Duration
+	d := a.Duration
 	if d == 0 {
 		d = bot.DefaultSessionLength
 	}
@@ -136,10 +110,7 @@ func (r *Router) schedule(ctx context.Context, c *call) (bot.Message, error) {
 		c.set.Name, spec.String(), loc, minutes(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
 }
 
-func (r *Router) scheduleOff(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "change the schedule"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) scheduleOff(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	sessions, err := r.store.ListSessions(ctx, c.set.ID)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
@@ -166,7 +137,7 @@ func (r *Router) scheduleOff(ctx context.Context, c *call) (bot.Message, error) 
 }
 
 // sessions lists upcoming and recent sessions, to anyone in the set.
-func (r *Router) sessions(ctx context.Context, c *call) (bot.Message, error) {
+func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	all, err := r.store.ListSessions(ctx, c.set.ID)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
@@ -203,18 +174,15 @@ func (r *Router) sessions(ctx context.Context, c *call) (bot.Message, error) {
 	return msg, nil
 }
 
-func (r *Router) sessionCancel(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "cancel sessions"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) sessionCancel(ctx context.Context, c *call, a bot.SessionCancelArgs) (bot.Message, error) {
 	var sess *bot.Session
-	if c.cmd.Date == nil {
-		s, err := r.store.GetSession(ctx, bot.SessionID(c.set.ID, c.cmd.Number))
+	if a.Date == nil {
+		s, err := r.store.GetSession(ctx, bot.SessionID(c.set.ID, a.Number))
 		if err != nil {
 			if isCode(err, bot.ENOTFOUND) {
-				return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session %d. See the sessions with `/als sessions`.", c.cmd.Number)
+				return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session %d. See the sessions with `/als sessions`.", a.Number)
 			}
-			return bot.Message{}, fmt.Errorf("get session %d of %s: %w", c.cmd.Number, c.set.ID, err)
+			return bot.Message{}, fmt.Errorf("get session %d of %s: %w", a.Number, c.set.ID, err)
 		}
 		sess = s
 	} else {
@@ -225,12 +193,12 @@ func (r *Router) sessionCancel(ctx context.Context, c *call) (bot.Message, error
 		loc := c.set.Location()
 		for _, s := range all {
 			y, m, d := s.Start.In(loc).Date()
-			if y == c.cmd.Date.Year && m == c.cmd.Date.Month && d == c.cmd.Date.Day && (sess == nil || sess.Status != bot.SessionScheduled) {
+			if y == a.Date.Year && m == a.Date.Month && d == a.Date.Day && (sess == nil || sess.Status != bot.SessionScheduled) {
 				sess = s
 			}
 		}
 		if sess == nil {
-			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session on %s. See the sessions with `/als sessions`.", c.cmd.Date)
+			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session on %s. See the sessions with `/als sessions`.", a.Date)
 		}
 	}
 	if sess.Status != bot.SessionScheduled {
@@ -246,10 +214,7 @@ func (r *Router) sessionCancel(ctx context.Context, c *call) (bot.Message, error
 
 // sessionStart opens today's scheduled session, or an unscheduled one now,
 // and posts the check-in with the report-back digest to the set's channel.
-func (r *Router) sessionStart(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "start sessions"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	if c.req.Conv.DM {
 		// The digest holds members' reports: it goes to the set's channel only.
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "Start sessions in the set's channel, not in a direct message: the check-in and report-back are posted there.")
@@ -328,10 +293,7 @@ func (r *Router) openSession(ctx context.Context, c *call) (*bot.Session, error)
 
 // sessionEnd closes the open session, ends a round in progress and prompts
 // presenters who have not recorded a commitment yet.
-func (r *Router) sessionEnd(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "end sessions"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	sess, err := r.openSession(ctx, c)
 	if err != nil {
 		return bot.Message{}, err
@@ -413,10 +375,7 @@ func checkIn(c *call, sess *bot.Session) bool {
 	return true
 }
 
-func (r *Router) here(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleMember, "check in"); err != nil {
-		return bot.Message{}, err
-	}
+func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	sess, err := r.openSession(ctx, c)
 	if err != nil {
 		return bot.Message{}, err
@@ -430,13 +389,10 @@ func (r *Router) here(ctx context.Context, c *call) (bot.Message, error) {
 	return private(fmt.Sprintf("You're checked in to session %d (%d here so far). Want presenting time? Bid with `/als bid [<short title>]`.", sess.Number, len(sess.Attendees))), nil
 }
 
-func (r *Router) bid(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleMember, "bid for presenting time"); err != nil {
-		return bot.Message{}, err
-	}
-	title := strings.TrimSpace(c.cmd.Text)
+func (r *Router) bid(ctx context.Context, c *call, a bot.BidArgs) (bot.Message, error) {
+	title := strings.TrimSpace(a.Title)
 	if title != "" {
-		if err := checkText(title, "a short title"); err != nil {
+		if err := bot.CheckText(title, "a short title"); err != nil {
 			return bot.Message{}, err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 const maxMembers = 20
 
 // setup creates the set of the current channel; its creator facilitates it.
-func (r *Router) setup(ctx context.Context, c *call) (bot.Message, error) {
+func (r *Router) setup(ctx context.Context, c *call, a bot.SetupArgs) (bot.Message, error) {
 	if c.req.Conv.DM {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "Run `/als setup <name>` in the channel where the set will meet, not in a direct message: the set belongs to that channel.")
 	}
@@ -30,7 +30,7 @@ func (r *Router) setup(ctx context.Context, c *call) (bot.Message, error) {
 	defer unlock()
 	set := &bot.Set{
 		ID:            id,
-		Name:          strings.TrimSpace(c.cmd.Text),
+		Name:          strings.TrimSpace(a.Name),
 		Platform:      c.req.Platform,
 		Channel:       c.req.Conv,
 		TZ:            tz,
@@ -57,8 +57,9 @@ func (r *Router) setup(ctx context.Context, c *call) (bot.Message, error) {
 		set.Name, bot.PersonName(set, c.actorID()), set.TZ)), nil
 }
 
-// membersList shows who is in the set, to anyone in it.
-func (r *Router) membersList(c *call) (bot.Message, error) {
+// membersList shows who is in the set and who mentors whom, to its
+// facilitators (DESIGN.md: the roster is theirs to see).
+func (r *Router) membersList(_ context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	var facs, members, mentors []string
 	for _, p := range c.set.People {
 		name := bot.PersonName(c.set, p.User.ID)
@@ -110,11 +111,8 @@ func addPerson(set *bot.Set, u bot.UserRef, role bot.Role, now time.Time) bool {
 	return true
 }
 
-func (r *Router) membersAdd(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "add members"); err != nil {
-		return bot.Message{}, err
-	}
-	users, err := resolve(c, c.cmd.Mentions)
+func (r *Router) membersAdd(ctx context.Context, c *call, a bot.MentionArgs) (bot.Message, error) {
+	users, err := resolve(c, a.People)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -150,11 +148,8 @@ func isAre(n int, one, many string) string {
 	return many
 }
 
-func (r *Router) membersRemove(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "remove members"); err != nil {
-		return bot.Message{}, err
-	}
-	users, err := resolve(c, c.cmd.Mentions)
+func (r *Router) membersRemove(ctx context.Context, c *call, a bot.MentionArgs) (bot.Message, error) {
+	users, err := resolve(c, a.People)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -177,11 +172,8 @@ func (r *Router) membersRemove(ctx context.Context, c *call) (bot.Message, error
 	return reply(fmt.Sprintf("%s %s no longer %s of %s; their records stay with the set.", names(c.set, ids), isAre(len(ids), "is", "are"), isAre(len(ids), "a member", "members"), c.set.Name)), nil
 }
 
-func (r *Router) facilitatorAdd(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "add facilitators"); err != nil {
-		return bot.Message{}, err
-	}
-	users, err := resolve(c, c.cmd.Mentions)
+func (r *Router) facilitatorAdd(ctx context.Context, c *call, a bot.MentionArgs) (bot.Message, error) {
+	users, err := resolve(c, a.People)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -201,20 +193,17 @@ func (r *Router) facilitatorAdd(ctx context.Context, c *call) (bot.Message, erro
 	return reply(fmt.Sprintf("%s now co-facilitate%s %s.", names(c.set, added), isAre(len(added), "s", ""), c.set.Name)), nil
 }
 
-func (r *Router) mentor(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "pair mentors with members"); err != nil {
-		return bot.Message{}, err
-	}
-	users, err := resolve(c, c.cmd.Mentions)
+func (r *Router) mentor(ctx context.Context, c *call, a bot.MentorArgs) (bot.Message, error) {
+	users, err := resolve(c, []string{a.Mentor, a.Mentee})
 	if err != nil {
 		return bot.Message{}, err
 	}
 	if len(users) != 2 {
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "Name one mentor and one member. Usage: %s", bot.Usage(bot.VerbMentor))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "Name one mentor and one member. Usage: %s", bot.Usage(c.cmd.Verb))
 	}
 	mentor, mentee := users[0], users[1]
 	if mentor.ID == mentee.ID {
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "A member cannot mentor themselves. Usage: %s", bot.Usage(bot.VerbMentor))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "A member cannot mentor themselves. Usage: %s", bot.Usage(c.cmd.Verb))
 	}
 	if !c.set.HasRole(mentee.ID, bot.RoleMember) {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is not a member of %s: add them with `/als members add @%s` first.", bot.PersonName(c.set, mentee.ID), c.set.Name, mentee.ID)
@@ -237,63 +226,74 @@ func (r *Router) mentor(ctx context.Context, c *call) (bot.Message, error) {
 	return private(text), nil
 }
 
-// configure handles the facilitator's settings of a set.
-func (r *Router) configure(ctx context.Context, c *call) (bot.Message, error) {
-	if err := requireRole(c, bot.RoleFacilitator, "change the set's settings"); err != nil {
+// The settings a facilitator changes; each saves the set and tells the
+// planner, through saveSettings.
+
+func (r *Router) timezone(ctx context.Context, c *call, a bot.TimezoneArgs) (bot.Message, error) {
+	loc, err := scheduler.ValidateZone(a.Zone)
+	if err != nil {
 		return bot.Message{}, err
 	}
 	s := c.set
-	var text string
-	public := false
-	switch c.cmd.Verb {
-	case bot.VerbTimezone:
-		loc, err := scheduler.ValidateZone(c.cmd.Zone)
-		if err != nil {
-			return bot.Message{}, err
-		}
-		s.TZ = loc.String()
-		text = fmt.Sprintf("%s now runs in %s: session times and schedules are read in that zone.", s.Name, s.TZ)
-	case bot.VerbPhases:
-		if s.Phases == nil {
-			s.Phases = bot.DefaultPhaseDurations()
-		}
-		for p, d := range c.cmd.Phases {
-			s.Phases[p] = d
-		}
-		text = "Time boxes of new rounds: " + phasePlan(s.Phases) + "."
-	case bot.VerbObserver:
-		s.Observer = c.cmd.On
-		text = "New rounds have no observer: everyone but the presenter enables."
-		if s.Observer {
-			text = "New rounds have an observer (when at least three members are checked in)."
-		}
-	case bot.VerbReminders:
-		s.Reminders = slices.Clone(c.cmd.Durations)
-		text = "Session reminders go out " + durationsList(s.Reminders) + " before each session."
-	case bot.VerbNudges:
-		spec, err := scheduler.ParseSpec(c.cmd.Spec, s.Location())
-		if err != nil {
-			return bot.Message{}, err
-		}
-		s.NudgeSpec = spec.String()
-		text = fmt.Sprintf("Members with an open commitment are asked how it goes at %q (%s); next: %s.", s.NudgeSpec, s.TZ, bot.FormatTime(spec.Next(c.now), s.Location()))
-	case bot.VerbRetention:
-		s.RetentionDays = c.cmd.Number
-		text = fmt.Sprintf("Once %s is archived, its texts are kept for %d days.", s.Name, s.RetentionDays)
-	case bot.VerbSetArchive:
-		if s.OpenSession != 0 {
-			return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is still open: close it with `/als session end` before archiving the set.", s.OpenSession)
-		}
-		s.Archived, s.ArchivedAt = true, c.now
-		text = fmt.Sprintf("%s is archived: it takes no more changes, and its texts are kept for %d days (change with `/als retention <days>`).", s.Name, s.RetentionDays)
-		public = true
+	s.TZ = loc.String()
+	return r.saveSettings(ctx, c, private(fmt.Sprintf("%s now runs in %s: session times and schedules are read in that zone.", s.Name, s.TZ)))
+}
+
+func (r *Router) phases(ctx context.Context, c *call, a bot.PhasesArgs) (bot.Message, error) {
+	s := c.set
+	if s.Phases == nil {
+		s.Phases = bot.DefaultPhaseDurations()
 	}
+	for p, d := range a.Phases {
+		s.Phases[p] = d
+	}
+	return r.saveSettings(ctx, c, private("Time boxes of new rounds: "+phasePlan(s.Phases)+"."))
+}
+
+func (r *Router) observer(ctx context.Context, c *call, a bot.ObserverArgs) (bot.Message, error) {
+	c.set.Observer = a.On
+	text := "New rounds have no observer: everyone but the presenter enables."
+	if a.On {
+		text = "New rounds have an observer (when at least three members are checked in)."
+	}
+	return r.saveSettings(ctx, c, private(text))
+}
+
+func (r *Router) reminders(ctx context.Context, c *call, a bot.RemindersArgs) (bot.Message, error) {
+	c.set.Reminders = slices.Clone(a.Leads)
+	return r.saveSettings(ctx, c, private("Session reminders go out "+durationsList(c.set.Reminders)+" before each session."))
+}
+
+func (r *Router) nudges(ctx context.Context, c *call, a bot.NudgesArgs) (bot.Message, error) {
+	s := c.set
+	spec, err := scheduler.ParseSpec(a.Spec, s.Location())
+	if err != nil {
+		return bot.Message{}, err
+	}
+	s.NudgeSpec = spec.String()
+	return r.saveSettings(ctx, c, private(fmt.Sprintf("Members with an open commitment are asked how it goes at %q (%s); next: %s.", s.NudgeSpec, s.TZ, bot.FormatTime(spec.Next(c.now), s.Location()))))
+}
+
+func (r *Router) retention(ctx context.Context, c *call, a bot.RetentionArgs) (bot.Message, error) {
+	c.set.RetentionDays = a.Days
+	return r.saveSettings(ctx, c, private(fmt.Sprintf("Once %s is archived, its texts are kept for %d days.", c.set.Name, c.set.RetentionDays)))
+}
+
+func (r *Router) setArchive(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
+	s := c.set
+	if s.OpenSession != 0 {
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is still open: close it with `/als session end` before archiving the set.", s.OpenSession)
+	}
+	s.Archived, s.ArchivedAt = true, c.now
+	return r.saveSettings(ctx, c, reply(fmt.Sprintf("%s is archived: it takes no more changes, and its texts are kept for %d days (change with `/als retention <days>`).", s.Name, s.RetentionDays)))
+}
+
+// saveSettings saves the set a setting changed, tells the planner and
+// returns msg.
+func (r *Router) saveSettings(ctx context.Context, c *call, msg bot.Message) (bot.Message, error) {
 	if err := r.saveSet(ctx, c); err != nil {
 		return bot.Message{}, err
 	}
-	r.setChanged(ctx, s)
-	if public {
-		return reply(text), nil
-	}
-	return private(text), nil
+	r.setChanged(ctx, c.set)
+	return msg, nil
 }

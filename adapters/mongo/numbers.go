@@ -1,0 +1,77 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// numberTries bounds how often a number is tried when others take it at the
+// same moment (another replica, or the scheduler materialising a schedule).
+const numberTries = 5
+
+// AddSession stores sess under the next free number of its set. Numbers
+// are unique because the id (set/number) is: a taken one is EEXISTS, and the
+// next try starts past the highest number in use.
+func (s *Store) AddSession(ctx context.Context, sess *bot.Session, after int) error {
+	_, err := s.number(after, func(n int) error {
+		sess.Number, sess.ID = n, bot.SessionID(sess.SetID, n)
+		return s.CreateSession(ctx, sess)
+	}, func() (int, error) {
+		all, err := s.ListSessions(ctx, sess.SetID)
+		if err != nil || len(all) == 0 {
+			return 0, err
+		}
+		return all[len(all)-1].Number, nil // by number
+	})
+	if err != nil {
+		return fmt.Errorf("add session to %s: %w", sess.SetID, err)
+	}
+	return nil
+}
+
+// AddCommitment stores c under the next free short id of its set, as
+// AddSession does for sessions.
+func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int) (int, error) {
+	n, err := s.number(after, func(n int) error {
+		c.ShortID = "C-" + strconv.Itoa(n)
+		c.ID = bot.CommitmentID(c.SetID, c.ShortID)
+		return s.CreateCommitment(ctx, c)
+	}, func() (int, error) {
+		all, err := s.ListCommitments(ctx, c.SetID, "", false)
+		top := 0
+		for _, x := range all {
+			if n, err := strconv.Atoi(strings.TrimPrefix(x.ShortID, "C-")); err == nil {
+				top = max(top, n)
+			}
+		}
+		return top, err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("add commitment to %s: %w", c.SetID, err)
+	}
+	return n, nil
+}
+
+// number tries create with after+1; when that number is taken it asks
+// highest for the top number in use and tries the one after it.
+func (s *Store) number(after int, create func(n int) error, highest func() (int, error)) (int, error) {
+	n := after + 1
+	for try := 0; ; try++ {
+		err := create(n)
+		if err == nil {
+			return n, nil
+		}
+		if bot.ErrorCode(err) != bot.EEXISTS || try == numberTries-1 {
+			return 0, err
+		}
+		top, err := highest()
+		if err != nil {
+			return 0, err
+		}
+		n = max(n+1, top+1)
+	}
+}

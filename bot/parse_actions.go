@@ -1,0 +1,179 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The argument parsers and form readers of the Actions and Evaluation
+// verbs (see registry.go): commit, report, feedback, mentoring log.
+
+func parseCommit(p parser, v Verb, args []token) (any, error) {
+	var a CommitArgs
+	if n := len(args); n >= 2 && !args[n-2].quoted && args[n-2].lower() == "by" && looksLikeDate(args[n-1].val) {
+		d, err := parseDate(args[n-1].val)
+		if err != nil {
+			return nil, p.fail(v, "%s", err)
+		}
+		a.Due = &d
+		args = args[:n-2]
+	}
+	s, err := p.text(v, args)
+	if err != nil {
+		return nil, err
+	}
+	if s == "" {
+		return nil, p.fail(v, "Say what you will do, e.g. /als commit Talk to the duty team.")
+	}
+	a.Text = s
+	return a, nil
+}
+
+// formCommit reads the commitment form (the action prompt's): its text and
+// an optional due date from a date picker.
+func formCommit(_ parser, _ Verb, _ []token, values map[string]string) (any, bool, error) {
+	a := CommitArgs{Text: strings.TrimSpace(values["text"])}
+	if err := CheckText(a.Text, "what you will do before the next session"); err != nil {
+		return nil, true, err
+	}
+	if due := strings.TrimSpace(values["due"]); due != "" {
+		t, err := time.Parse("2006-01-02", due)
+		if err != nil {
+			return nil, true, Errorf(EINVALID, "%q is not a date I can read. Write the date as YYYY-MM-DD, e.g. 2026-12-03.", clip(due, 40))
+		}
+		a.Due = &Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
+	return a, true, nil
+}
+
+// reportHead reads a report's id and status, the words before its text.
+func reportHead(p parser, v Verb, args []token) (string, ReportStatus, error) {
+	id, ok := normalizeShortID(args[0].val)
+	if !ok {
+		return "", "", p.fail(v, "%q is not a commitment id; ids look like C-12 (see /als actions).", clip(args[0].val, 40))
+	}
+	switch args[1].lower() {
+	case "done":
+		return id, ReportDone, nil
+	case "progress":
+		return id, ReportProgress, nil
+	case "blocked":
+		return id, ReportBlocked, nil
+	}
+	return "", "", p.fail(v, "%q is not a status; write done, progress or blocked.", clip(args[1].val, 40))
+}
+
+func parseReport(p parser, v Verb, args []token) (any, error) {
+	if len(args) < 3 {
+		return nil, p.fail(v, "Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
+	}
+	id, st, err := reportHead(p, v, args)
+	if err != nil {
+		return nil, err
+	}
+	s, err := p.text(v, args[2:])
+	if err != nil {
+		return nil, err
+	}
+	return ReportArgs{ID: id, Status: st, Text: s}, nil
+}
+
+// formReport reads the report form of a nudge's button ("report C-12 done"
+// with the text in the form's "text" field).
+func formReport(p parser, v Verb, args []token, values map[string]string) (any, bool, error) {
+	text, ok := values["text"]
+	if !ok {
+		return nil, false, nil
+	}
+	if len(args) != 2 {
+		return nil, true, p.fail(v, "Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
+	}
+	id, st, err := reportHead(p, v, args)
+	if err != nil {
+		return nil, true, err
+	}
+	text = strings.TrimSpace(text)
+	if err := CheckText(text, "what you did and learned"); err != nil {
+		return nil, true, err
+	}
+	return ReportArgs{ID: id, Status: st, Text: text}, true, nil
+}
+
+// normalizeShortID accepts C-12, c-12, C12 and 12 and returns "C-12".
+func normalizeShortID(s string) (string, bool) {
+	if len(s) > 0 && (s[0] == 'C' || s[0] == 'c') {
+		s = strings.TrimPrefix(s[1:], "-")
+	}
+	if s == "" || len(s) > 9 {
+		return "", false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	n, _ := strconv.Atoi(s)
+	if n < 1 {
+		return "", false
+	}
+	return "C-" + strconv.Itoa(n), true
+}
+
+func parseFeedback(p parser, v Verb, args []token) (any, error) {
+	if len(args) == 0 {
+		return nil, p.fail(v, "Give a rating from 1 to 5.")
+	}
+	n, err := strconv.Atoi(args[0].val)
+	if err != nil || n < 1 || n > 5 {
+		return nil, p.fail(v, "%q is not a rating; give a whole number from 1 to 5.", clip(args[0].val, 40))
+	}
+	s, err := p.text(v, args[1:])
+	if err != nil {
+		return nil, err
+	}
+	return FeedbackArgs{Rating: n, Comment: s}, nil
+}
+
+// formFeedback reads the feedback form (the pulse's "Rate with a comment"):
+// a rating and an optional comment.
+func formFeedback(p parser, v Verb, _ []token, values map[string]string) (any, bool, error) {
+	raw, ok := values["rating"]
+	if !ok {
+		return nil, false, nil
+	}
+	raw = strings.TrimSpace(raw)
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > 5 {
+		return nil, true, Errorf(EINVALID, "%q is not a rating; pick a whole number from 1 to 5. Usage: %s", clip(raw, 40), Usage(v))
+	}
+	comment := strings.TrimSpace(values["comment"])
+	if comment != "" {
+		if err := CheckText(comment, "a comment"); err != nil {
+			return nil, true, err
+		}
+	}
+	return FeedbackArgs{Rating: n, Comment: comment}, true, nil
+}
+
+func parseMentoringLog(p parser, v Verb, args []token) (any, error) {
+	if len(args) == 0 || !args[0].isMention() {
+		return nil, p.fail(v, "Mention your mentee first, e.g. @ana.")
+	}
+	a := MentoringLogArgs{Mentee: args[0].mention()}
+	rest := args[1:]
+	if len(rest) > 0 && !rest[0].quoted && looksLikeDate(rest[0].val) {
+		d, err := parseDate(rest[0].val)
+		if err != nil {
+			return nil, p.fail(v, "%s", err)
+		}
+		a.Date = &d
+		rest = rest[1:]
+	}
+	s, err := p.text(v, rest)
+	if err != nil {
+		return nil, err
+	}
+	a.Note = s
+	return a, nil
+}
