@@ -50,7 +50,7 @@ func startBot(ctx context.Context, name, bin, dataDir string, slack *fakeSlack, 
 	// Only what the bot needs: no platform credentials of the caller's
 	// environment leak into it, and nothing makes it dial out.
 	t.cmd.Env = append([]string{
-		"PATH=" + os.Getenv("PATH"),
+		pathEnv(),
 		"HOME=" + dataDir,
 		"ALSBOT_ADDR=" + addr,
 		"ALSBOT_DATA_DIR=" + dataDir,
@@ -84,6 +84,16 @@ func startBot(ctx context.Context, name, bin, dataDir string, slack *fakeSlack, 
 			return nil, fmt.Errorf("bot %s never answered /readyz:\n%s", name, t.logs)
 		}
 	}
+}
+
+// pathEnv is this process's PATH=… entry, so the bot finds what it needs.
+func pathEnv() string {
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "PATH=") {
+			return kv
+		}
+	}
+	return "PATH=/usr/bin:/bin"
 }
 
 // attach is a bot someone else started (with SLACK_API_URL pointing at this
