@@ -49,8 +49,8 @@ type Config struct {
 	Clock   bot.Clock   // nil: the wall clock
 	Logger  *slog.Logger
 
-	Workers    int           // concurrent commands; default 8
-	Queue      int           // commands waiting for a worker; default 64 per worker
+	Workers int // concurrent commands; default 8
+	Queue   int // commands waiting for a worker; default 64 per worker
 	// AnswerWithin is how long a slash command may wait for a worker: one
 	// that waited longer is shed (answered "too busy", nothing done, and
 	// counted with OnShed) rather than run late. 0 means 5 minutes; Slack's
@@ -58,7 +58,7 @@ type Config struct {
 	AnswerWithin time.Duration
 	// OnShed, when set, is called for every command shed: its queue was
 	// full, or it waited past AnswerWithin (metrics). Quick, non-blocking.
-	OnShed func()
+	OnShed     func()
 	AckWait    time.Duration // how long a slash command waits for its answer; default 1.5 s
 	HTTPClient *http.Client  // for the Web API; default one with a 30 s timeout
 }
