@@ -67,13 +67,12 @@ type Erasure struct {
 
 // PrivacyStore erases people and old texts.
 type PrivacyStore interface {
-	// ForgetUser replaces user id of platform by an anonymous id in every
-	// set it appears in (a different one per set), erases the texts they
-	// wrote (commitments, reports, bid titles, feedback comments, mentoring
-	// notes) and deletes every other document that names them (pending
-	// and sent deliveries, claims, conversation references). name is their
-	// display name, searched for as well. Counts of the sets stay.
-	ForgetUser(ctx context.Context, platform Platform, userID, name string) (Erasure, error)
+	// ForgetUser applies plan (NewErasePlan): in each of its sets the
+	// person is replaced by an anonymous id (a different one per set) and
+	// the texts they wrote are erased (commitments, reports, bid titles,
+	// feedback comments, mentoring notes); then the records its rules
+	// match are deleted. Counts of the sets stay.
+	ForgetUser(ctx context.Context, plan ErasePlan) (Erasure, error)
 	// PurgeSetTexts erases the texts of set setID (commitments, reports,
 	// bid and round titles, feedback comments, mentoring notes) and returns
 	// how many documents changed. Figures stay.

@@ -28,7 +28,7 @@ func HelpText(topic string) (string, error) {
 		return allHelp(), nil
 	}
 	t := strings.Join(words, " ")
-	all := specs()
+	all := registry
 	if d, ok := lookupIn(all, Verb(t)); ok && !d.Hidden {
 		return fmt.Sprintf("/als %s\n%s\nExample: /als %s", d.Usage, d.Desc, d.Example), nil
 	}
@@ -52,7 +52,7 @@ func HelpText(topic string) (string, error) {
 func allHelp() string {
 	var b strings.Builder
 	b.WriteString("alsbot commands (a leading /als is optional outside Slack):\n")
-	all := specs()
+	all := registry
 	for _, g := range helpGroups {
 		fmt.Fprintf(&b, "\n*%s*\n", g)
 		for _, d := range all {

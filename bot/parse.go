@@ -52,7 +52,7 @@ func Parse(text string) (Command, error) {
 	if err != nil {
 		return Command{}, err
 	}
-	a, err := spec.parse(parser{}, spec.Verb, args)
+	a, err := spec.parse(parser{s: spec}, args)
 	if err != nil {
 		return Command{}, err
 	}
@@ -69,7 +69,7 @@ func ParseForm(text string, values map[string]string) (Command, error) {
 		return Command{}, err
 	}
 	if spec.form != nil {
-		a, ok, err := spec.form(parser{}, spec.Verb, args, values)
+		a, ok, err := spec.form(parser{s: spec}, args, values)
 		if err != nil {
 			return Command{}, err
 		}
@@ -77,7 +77,7 @@ func ParseForm(text string, values map[string]string) (Command, error) {
 			return Command{Verb: spec.Verb, Args: a}, nil
 		}
 	}
-	a, err := spec.parse(parser{}, spec.Verb, args)
+	a, err := spec.parse(parser{s: spec}, args)
 	if err != nil {
 		return Command{}, err
 	}
@@ -86,14 +86,14 @@ func ParseForm(text string, values map[string]string) (Command, error) {
 
 // match finds the registry entry the text names (two words before one, so
 // "schedule off" is not schedule with "off") and returns the words after it.
-func match(text string) (Spec, []token, error) {
+func match(text string) (*Spec, []token, error) {
 	toks, err := tokenize(text)
 	if len(toks) > 0 && !toks[0].quoted && toks[0].lower() == "/als" {
 		toks = toks[1:]
 	}
-	all := specs()
+	all := registry
 	if err != nil {
-		return Spec{}, nil, Errorf(EINVALID, "%s Usage: %s", err, Usage(guessVerb(all, toks)))
+		return nil, nil, Errorf(EINVALID, "%s Usage: %s", err, Usage(guessVerb(all, toks)))
 	}
 	if len(toks) == 0 {
 		s, _ := lookupIn(all, VerbHelp)
@@ -122,7 +122,8 @@ func match(text string) (Spec, []token, error) {
 		}
 	}
 	if len(family) > 0 {
-		return Spec{}, nil, parser{}.fail(Verb(family[0]), "Write %s; see /als help %s.", orList(family), head)
+		first, _ := lookupIn(registry, Verb(family[0]))
+		return nil, nil, parser{s: first}.fail("Write %s; see /als help %s.", orList(family), head)
 	}
 	word := toks[0].val
 	msg := fmt.Sprintf("I don't know the command %q.", clip(word, 40))
@@ -136,16 +137,18 @@ func match(text string) (Spec, []token, error) {
 	if guess != "" {
 		msg += fmt.Sprintf(" Did you mean /als %s?", guess)
 	}
-	return Spec{}, nil, Errorf(EINVALID, "%s Write /als help to see every command. Usage: %s", msg, Usage(VerbHelp))
+	return nil, nil, Errorf(EINVALID, "%s Write /als help to see every command. Usage: %s", msg, Usage(VerbHelp))
 }
 
-func lookupIn(all []Spec, v Verb) (Spec, bool) {
-	for _, s := range all {
-		if s.Verb == v {
-			return s, true
+// lookupIn finds v's entry; the pointer is into all, so nothing is copied
+// on the hot path of Parse.
+func lookupIn(all []Spec, v Verb) (*Spec, bool) {
+	for i := range all {
+		if all[i].Verb == v {
+			return &all[i], true
 		}
 	}
-	return Spec{}, false
+	return nil, false
 }
 
 // orList joins words as "a, b or c".
@@ -223,7 +226,7 @@ func closestCommand(w string) string {
 	}
 	seen := map[string]bool{}
 	best, bestD := "", 3
-	for _, d := range specs() {
+	for _, d := range registry {
 		if d.Hidden {
 			continue
 		}

@@ -9,22 +9,22 @@ import (
 // The argument parsers and form readers of the Actions and Evaluation
 // verbs (see registry.go): commit, report, feedback, mentoring log.
 
-func parseCommit(p parser, v Verb, args []token) (any, error) {
+func parseCommit(p parser, args []token) (any, error) {
 	var a CommitArgs
 	if n := len(args); n >= 2 && !args[n-2].quoted && args[n-2].lower() == "by" && looksLikeDate(args[n-1].val) {
 		d, err := parseDate(args[n-1].val)
 		if err != nil {
-			return nil, p.fail(v, "%s", err)
+			return nil, p.fail("%s", err)
 		}
 		a.Due = &d
 		args = args[:n-2]
 	}
-	s, err := p.text(v, args)
+	s, err := p.text(args)
 	if err != nil {
 		return nil, err
 	}
 	if s == "" {
-		return nil, p.fail(v, "Say what you will do, e.g. /als commit Talk to the duty team.")
+		return nil, p.fail("Say what you will do, e.g. /als commit Talk to the duty team.")
 	}
 	a.Text = s
 	return a, nil
@@ -32,7 +32,7 @@ func parseCommit(p parser, v Verb, args []token) (any, error) {
 
 // formCommit reads the commitment form (the action prompt's): its text and
 // an optional due date from a date picker.
-func formCommit(_ parser, _ Verb, _ []token, values map[string]string) (any, bool, error) {
+func formCommit(_ parser, _ []token, values map[string]string) (any, bool, error) {
 	a := CommitArgs{Text: strings.TrimSpace(values["text"])}
 	if err := CheckText(a.Text, "what you will do before the next session"); err != nil {
 		return nil, true, err
@@ -48,10 +48,10 @@ func formCommit(_ parser, _ Verb, _ []token, values map[string]string) (any, boo
 }
 
 // reportHead reads a report's id and status, the words before its text.
-func reportHead(p parser, v Verb, args []token) (string, ReportStatus, error) {
+func reportHead(p parser, args []token) (string, ReportStatus, error) {
 	id, ok := normalizeShortID(args[0].val)
 	if !ok {
-		return "", "", p.fail(v, "%q is not a commitment id; ids look like C-12 (see /als actions).", clip(args[0].val, 40))
+		return "", "", p.fail("%q is not a commitment id; ids look like C-12 (see /als actions).", clip(args[0].val, 40))
 	}
 	switch args[1].lower() {
 	case "done":
@@ -61,18 +61,18 @@ func reportHead(p parser, v Verb, args []token) (string, ReportStatus, error) {
 	case "blocked":
 		return id, ReportBlocked, nil
 	}
-	return "", "", p.fail(v, "%q is not a status; write done, progress or blocked.", clip(args[1].val, 40))
+	return "", "", p.fail("%q is not a status; write done, progress or blocked.", clip(args[1].val, 40))
 }
 
-func parseReport(p parser, v Verb, args []token) (any, error) {
+func parseReport(p parser, args []token) (any, error) {
 	if len(args) < 3 {
-		return nil, p.fail(v, "Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
+		return nil, p.fail("Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
 	}
-	id, st, err := reportHead(p, v, args)
+	id, st, err := reportHead(p, args)
 	if err != nil {
 		return nil, err
 	}
-	s, err := p.text(v, args[2:])
+	s, err := p.text(args[2:])
 	if err != nil {
 		return nil, err
 	}
@@ -81,15 +81,15 @@ func parseReport(p parser, v Verb, args []token) (any, error) {
 
 // formReport reads the report form of a nudge's button ("report C-12 done"
 // with the text in the form's "text" field).
-func formReport(p parser, v Verb, args []token, values map[string]string) (any, bool, error) {
+func formReport(p parser, args []token, values map[string]string) (any, bool, error) {
 	text, ok := values["text"]
 	if !ok {
 		return nil, false, nil
 	}
 	if len(args) != 2 {
-		return nil, true, p.fail(v, "Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
+		return nil, true, p.fail("Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
 	}
-	id, st, err := reportHead(p, v, args)
+	id, st, err := reportHead(p, args)
 	if err != nil {
 		return nil, true, err
 	}
@@ -120,15 +120,15 @@ func normalizeShortID(s string) (string, bool) {
 	return "C-" + strconv.Itoa(n), true
 }
 
-func parseFeedback(p parser, v Verb, args []token) (any, error) {
+func parseFeedback(p parser, args []token) (any, error) {
 	if len(args) == 0 {
-		return nil, p.fail(v, "Give a rating from 1 to 5.")
+		return nil, p.fail("Give a rating from 1 to 5.")
 	}
 	n, err := strconv.Atoi(args[0].val)
 	if err != nil || n < 1 || n > 5 {
-		return nil, p.fail(v, "%q is not a rating; give a whole number from 1 to 5.", clip(args[0].val, 40))
+		return nil, p.fail("%q is not a rating; give a whole number from 1 to 5.", clip(args[0].val, 40))
 	}
-	s, err := p.text(v, args[1:])
+	s, err := p.text(args[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func parseFeedback(p parser, v Verb, args []token) (any, error) {
 
 // formFeedback reads the feedback form (the pulse's "Rate with a comment"):
 // a rating and an optional comment.
-func formFeedback(p parser, v Verb, _ []token, values map[string]string) (any, bool, error) {
+func formFeedback(p parser, _ []token, values map[string]string) (any, bool, error) {
 	raw, ok := values["rating"]
 	if !ok {
 		return nil, false, nil
@@ -145,7 +145,7 @@ func formFeedback(p parser, v Verb, _ []token, values map[string]string) (any, b
 	raw = strings.TrimSpace(raw)
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 || n > 5 {
-		return nil, true, Errorf(EINVALID, "%q is not a rating; pick a whole number from 1 to 5. Usage: %s", clip(raw, 40), Usage(v))
+		return nil, true, Errorf(EINVALID, "%q is not a rating; pick a whole number from 1 to 5. Usage: %s", clip(raw, 40), p.usage())
 	}
 	comment := strings.TrimSpace(values["comment"])
 	if comment != "" {
@@ -156,21 +156,21 @@ func formFeedback(p parser, v Verb, _ []token, values map[string]string) (any, b
 	return FeedbackArgs{Rating: n, Comment: comment}, true, nil
 }
 
-func parseMentoringLog(p parser, v Verb, args []token) (any, error) {
+func parseMentoringLog(p parser, args []token) (any, error) {
 	if len(args) == 0 || !args[0].isMention() {
-		return nil, p.fail(v, "Mention your mentee first, e.g. @ana.")
+		return nil, p.fail("Mention your mentee first, e.g. @ana.")
 	}
 	a := MentoringLogArgs{Mentee: args[0].mention()}
 	rest := args[1:]
 	if len(rest) > 0 && !rest[0].quoted && looksLikeDate(rest[0].val) {
 		d, err := parseDate(rest[0].val)
 		if err != nil {
-			return nil, p.fail(v, "%s", err)
+			return nil, p.fail("%s", err)
 		}
 		a.Date = &d
 		rest = rest[1:]
 	}
-	s, err := p.text(v, rest)
+	s, err := p.text(rest)
 	if err != nil {
 		return nil, err
 	}

@@ -8,33 +8,33 @@ import (
 
 // The argument parsers of the Sessions and Rounds verbs (see registry.go).
 
-func parseSessionAdd(p parser, v Verb, args []token) (any, error) {
+func parseSessionAdd(p parser, args []token) (any, error) {
 	if len(args) < 2 {
-		return nil, p.fail(v, "Give the date and the start time.")
+		return nil, p.fail("Give the date and the start time.")
 	}
 	date, err := parseDate(args[0].val)
 	if err != nil {
-		return nil, p.fail(v, "%s", err)
+		return nil, p.fail("%s", err)
 	}
 	at, err := parseClock(args[1].val)
 	if err != nil {
-		return nil, p.fail(v, "%s", err)
+		return nil, p.fail("%s", err)
 	}
 	a := SessionAddArgs{Date: date, At: at}
 	rest := args[2:]
 	if len(rest) > 0 && !rest[0].quoted && looksLikeSpan(rest[0].val) {
-		if a.Duration, err = p.sessionLength(v, rest[0].val); err != nil {
+		if a.Duration, err = p.sessionLength(rest[0].val); err != nil {
 			return nil, err
 		}
 		rest = rest[1:]
 	}
-	if a.Where, err = p.text(v, rest); err != nil {
+	if a.Where, err = p.text(rest); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-func parseSchedule(p parser, v Verb, args []token) (any, error) {
+func parseSchedule(p parser, args []token) (any, error) {
 	var spec string
 	var rest []token
 	switch {
@@ -48,18 +48,18 @@ func parseSchedule(p parser, v Verb, args []token) (any, error) {
 		}
 		spec, rest = strings.Join(f, " "), args[5:]
 	default:
-		return nil, p.fail(v, "Put the cron spec in quotes, e.g. schedule \"0 18 * * 2\" 2h, or write schedule off.")
+		return nil, p.fail("Put the cron spec in quotes, e.g. schedule \"0 18 * * 2\" 2h, or write schedule off.")
 	}
 	spec = strings.TrimSpace(spec)
 	if spec == "" || len(spec) > 200 {
-		return nil, p.fail(v, "Give a 5-field cron spec, e.g. \"0 18 * * 2\".")
+		return nil, p.fail("Give a 5-field cron spec, e.g. \"0 18 * * 2\".")
 	}
 	a := ScheduleArgs{Spec: spec}
 	if len(rest) > 1 {
-		return nil, p.fail(v, "Only a duration may follow the cron spec.")
+		return nil, p.fail("Only a duration may follow the cron spec.")
 	}
 	if len(rest) == 1 {
-		d, err := p.sessionLength(v, rest[0].val)
+		d, err := p.sessionLength(rest[0].val)
 		if err != nil {
 			return nil, err
 		}
@@ -68,59 +68,59 @@ func parseSchedule(p parser, v Verb, args []token) (any, error) {
 	return a, nil
 }
 
-func (p parser) sessionLength(v Verb, s string) (time.Duration, error) {
+func (p parser) sessionLength(s string) (time.Duration, error) {
 	d, err := parseSpan(s)
 	if err != nil || d < minSessionLength || d > maxSessionLength {
-		return 0, p.fail(v, "%q is not a session length from 15m to 12h (write e.g. 90m, 2h or 1h30m).", clip(s, 40))
+		return 0, p.fail("%q is not a session length from 15m to 12h (write e.g. 90m, 2h or 1h30m).", clip(s, 40))
 	}
 	return d, nil
 }
 
-func parseSessionCancel(p parser, v Verb, args []token) (any, error) {
+func parseSessionCancel(p parser, args []token) (any, error) {
 	if len(args) != 1 {
-		return nil, p.fail(v, "Give the session's number (see /als sessions) or its date.")
+		return nil, p.fail("Give the session's number (see /als sessions) or its date.")
 	}
 	s := strings.TrimPrefix(args[0].val, "#")
 	if n, err := strconv.Atoi(s); err == nil {
 		if n < 1 {
-			return nil, p.fail(v, "Session numbers start at 1.")
+			return nil, p.fail("Session numbers start at 1.")
 		}
 		return SessionCancelArgs{Number: n}, nil
 	}
 	d, err := parseDate(s)
 	if err != nil {
-		return nil, p.fail(v, "%s", err)
+		return nil, p.fail("%s", err)
 	}
 	return SessionCancelArgs{Date: &d}, nil
 }
 
-func parseBid(p parser, v Verb, args []token) (any, error) {
-	s, err := p.text(v, args)
+func parseBid(p parser, args []token) (any, error) {
+	s, err := p.text(args)
 	if err != nil {
 		return nil, err
 	}
 	return BidArgs{Title: s}, nil
 }
 
-func parseRoundStart(p parser, v Verb, args []token) (any, error) {
+func parseRoundStart(p parser, args []token) (any, error) {
 	var a RoundStartArgs
 	for i := 0; i < len(args); i++ {
 		t := args[i]
 		switch {
 		case !t.quoted && t.lower() == "observer":
 			if i+1 >= len(args) || !args[i+1].isMention() || a.Observer != "" {
-				return nil, p.fail(v, "Mention the observer after the word observer, e.g. observer @ben.")
+				return nil, p.fail("Mention the observer after the word observer, e.g. observer @ben.")
 			}
 			a.Observer = args[i+1].mention()
 			i++
 		case t.isMention() && a.Presenter == "":
 			a.Presenter = t.mention()
 		default:
-			return nil, p.fail(v, "%q is not expected here; mention at most a presenter and an observer.", clip(t.val, 40))
+			return nil, p.fail("%q is not expected here; mention at most a presenter and an observer.", clip(t.val, 40))
 		}
 	}
 	if a.Presenter != "" && a.Presenter == a.Observer {
-		return nil, p.fail(v, "The presenter cannot also be the observer.")
+		return nil, p.fail("The presenter cannot also be the observer.")
 	}
 	return a, nil
 }

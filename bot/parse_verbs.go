@@ -15,26 +15,31 @@ import (
 // and returns the verb's *Args value; every error comes from parser.fail, so
 // it carries the usage line.
 
-// parser holds no state; its methods share the error format.
-type parser struct{}
+// parser reads the arguments of one verb; its methods share the error
+// format, which names the verb's usage.
+type parser struct{ s *Spec }
 
-// fail returns EINVALID with the sentence and the usage line of v.
-func (parser) fail(v Verb, format string, args ...any) error {
-	return Errorf(EINVALID, "%s Usage: %s", fmt.Sprintf(format, args...), Usage(v))
+// usage is the verb's usage line, "/als round start [@presenter] ...".
+func (p parser) usage() string { return "/als " + p.s.Usage }
+
+// fail returns EINVALID with the sentence and the verb's usage line.
+func (p parser) fail(format string, args ...any) error {
+	return Errorf(EINVALID, "%s Usage: %s", fmt.Sprintf(format, args...), p.usage())
 }
 
-func noArgs(p parser, v Verb, args []token) (any, error) {
+func noArgs(p parser, args []token) (any, error) {
 	if len(args) > 0 {
-		if s, _ := Lookup(v); s.Hidden {
-			return nil, Errorf(EINVALID, "%s takes nothing after it. Usage: %s", v, Usage(VerbHelp))
+		if p.s.Hidden {
+			// Never typed, so no usage line of its own.
+			return nil, Errorf(EINVALID, "%s takes nothing after it. Write /als help to see every command.", p.s.Verb)
 		}
-		return nil, p.fail(v, "%s takes nothing after it.", v)
+		return nil, p.fail("%s takes nothing after it.", p.s.Verb)
 	}
 	return NoArgs{}, nil
 }
 
 // text joins tokens as written and enforces the length limit on free text.
-func (p parser) text(v Verb, args []token) (string, error) {
+func (p parser) text(args []token) (string, error) {
 	if len(args) == 1 && args[0].quoted {
 		args = []token{{val: args[0].val, raw: args[0].val}}
 	}
@@ -44,12 +49,12 @@ func (p parser) text(v Verb, args []token) (string, error) {
 	}
 	s := strings.Join(parts, " ")
 	if n := utf8.RuneCountInString(s); n > MaxTextLen {
-		return "", p.fail(v, "The text is %d characters long; the limit is %d. Please shorten it.", n, MaxTextLen)
+		return "", p.fail("The text is %d characters long; the limit is %d. Please shorten it.", n, MaxTextLen)
 	}
 	return s, nil
 }
 
-func parseHelp(p parser, v Verb, args []token) (any, error) {
+func parseHelp(p parser, args []token) (any, error) {
 	words := make([]string, 0, len(args))
 	for _, t := range args {
 		words = append(words, strings.ToLower(t.val))
@@ -59,65 +64,65 @@ func parseHelp(p parser, v Verb, args []token) (any, error) {
 	}
 	topic := strings.Join(words, " ")
 	if utf8.RuneCountInString(topic) > MaxTextLen {
-		return nil, p.fail(v, "The topic is longer than %d characters.", MaxTextLen)
+		return nil, p.fail("The topic is longer than %d characters.", MaxTextLen)
 	}
 	return HelpArgs{Topic: topic}, nil
 }
 
-func parseSetup(p parser, v Verb, args []token) (any, error) {
-	s, err := p.text(v, args)
+func parseSetup(p parser, args []token) (any, error) {
+	s, err := p.text(args)
 	if err != nil {
 		return nil, err
 	}
 	if s == "" {
-		return nil, p.fail(v, "The set needs a name.")
+		return nil, p.fail("The set needs a name.")
 	}
 	return SetupArgs{Name: s}, nil
 }
 
 // parseMentions reads one or more mentions.
-func parseMentions(p parser, v Verb, args []token) (any, error) {
+func parseMentions(p parser, args []token) (any, error) {
 	var ms []string
 	for _, t := range args {
 		if !t.isMention() {
-			return nil, p.fail(v, "%q is not a mention; mention people with @, e.g. @ana.", clip(t.val, 40))
+			return nil, p.fail("%q is not a mention; mention people with @, e.g. @ana.", clip(t.val, 40))
 		}
 		ms = append(ms, t.mention())
 	}
 	if len(ms) == 0 {
-		return nil, p.fail(v, "Mention who you mean with @, e.g. @ana.")
+		return nil, p.fail("Mention who you mean with @, e.g. @ana.")
 	}
 	return MentionArgs{People: ms}, nil
 }
 
-func parseMentor(p parser, v Verb, args []token) (any, error) {
+func parseMentor(p parser, args []token) (any, error) {
 	if len(args) != 3 || !args[0].isMention() || args[1].lower() != "for" || !args[2].isMention() {
-		return nil, p.fail(v, "Mention the mentor, then for, then the member they mentor.")
+		return nil, p.fail("Mention the mentor, then for, then the member they mentor.")
 	}
 	return MentorArgs{Mentor: args[0].mention(), Mentee: args[2].mention()}, nil
 }
 
-func parseTimezone(p parser, v Verb, args []token) (any, error) {
+func parseTimezone(p parser, args []token) (any, error) {
 	if len(args) != 1 || args[0].val == "" || len(args[0].val) > 64 {
-		return nil, p.fail(v, "Give one IANA time zone name, e.g. Europe/London.")
+		return nil, p.fail("Give one IANA time zone name, e.g. Europe/London.")
 	}
 	return TimezoneArgs{Zone: args[0].val}, nil
 }
 
-func parsePhases(p parser, v Verb, args []token) (any, error) {
+func parsePhases(p parser, args []token) (any, error) {
 	valid := make([]string, len(Phases))
 	for i, ph := range Phases {
 		valid[i] = string(ph)
 	}
 	if len(args) == 0 {
-		return nil, p.fail(v, "Give at least one phase and its time box, e.g. questioning=25m.")
+		return nil, p.fail("Give at least one phase and its time box, e.g. questioning=25m.")
 	}
 	out := make(map[Phase]time.Duration, len(args))
 	for _, t := range args {
 		name, val, ok := strings.Cut(t.val, "=")
 		name = strings.ToLower(name)
 		if !ok {
-			return nil, p.fail(v, "%q should be written as phase=time, e.g. questioning=25m.", clip(t.val, 40))
+			return nil, p.fail("%q should be written as phase=time, e.g. questioning=25m.", clip(t.val, 40))
 		}
 		ph := Phase(name)
 		known := false
@@ -125,21 +130,21 @@ func parsePhases(p parser, v Verb, args []token) (any, error) {
 			known = known || x == ph
 		}
 		if !known {
-			return nil, p.fail(v, "%q is not a phase; the phases are %s.", clip(name, 40), strings.Join(valid, ", "))
+			return nil, p.fail("%q is not a phase; the phases are %s.", clip(name, 40), strings.Join(valid, ", "))
 		}
 		if _, dup := out[ph]; dup {
-			return nil, p.fail(v, "%s is given twice.", name)
+			return nil, p.fail("%s is given twice.", name)
 		}
 		d, err := parseSpan(val)
 		if err != nil || d < minPhase || d > maxPhase {
-			return nil, p.fail(v, "%q is not a time box from 1m to 4h for %s (write e.g. 10m or 1h30m).", clip(val, 40), name)
+			return nil, p.fail("%q is not a time box from 1m to 4h for %s (write e.g. 10m or 1h30m).", clip(val, 40), name)
 		}
 		out[ph] = d
 	}
 	return PhasesArgs{Phases: out}, nil
 }
 
-func parseObserver(p parser, v Verb, args []token) (any, error) {
+func parseObserver(p parser, args []token) (any, error) {
 	if len(args) == 1 {
 		switch args[0].lower() {
 		case "on":
@@ -148,10 +153,10 @@ func parseObserver(p parser, v Verb, args []token) (any, error) {
 			return ObserverArgs{On: false}, nil
 		}
 	}
-	return nil, p.fail(v, "Write observer on or observer off.")
+	return nil, p.fail("Write observer on or observer off.")
 }
 
-func parseReminders(p parser, v Verb, args []token) (any, error) {
+func parseReminders(p parser, args []token) (any, error) {
 	var ds []time.Duration
 	for _, t := range args {
 		for _, part := range strings.Split(t.val, ",") {
@@ -160,24 +165,24 @@ func parseReminders(p parser, v Verb, args []token) (any, error) {
 			}
 			d, err := parseSpan(part)
 			if err != nil || d < minReminder || d > maxReminder {
-				return nil, p.fail(v, "%q is not a lead time from 1m to 60d (write minutes, hours or days such as 30m, 2h, 7d).", clip(part, 40))
+				return nil, p.fail("%q is not a lead time from 1m to 60d (write minutes, hours or days such as 30m, 2h, 7d).", clip(part, 40))
 			}
 			for _, x := range ds {
 				if x == d {
-					return nil, p.fail(v, "%s is given twice.", part)
+					return nil, p.fail("%s is given twice.", part)
 				}
 			}
 			ds = append(ds, d)
 		}
 	}
 	if len(ds) == 0 {
-		return nil, p.fail(v, "Give at least one lead time, e.g. 1d.")
+		return nil, p.fail("Give at least one lead time, e.g. 1d.")
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] > ds[j] })
 	return RemindersArgs{Leads: ds}, nil
 }
 
-func parseNudges(p parser, v Verb, args []token) (any, error) {
+func parseNudges(p parser, args []token) (any, error) {
 	spec := ""
 	switch {
 	case len(args) == 1:
@@ -185,38 +190,38 @@ func parseNudges(p parser, v Verb, args []token) (any, error) {
 	case len(args) > 1:
 		for _, t := range args {
 			if t.quoted {
-				return nil, p.fail(v, "Put the whole cron spec in one pair of quotes.")
+				return nil, p.fail("Put the whole cron spec in one pair of quotes.")
 			}
 		}
-		spec, _ = p.text(v, args)
+		spec, _ = p.text(args)
 	}
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
-		return nil, p.fail(v, "Give a cron spec, e.g. \"0 9 * * 1\" for Mondays at 09:00.")
+		return nil, p.fail("Give a cron spec, e.g. \"0 9 * * 1\" for Mondays at 09:00.")
 	}
 	if len(spec) > 200 {
-		return nil, p.fail(v, "The cron spec is too long.")
+		return nil, p.fail("The cron spec is too long.")
 	}
 	return NudgesArgs{Spec: spec}, nil
 }
 
-func parseForgetMe(p parser, v Verb, args []token) (any, error) {
+func parseForgetMe(p parser, args []token) (any, error) {
 	if len(args) == 1 && !args[0].quoted && args[0].lower() == "confirm" {
 		return ForgetMeArgs{Confirm: true}, nil
 	}
-	if _, err := noArgs(p, v, args); err != nil {
+	if _, err := noArgs(p, args); err != nil {
 		return nil, err
 	}
 	return ForgetMeArgs{}, nil
 }
 
-func parseRetention(p parser, v Verb, args []token) (any, error) {
+func parseRetention(p parser, args []token) (any, error) {
 	if len(args) != 1 {
-		return nil, p.fail(v, "Give the number of days, from 1 to %d.", maxRetentionDays)
+		return nil, p.fail("Give the number of days, from 1 to %d.", maxRetentionDays)
 	}
 	n, err := strconv.Atoi(args[0].val)
 	if err != nil || n < 1 || n > maxRetentionDays {
-		return nil, p.fail(v, "%q is not a number of days from 1 to %d.", clip(args[0].val, 40), maxRetentionDays)
+		return nil, p.fail("%q is not a number of days from 1 to %d.", clip(args[0].val, 40), maxRetentionDays)
 	}
 	return RetentionArgs{Days: n}, nil
 }

@@ -1,5 +1,7 @@
 package bot
 
+import "slices"
+
 // The command registry: one entry per verb. Parsing (Parse, ParseForm), help
 // (HelpText, Usage), and in handlers the dispatch, the role check, the
 // archive check and the per-set lock all read the entry, so a verb is
@@ -39,11 +41,11 @@ type Spec struct {
 
 	// parse reads the words after the verb; it returns the verb's *Args
 	// value. Errors come from parser.fail so they carry the usage line.
-	parse func(p parser, v Verb, args []token) (any, error)
+	parse func(p parser, args []token) (any, error)
 	// form, when set, reads a submitted form (Action.Values) together with
 	// the words after the verb in Form.Command; ok false means the values
 	// are not this verb's form and the command text is parsed as typed.
-	form func(p parser, v Verb, args []token, values map[string]string) (a any, ok bool, err error)
+	form func(p parser, args []token, values map[string]string) (a any, ok bool, err error)
 }
 
 // Help groups, in the order help lists them.
@@ -57,101 +59,102 @@ const (
 
 var helpGroups = []string{groupSetup, groupSessions, groupRounds, groupActions, groupEval}
 
-// specs is the registry, in help order. A function rather than a package
-// variable so nothing can mutate it; it is cheap (a slice literal).
-func specs() []Spec {
-	const (
-		fac    = RoleFacilitator
-		mem    = RoleMember
-		anyone = RoleAnyone
-	)
-	settings := "change the set's settings"
-	return []Spec{
-		{Verb: VerbHelp, Group: groupSetup, Usage: "help [<command>]", Desc: "Shows every command, or how to use one.", Example: "help round start",
-			Anywhere: true, Role: anyone, OnArchived: true, parse: parseHelp},
-		{Verb: VerbSetup, Group: groupSetup, Usage: "setup <set name>", Desc: "Creates a set in this channel; you become its facilitator.", Example: "setup West managers set",
-			Anywhere: true, Role: anyone, Writes: true, parse: parseSetup},
-		{Verb: VerbMembers, Group: groupSetup, Usage: "members", Desc: "Lists the set's members, facilitators and mentors.", Example: "members",
-			Role: fac, Deny: "see the set's people and mentor pairings", OnArchived: true, parse: noArgs},
-		{Verb: VerbMembersAdd, Group: groupSetup, Usage: "members add @a @b…", Desc: "Adds members to the set.", Example: "members add @ana @ben",
-			Role: fac, Deny: "add members", Writes: true, parse: parseMentions},
-		{Verb: VerbMembersRemove, Group: groupSetup, Usage: "members remove @a", Desc: "Removes members from the set.", Example: "members remove @ben",
-			Role: fac, Deny: "remove members", Writes: true, parse: parseMentions},
-		{Verb: VerbFacilitatorAdd, Group: groupSetup, Usage: "facilitator add @a", Desc: "Adds a co-facilitator.", Example: "facilitator add @cara",
-			Role: fac, Deny: "add facilitators", Writes: true, parse: parseMentions},
-		{Verb: VerbMentor, Group: groupSetup, Usage: "mentor @mentor for @mentee", Desc: "Pairs a mentor with a member.", Example: "mentor @dev for @ana",
-			Role: fac, Deny: "pair mentors with members", Writes: true, parse: parseMentor},
-		{Verb: VerbTimezone, Group: groupSetup, Usage: "timezone <IANA zone>", Desc: "Sets the set's time zone.", Example: "timezone Europe/London",
-			Role: fac, Deny: settings, Writes: true, parse: parseTimezone},
-		{Verb: VerbPhases, Group: groupSetup, Usage: "phases presenting=10m questioning=25m action=5m process-review=10m", Desc: "Sets the time boxes of a round's phases (any of them, 1m to 4h each).", Example: "phases questioning=30m",
-			Role: fac, Deny: settings, Writes: true, parse: parsePhases},
-		{Verb: VerbObserver, Group: groupSetup, Usage: "observer on|off", Desc: "Whether rounds have an observer.", Example: "observer off",
-			Role: fac, Deny: settings, Writes: true, parse: parseObserver},
-		{Verb: VerbReminders, Group: groupSetup, Usage: "reminders 7d,1d,1h", Desc: "Sets how long before a session reminders go out (m, h or d; 1m to 60d).", Example: "reminders 2d,2h",
-			Role: fac, Deny: settings, Writes: true, parse: parseReminders},
-		{Verb: VerbNudges, Group: groupSetup, Usage: `nudges "<cron spec>"`, Desc: "Sets when members are prompted about their actions between sessions.", Example: `nudges "0 9 * * 1"`,
-			Role: fac, Deny: settings, Writes: true, parse: parseNudges},
-		{Verb: VerbSessionAdd, Group: groupSessions, Usage: "session add <YYYY-MM-DD> <HH:MM> [<duration>] [<where>]", Desc: "Adds one session (duration 15m to 12h, default 3h; where may be a room or a link).", Example: "session add 2026-03-10 09:30 2h Room 4",
-			Role: fac, Deny: "add sessions", Writes: true, parse: parseSessionAdd},
-		{Verb: VerbSchedule, Group: groupSessions, Usage: `schedule "<cron spec>" [<duration>]`, Desc: "Sets recurring sessions (5-field cron in the set's zone).", Example: `schedule "0 18 * * 2" 2h`,
-			Role: fac, Deny: "set the schedule", Writes: true, parse: parseSchedule},
-		{Verb: VerbScheduleOff, Group: groupSessions, Usage: "schedule off", Desc: "Stops recurring sessions.", Example: "schedule off",
-			Role: fac, Deny: "change the schedule", Writes: true, parse: noArgs},
-		{Verb: VerbSessions, Group: groupSessions, Usage: "sessions", Desc: "Lists upcoming and past sessions.", Example: "sessions",
-			Role: anyone, OnArchived: true, parse: noArgs},
-		{Verb: VerbSessionCancel, Group: groupSessions, Usage: "session cancel <number or YYYY-MM-DD>", Desc: "Cancels one session and its reminders.", Example: "session cancel 3",
-			Role: fac, Deny: "cancel sessions", Writes: true, parse: parseSessionCancel},
-		{Verb: VerbSessionStart, Group: groupSessions, Usage: "session start", Desc: "Opens today's session (or an unscheduled one now) for check-in.", Example: "session start",
-			Role: fac, Deny: "start sessions", Writes: true, parse: noArgs},
-		{Verb: VerbSessionEnd, Group: groupSessions, Usage: "session end", Desc: "Closes the open session and asks for feedback and actions.", Example: "session end",
-			Role: fac, Deny: "end sessions", Writes: true, parse: noArgs},
-		{Verb: VerbHere, Group: groupSessions, Usage: "here", Desc: "Checks you in to the open session.", Example: "here",
-			Role: mem, Deny: "check in", Writes: true, parse: noArgs},
-		{Verb: VerbBid, Group: groupSessions, Usage: "bid [<short title>]", Desc: "Bids for presenting time in the open session.", Example: "bid Staff cover over summer",
-			Role: mem, Deny: "bid for presenting time", Writes: true, parse: parseBid},
-		{Verb: VerbRoundStart, Group: groupRounds, Usage: "round start [@presenter] [observer @x]", Desc: "Starts a round; roles not given are chosen fairly.", Example: "round start @ana observer @ben",
-			Role: fac, Deny: "start rounds", Writes: true, parse: parseRoundStart},
-		{Verb: VerbRoundNext, Group: groupRounds, Usage: "round next", Desc: "Moves the round to its next phase.", Example: "round next",
-			Role: fac, Deny: "move rounds on", Writes: true, parse: noArgs},
-		{Verb: VerbRoundEnd, Group: groupRounds, Usage: "round end", Desc: "Ends the round.", Example: "round end",
-			Role: fac, Deny: "end rounds", Writes: true, parse: noArgs},
-		{Verb: VerbRoundStatus, Group: groupRounds, Usage: "round status", Desc: "Shows the current round, its roles and time left.", Example: "round status",
-			Role: anyone, OnArchived: true, parse: noArgs},
-		{Verb: VerbCommit, Group: groupActions, Usage: "commit <text> [by <YYYY-MM-DD>]", Desc: "Records your commitment (due at the next session unless you give a date).", Example: "commit Talk to the duty team about handovers by 2026-03-01",
-			Role: mem, Deny: "record commitments", Writes: true, parse: parseCommit, form: formCommit},
-		{Verb: VerbActions, Group: groupActions, Usage: "actions", Desc: "Lists your open commitments with their ids.", Example: "actions",
-			Role: mem, Deny: "list their actions", OnArchived: true, parse: noArgs},
-		{Verb: VerbReport, Group: groupActions, Usage: "report <id> <done|progress|blocked> <what I did and learned>", Desc: "Reports the action taken on one of your commitments.", Example: "report C-12 progress Met the duty team; handover notes now shared",
-			Role: mem, Deny: "report on commitments", Writes: true, parse: parseReport, form: formReport},
-		{Verb: VerbFeedback, Group: groupEval, Usage: "feedback <1-5> [<comment>]", Desc: "Gives feedback on the last session.", Example: "feedback 4 Good questions today",
-			Role: mem, Deny: "give feedback on sessions", Writes: true, parse: parseFeedback, form: formFeedback},
-		{Verb: VerbMentoringLog, Group: groupEval, Usage: "mentoring log @mentee [<YYYY-MM-DD>] [<note>]", Desc: "Logs a mentoring session with your mentee.", Example: "mentoring log @ana 2026-02-20 Talked through the rota",
-			Role: RoleMentor, Deny: "log mentoring sessions", Writes: true, parse: parseMentoringLog},
-		{Verb: VerbStats, Group: groupEval, Usage: "stats", Desc: "Shows the set's evaluation figures.", Example: "stats",
-			Role: fac, Deny: "see the set's statistics", OnArchived: true, parse: noArgs},
-		{Verb: VerbExport, Group: groupEval, Usage: "export", Desc: "Exports the set's records as CSV.", Example: "export",
-			Role: fac, Deny: "export the set's records", OnArchived: true, parse: noArgs},
-		{Verb: VerbMyData, Group: groupEval, Usage: "mydata", Desc: "Shows your own records.", Example: "mydata",
-			Anywhere: true, Role: anyone, OnArchived: true, parse: noArgs},
-		{Verb: VerbForgetMe, Group: groupEval, Usage: "forget me", Desc: "Erases your records, after you confirm.", Example: "forget me",
-			Anywhere: true, Role: anyone, Writes: true, OnArchived: true, parse: parseForgetMe},
-		{Verb: VerbSetArchive, Group: groupEval, Usage: "set archive", Desc: "Ends the set.", Example: "set archive",
-			Role: fac, Deny: settings, Writes: true, parse: noArgs},
-		{Verb: VerbRetention, Group: groupEval, Usage: "retention <days>", Desc: "How long an archived set's texts are kept (1 to 3650 days, default 365).", Example: "retention 180",
-			Role: fac, Deny: settings, Writes: true, OnArchived: true, parse: parseRetention},
-		{Verb: VerbHome, Hidden: true, Anywhere: true, Role: anyone, OnArchived: true, parse: noArgs},
-	}
+// Shorthands of the registry table.
+const (
+	fac      = RoleFacilitator
+	mem      = RoleMember
+	anyone   = RoleAnyone
+	settings = "change the set's settings"
+)
+
+// registry is the table of verbs, in help order: the package's one table,
+// read-only by convention (nothing in bot writes to it; Specs and Lookup hand
+// out copies). A package variable rather than a function returning a slice
+// literal because every Parse reads it: built per call it cost 5 KB and a
+// few microseconds per command (BenchmarkParse).
+var registry = []Spec{
+	{Verb: VerbHelp, Group: groupSetup, Usage: "help [<command>]", Desc: "Shows every command, or how to use one.", Example: "help round start",
+		Anywhere: true, Role: anyone, OnArchived: true, parse: parseHelp},
+	{Verb: VerbSetup, Group: groupSetup, Usage: "setup <set name>", Desc: "Creates a set in this channel; you become its facilitator.", Example: "setup West managers set",
+		Anywhere: true, Role: anyone, Writes: true, parse: parseSetup},
+	{Verb: VerbMembers, Group: groupSetup, Usage: "members", Desc: "Lists the set's members, facilitators and mentors.", Example: "members",
+		Role: fac, Deny: "see the set's people and mentor pairings", OnArchived: true, parse: noArgs},
+	{Verb: VerbMembersAdd, Group: groupSetup, Usage: "members add @a @b…", Desc: "Adds members to the set.", Example: "members add @ana @ben",
+		Role: fac, Deny: "add members", Writes: true, parse: parseMentions},
+	{Verb: VerbMembersRemove, Group: groupSetup, Usage: "members remove @a", Desc: "Removes members from the set.", Example: "members remove @ben",
+		Role: fac, Deny: "remove members", Writes: true, parse: parseMentions},
+	{Verb: VerbFacilitatorAdd, Group: groupSetup, Usage: "facilitator add @a", Desc: "Adds a co-facilitator.", Example: "facilitator add @cara",
+		Role: fac, Deny: "add facilitators", Writes: true, parse: parseMentions},
+	{Verb: VerbMentor, Group: groupSetup, Usage: "mentor @mentor for @mentee", Desc: "Pairs a mentor with a member.", Example: "mentor @dev for @ana",
+		Role: fac, Deny: "pair mentors with members", Writes: true, parse: parseMentor},
+	{Verb: VerbTimezone, Group: groupSetup, Usage: "timezone <IANA zone>", Desc: "Sets the set's time zone.", Example: "timezone Europe/London",
+		Role: fac, Deny: settings, Writes: true, parse: parseTimezone},
+	{Verb: VerbPhases, Group: groupSetup, Usage: "phases presenting=10m questioning=25m action=5m process-review=10m", Desc: "Sets the time boxes of a round's phases (any of them, 1m to 4h each).", Example: "phases questioning=30m",
+		Role: fac, Deny: settings, Writes: true, parse: parsePhases},
+	{Verb: VerbObserver, Group: groupSetup, Usage: "observer on|off", Desc: "Whether rounds have an observer.", Example: "observer off",
+		Role: fac, Deny: settings, Writes: true, parse: parseObserver},
+	{Verb: VerbReminders, Group: groupSetup, Usage: "reminders 7d,1d,1h", Desc: "Sets how long before a session reminders go out (m, h or d; 1m to 60d).", Example: "reminders 2d,2h",
+		Role: fac, Deny: settings, Writes: true, parse: parseReminders},
+	{Verb: VerbNudges, Group: groupSetup, Usage: `nudges "<cron spec>"`, Desc: "Sets when members are prompted about their actions between sessions.", Example: `nudges "0 9 * * 1"`,
+		Role: fac, Deny: settings, Writes: true, parse: parseNudges},
+	{Verb: VerbSessionAdd, Group: groupSessions, Usage: "session add <YYYY-MM-DD> <HH:MM> [<duration>] [<where>]", Desc: "Adds one session (duration 15m to 12h, default 3h; where may be a room or a link).", Example: "session add 2026-03-10 09:30 2h Room 4",
+		Role: fac, Deny: "add sessions", Writes: true, parse: parseSessionAdd},
+	{Verb: VerbSchedule, Group: groupSessions, Usage: `schedule "<cron spec>" [<duration>]`, Desc: "Sets recurring sessions (5-field cron in the set's zone).", Example: `schedule "0 18 * * 2" 2h`,
+		Role: fac, Deny: "set the schedule", Writes: true, parse: parseSchedule},
+	{Verb: VerbScheduleOff, Group: groupSessions, Usage: "schedule off", Desc: "Stops recurring sessions.", Example: "schedule off",
+		Role: fac, Deny: "change the schedule", Writes: true, parse: noArgs},
+	{Verb: VerbSessions, Group: groupSessions, Usage: "sessions", Desc: "Lists upcoming and past sessions.", Example: "sessions",
+		Role: anyone, OnArchived: true, parse: noArgs},
+	{Verb: VerbSessionCancel, Group: groupSessions, Usage: "session cancel <number or YYYY-MM-DD>", Desc: "Cancels one session and its reminders.", Example: "session cancel 3",
+		Role: fac, Deny: "cancel sessions", Writes: true, parse: parseSessionCancel},
+	{Verb: VerbSessionStart, Group: groupSessions, Usage: "session start", Desc: "Opens today's session (or an unscheduled one now) for check-in.", Example: "session start",
+		Role: fac, Deny: "start sessions", Writes: true, parse: noArgs},
+	{Verb: VerbSessionEnd, Group: groupSessions, Usage: "session end", Desc: "Closes the open session and asks for feedback and actions.", Example: "session end",
+		Role: fac, Deny: "end sessions", Writes: true, parse: noArgs},
+	{Verb: VerbHere, Group: groupSessions, Usage: "here", Desc: "Checks you in to the open session.", Example: "here",
+		Role: mem, Deny: "check in", Writes: true, parse: noArgs},
+	{Verb: VerbBid, Group: groupSessions, Usage: "bid [<short title>]", Desc: "Bids for presenting time in the open session.", Example: "bid Staff cover over summer",
+		Role: mem, Deny: "bid for presenting time", Writes: true, parse: parseBid},
+	{Verb: VerbRoundStart, Group: groupRounds, Usage: "round start [@presenter] [observer @x]", Desc: "Starts a round; roles not given are chosen fairly.", Example: "round start @ana observer @ben",
+		Role: fac, Deny: "start rounds", Writes: true, parse: parseRoundStart},
+	{Verb: VerbRoundNext, Group: groupRounds, Usage: "round next", Desc: "Moves the round to its next phase.", Example: "round next",
+		Role: fac, Deny: "move rounds on", Writes: true, parse: noArgs},
+	{Verb: VerbRoundEnd, Group: groupRounds, Usage: "round end", Desc: "Ends the round.", Example: "round end",
+		Role: fac, Deny: "end rounds", Writes: true, parse: noArgs},
+	{Verb: VerbRoundStatus, Group: groupRounds, Usage: "round status", Desc: "Shows the current round, its roles and time left.", Example: "round status",
+		Role: anyone, OnArchived: true, parse: noArgs},
+	{Verb: VerbCommit, Group: groupActions, Usage: "commit <text> [by <YYYY-MM-DD>]", Desc: "Records your commitment (due at the next session unless you give a date).", Example: "commit Talk to the duty team about handovers by 2026-03-01",
+		Role: mem, Deny: "record commitments", Writes: true, parse: parseCommit, form: formCommit},
+	{Verb: VerbActions, Group: groupActions, Usage: "actions", Desc: "Lists your open commitments with their ids.", Example: "actions",
+		Role: mem, Deny: "list their actions", OnArchived: true, parse: noArgs},
+	{Verb: VerbReport, Group: groupActions, Usage: "report <id> <done|progress|blocked> <what I did and learned>", Desc: "Reports the action taken on one of your commitments.", Example: "report C-12 progress Met the duty team; handover notes now shared",
+		Role: mem, Deny: "report on commitments", Writes: true, parse: parseReport, form: formReport},
+	{Verb: VerbFeedback, Group: groupEval, Usage: "feedback <1-5> [<comment>]", Desc: "Gives feedback on the last session.", Example: "feedback 4 Good questions today",
+		Role: mem, Deny: "give feedback on sessions", Writes: true, parse: parseFeedback, form: formFeedback},
+	{Verb: VerbMentoringLog, Group: groupEval, Usage: "mentoring log @mentee [<YYYY-MM-DD>] [<note>]", Desc: "Logs a mentoring session with your mentee.", Example: "mentoring log @ana 2026-02-20 Talked through the rota",
+		Role: RoleMentor, Deny: "log mentoring sessions", Writes: true, parse: parseMentoringLog},
+	{Verb: VerbStats, Group: groupEval, Usage: "stats", Desc: "Shows the set's evaluation figures.", Example: "stats",
+		Role: fac, Deny: "see the set's statistics", OnArchived: true, parse: noArgs},
+	{Verb: VerbExport, Group: groupEval, Usage: "export", Desc: "Exports the set's records as CSV.", Example: "export",
+		Role: fac, Deny: "export the set's records", OnArchived: true, parse: noArgs},
+	{Verb: VerbMyData, Group: groupEval, Usage: "mydata", Desc: "Shows your own records.", Example: "mydata",
+		Anywhere: true, Role: anyone, OnArchived: true, parse: noArgs},
+	{Verb: VerbForgetMe, Group: groupEval, Usage: "forget me", Desc: "Erases your records, after you confirm.", Example: "forget me",
+		Anywhere: true, Role: anyone, Writes: true, OnArchived: true, parse: parseForgetMe},
+	{Verb: VerbSetArchive, Group: groupEval, Usage: "set archive", Desc: "Ends the set.", Example: "set archive",
+		Role: fac, Deny: settings, Writes: true, parse: noArgs},
+	{Verb: VerbRetention, Group: groupEval, Usage: "retention <days>", Desc: "How long an archived set's texts are kept (1 to 3650 days, default 365).", Example: "retention 180",
+		Role: fac, Deny: settings, Writes: true, OnArchived: true, parse: parseRetention},
+	{Verb: VerbHome, Hidden: true, Anywhere: true, Role: anyone, OnArchived: true, parse: noArgs},
 }
 
-// Specs returns the registry, in help order.
-func Specs() []Spec { return specs() }
+// Specs returns a copy of the registry, in help order.
+func Specs() []Spec { return slices.Clone(registry) }
 
 // Lookup returns the entry of v.
 func Lookup(v Verb) (Spec, bool) {
-	for _, s := range specs() {
-		if s.Verb == v {
-			return s, true
-		}
+	if s, ok := lookupIn(registry, v); ok {
+		return *s, true
 	}
 	return Spec{}, false
 }

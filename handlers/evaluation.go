@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strconv"
@@ -223,9 +221,8 @@ func ExportFiles(rec *Records, now time.Time, loc *time.Location) ([]bot.File, e
 		return t.In(loc).Format("2006-01-02")
 	}
 
-	var att bytes.Buffer
-	w := csv.NewWriter(&att)
-	_ = w.Write(AttendanceColumns)
+	att := newSheet()
+	att.row(AttendanceColumns...)
 	for _, s := range held {
 		for _, p := range set.Members() {
 			id := p.User.ID
@@ -255,18 +252,17 @@ func ExportFiles(rec *Records, now time.Time, loc *time.Location) ([]bot.File, e
 			if s.Attended(id) {
 				attended = "yes"
 			}
-			_ = w.Write([]string{strconv.Itoa(s.Number), date(s.Start), bot.PersonName(set, id), id, attended,
-				strings.Join(roles, ";"), strings.Join(ids, ";"), strings.Join(statuses, ";"), ratingText, comment})
+			att.row(strconv.Itoa(s.Number), date(s.Start), bot.PersonName(set, id), id, attended,
+				strings.Join(roles, ";"), strings.Join(ids, ";"), strings.Join(statuses, ";"), ratingText, comment)
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return nil, fmt.Errorf("write attendance csv: %w", err)
+	attData, err := att.bytes("attendance")
+	if err != nil {
+		return nil, err
 	}
 
-	var com bytes.Buffer
-	w = csv.NewWriter(&com)
-	_ = w.Write(CommitmentsColumns)
+	com := newSheet()
+	com.row(CommitmentsColumns...)
 	commitments := slices.Clone(rec.Commitments)
 	slices.SortStableFunc(commitments, func(a, b *bot.Commitment) int { return shortNumber(a.ShortID) - shortNumber(b.ShortID) })
 	for _, cm := range commitments {
@@ -276,20 +272,20 @@ func ExportFiles(rec *Records, now time.Time, loc *time.Location) ([]bot.File, e
 		}
 		head := []string{cm.ShortID, bot.PersonName(set, cm.UserID), cm.UserID, session, date(cm.CreatedAt), date(cm.Due), string(cm.Status), cm.Text}
 		if len(cm.Reports) == 0 {
-			_ = w.Write(append(head, "", "", "", ""))
+			com.row(append(head, "", "", "", "")...)
 		}
 		for i, rp := range cm.Reports {
-			_ = w.Write(append(slices.Clone(head), strconv.Itoa(i+1), date(rp.At), string(rp.Status), rp.Text))
+			com.row(append(slices.Clone(head), strconv.Itoa(i+1), date(rp.At), string(rp.Status), rp.Text)...)
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return nil, fmt.Errorf("write commitments csv: %w", err)
+	comData, err := com.bytes("commitments")
+	if err != nil {
+		return nil, err
 	}
 	stem := fileStem(set, now)
 	return []bot.File{
-		{Name: stem + "-attendance.csv", ContentType: "text/csv", Data: att.Bytes()},
-		{Name: stem + "-commitments.csv", ContentType: "text/csv", Data: com.Bytes()},
+		{Name: stem + "-attendance.csv", ContentType: "text/csv", Data: attData},
+		{Name: stem + "-commitments.csv", ContentType: "text/csv", Data: comData},
 	}, nil
 }
 

@@ -168,12 +168,8 @@ func (r *Router) forgetMe(ctx context.Context, c *call, a bot.ForgetMeArgs) (bot
 		return bot.Message{}, fmt.Errorf("find sets of user: %w", err)
 	}
 	var setNames []string
-	name := c.req.Actor.Name
 	for _, s := range sets {
 		setNames = append(setNames, s.Name)
-		if p := s.Person(id); p != nil && name == "" {
-			name = p.User.Name
-		}
 	}
 	if !a.Confirm {
 		if len(sets) == 0 {
@@ -202,7 +198,11 @@ func (r *Router) forgetMe(ctx context.Context, c *call, a bot.ForgetMeArgs) (bot
 		unlock := r.locks.lock(s.ID)
 		defer unlock()
 	}
-	er, err := r.store.ForgetUser(ctx, c.req.Platform, id, name)
+	plan, err := bot.NewErasePlan(c.req.Platform, id, sets)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	er, err := r.store.ForgetUser(ctx, plan)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("forget user: %w", err)
 	}

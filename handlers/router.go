@@ -148,6 +148,10 @@ func (r *Router) Handle(ctx context.Context, req bot.Request) (bot.Message, erro
 // that a write is checked against, and applied to, the set as the last
 // write in this process saved it.
 func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, error) {
+	req, err := bot.SanitizeRequest(req) // before anything reads member text
+	if err != nil {
+		return bot.Message{}, err
+	}
 	cmd, err := parse(req)
 	if err != nil {
 		return bot.Message{}, err

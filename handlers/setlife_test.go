@@ -436,9 +436,11 @@ func ofWant(n, of int) string {
 	return fmt.Sprintf("%d of %d (%d%%)", n, of, int(float64(n)/float64(of)*100+0.5))
 }
 
+// readCSV reads an export as a spreadsheet does: the UTF-8 BOM it starts
+// with is not part of the first cell.
 func readCSV(t *testing.T, b []byte) [][]string {
 	t.Helper()
-	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))).ReadAll()
 	if err != nil {
 		t.Fatalf("parse csv: %v", err)
 	}

@@ -263,7 +263,11 @@ func TestCachedForget(t *testing.T) {
 	if _, err := st.GetCommitment(ctx, bot.CommitmentID(set.ID, "C-1")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ForgetUser(ctx, bot.Slack, "U1", "Name U1"); err != nil {
+	plan, err := bot.NewErasePlan(bot.Slack, "U1", []*bot.Set{set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ForgetUser(ctx, plan); err != nil {
 		t.Fatal(err)
 	}
 	if cs, _ := st.ListCommitments(ctx, set.ID, "U1", true); len(cs) != 0 {

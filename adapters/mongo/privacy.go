@@ -3,11 +3,11 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"slices"
+	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -17,42 +17,34 @@ var _ bot.PrivacyStore = (*Store)(nil)
 // saveTries bounds the re-reads when a versioned save meets a concurrent change.
 const saveTries = 5
 
-// coreCollections are anonymised field by field; every other collection
-// (deliveries and their history and claims, claims, conversation
-// references, collections added later) loses the documents that name the
-// person.
-var coreCollections = []string{collSets, collSessions, collCommitments, collFeedback, collMentoring}
-
-// ForgetUser implements bot.PrivacyStore. It is made of single-document
-// writes (there are no transactions on FerretDB); run again after a
-// failure, it carries on where it stopped, since the sets it already
-// anonymised no longer name the person.
-func (s *Store) ForgetUser(ctx context.Context, platform bot.Platform, userID, name string) (bot.Erasure, error) {
+// ForgetUser implements bot.PrivacyStore: it applies plan and decides
+// nothing itself. It is made of single-document writes (there are no
+// transactions on FerretDB); run again after a failure, it carries on
+// where it stopped, since the sets it already anonymised no longer name
+// the person.
+func (s *Store) ForgetUser(ctx context.Context, plan bot.ErasePlan) (bot.Erasure, error) {
 	var er bot.Erasure
-	if userID == "" || bot.IsAnonymous(userID) {
+	if plan.UserID == "" || bot.IsAnonymous(plan.UserID) {
 		return er, bot.Errorf(bot.EINVALID, "There is nobody to forget.")
 	}
-	sets, err := s.FindSets(ctx, platform, userID)
-	if err != nil {
-		return er, err
-	}
-	for _, set := range sets {
-		anon, err := s.anonymiseSet(ctx, set.ID, userID)
+	for _, setID := range plan.SetIDs {
+		anon, err := s.anonymiseSet(ctx, setID, plan.UserID)
 		if err != nil {
 			return er, err
 		}
 		er.Sets++
-		if err := s.anonymiseRecords(ctx, set.ID, userID, anon, &er); err != nil {
+		if err := s.anonymiseRecords(ctx, setID, plan.UserID, anon, &er); err != nil {
 			return er, err
 		}
 	}
-	// Mentors who are not in a set's people (none today) and records of
-	// sets the person left the people of are still found by field. The
-	// documents it deletes are not known by id here: the cache forgets all.
-	defer s.cache.reset()
-	n, err := s.deleteNaming(ctx, userID, name)
-	er.Other += n
-	return er, err
+	for _, rule := range plan.Delete {
+		n, err := s.applyEraseRule(ctx, plan, rule)
+		er.Other += n
+		if err != nil {
+			return er, err
+		}
+	}
+	return er, nil
 }
 
 // anonymiseSet replaces the person in the set's people (and as anyone's
@@ -63,16 +55,9 @@ func (s *Store) anonymiseSet(ctx context.Context, setID, userID string) (string,
 		if err != nil {
 			return "", err
 		}
-		p := set.Person(userID)
-		if p == nil {
-			return "", bot.Errorf(bot.ENOTFOUND, "That person is no longer in the set.")
-		}
 		anon := bot.NextAnonymousID(set)
-		p.User = bot.UserRef{ID: anon, Name: anon}
-		for i := range set.People {
-			if set.People[i].MentorID == userID {
-				set.People[i].MentorID = anon
-			}
+		if !bot.AnonymisePerson(set, userID, anon) {
+			return "", bot.Errorf(bot.ENOTFOUND, "That person is no longer in the set.")
 		}
 		err = s.SaveSet(ctx, set)
 		if err == nil {
@@ -92,7 +77,7 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 		return err
 	}
 	for _, sess := range sessions {
-		changed, err := s.updateSession(ctx, sess, func(x *bot.Session) bool { return anonymiseSession(x, userID, anon) })
+		changed, err := s.updateSession(ctx, sess, func(x *bot.Session) bool { return bot.AnonymiseSession(x, userID, anon) })
 		if err != nil {
 			return err
 		}
@@ -106,20 +91,19 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 		return err
 	}
 	for _, c := range commitments {
-		c.UserID, c.Text = anon, ""
-		for i := range c.Reports {
-			c.Reports[i].Text = ""
+		n := bot.AnonymiseCommitment(c, userID, anon)
+		if n < 0 {
+			continue
 		}
-		er.Reports += len(c.Reports)
+		er.Reports += n
 		if err := s.replaceByID(ctx, collCommitments, c.ID, c); err != nil {
 			return err
 		}
 		er.Commitments++
 	}
-	if len(commitments) > 0 {
-		if err := s.dropOpen(ctx, setID, userID); err != nil {
-			return err
-		}
+	// The person's open commitments document is keyed by their id.
+	if err := s.dropOpen(ctx, setID, userID); err != nil {
+		return err
 	}
 
 	feedback, err := s.ListFeedback(ctx, setID)
@@ -127,14 +111,13 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 		return err
 	}
 	for _, f := range feedback {
-		if f.UserID != userID {
-			continue
-		}
 		// The id names the person: store the rating under the anonymous
 		// id first, then delete the old one, so a failure between the two
 		// keeps the rating (a second run deletes the old one).
 		old := f.ID
-		f.ID, f.UserID, f.Comment = bot.FeedbackID(f.SessionID, anon), anon, ""
+		if !bot.AnonymiseFeedback(f, userID, anon) {
+			continue
+		}
 		if err := s.PutFeedback(ctx, f); err != nil {
 			return err
 		}
@@ -149,54 +132,15 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 		return err
 	}
 	for _, m := range logs {
-		if m.MentorID != userID && m.MenteeID != userID {
+		if !bot.AnonymiseMentoring(m, userID, anon) {
 			continue
 		}
-		if m.MentorID == userID {
-			m.MentorID = anon
-		}
-		if m.MenteeID == userID {
-			m.MenteeID = anon
-		}
-		m.Note = ""
 		if err := s.replaceByID(ctx, collMentoring, m.ID, m); err != nil {
 			return err
 		}
 		er.Mentoring++
 	}
 	return nil
-}
-
-// anonymiseSession replaces userID in the session's attendance, bids and
-// rounds and erases their bid and round titles; it reports a change.
-func anonymiseSession(sess *bot.Session, userID, anon string) bool {
-	changed := false
-	swap := func(id *string) {
-		if *id == userID {
-			*id, changed = anon, true
-		}
-	}
-	for i := range sess.Attendees {
-		swap(&sess.Attendees[i].UserID)
-	}
-	for i := range sess.Bids {
-		if sess.Bids[i].UserID == userID {
-			sess.Bids[i].Title = ""
-		}
-		swap(&sess.Bids[i].UserID)
-	}
-	for i := range sess.Rounds {
-		r := &sess.Rounds[i]
-		if r.Presenter == userID {
-			r.Title = ""
-		}
-		swap(&r.Presenter)
-		swap(&r.Observer)
-		for j := range r.Enablers {
-			swap(&r.Enablers[j])
-		}
-	}
-	return changed
 }
 
 // updateSession applies change to a fresh copy of the session and saves it,
@@ -227,52 +171,76 @@ func (s *Store) replaceByID(ctx context.Context, coll, id string, doc any) error
 	return mapErr(err, "rewrite "+coll)
 }
 
-// deleteNaming deletes, from every collection but the core ones, each
-// document whose JSON holds userID or name (as a whole word): what the
-// scheduler planned or sent to them or about them, claims keyed by their
-// id, conversation references. It returns how many it deleted.
-func (s *Store) deleteNaming(ctx context.Context, userID, name string) (int, error) {
-	if utf8.RuneCountInString(strings.TrimSpace(name)) < 2 {
-		// A one-letter name would match words of unrelated documents.
-		name = ""
+// eraseCollections maps the plan's record kinds to collections.
+var eraseCollections = map[bot.RecordKind]string{
+	bot.RecordDeliveries:      collDeliveries,
+	bot.RecordDeliveryHistory: collDeliveryHistory,
+	bot.RecordDeliveryClaims:  collDeliveryClaims,
+	bot.RecordClaims:          collClaims,
+	bot.RecordConversations:   collConversations,
+}
+
+// applyEraseRule deletes the documents rule matches and returns how many.
+func (s *Store) applyEraseRule(ctx context.Context, plan bot.ErasePlan, rule bot.EraseRule) (int, error) {
+	coll, ok := eraseCollections[rule.Records]
+	if !ok {
+		return 0, fmt.Errorf("erase: unknown record kind %q", rule.Records)
 	}
-	names, err := s.db.ListCollectionNames(ctx, bson.D{})
-	if err != nil {
-		return 0, mapErr(err, "list collections")
-	}
-	n := 0
-	for _, coll := range names {
-		if slices.Contains(coreCollections, coll) || strings.HasPrefix(coll, "system.") {
-			continue
-		}
-		cur, err := s.db.Collection(coll).Find(ctx, bson.D{})
+	c := s.db.Collection(coll)
+	switch {
+	case rule.Field != "":
+		res, err := c.DeleteMany(ctx, bson.D{{Key: rule.Field, Value: plan.UserID}})
 		if err != nil {
-			return n, mapErr(err, "scan "+coll)
+			return 0, mapErr(err, "erase from "+coll)
 		}
-		var ids []any
+		return int(res.DeletedCount), nil
+	case rule.SetMessages:
+		if len(plan.SetIDs) == 0 {
+			return 0, nil
+		}
+		res, err := c.DeleteMany(ctx, bson.D{
+			{Key: "set_id", Value: bson.D{{Key: "$in", Value: plan.SetIDs}}},
+			{Key: "message", Value: bson.D{{Key: "$exists", Value: true}}},
+		})
+		if err != nil {
+			return 0, mapErr(err, "erase stored messages from "+coll)
+		}
+		return int(res.DeletedCount), nil
+	case rule.Key:
+		// Keys are strings the bot built; the id's plain text narrows the
+		// scan, KeyNames decides.
+		cur, err := c.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(plan.UserID)}}}},
+			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		if err != nil {
+			return 0, mapErr(err, "scan "+coll)
+		}
+		var ids []string
 		for cur.Next(ctx) {
-			if Names(cur.Current, userID, name) {
-				ids = append(ids, cur.Current.Lookup("_id"))
+			if key, ok := cur.Current.Lookup("_id").StringValueOK(); ok && bot.KeyNames(key, plan.UserID) {
+				ids = append(ids, key)
 			}
 		}
 		err = cur.Err()
 		_ = cur.Close(ctx)
 		if err != nil {
-			return n, mapErr(err, "scan "+coll)
+			return 0, mapErr(err, "scan "+coll)
 		}
+		n := 0
 		for _, id := range ids {
-			if _, err := s.db.Collection(coll).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
-				return n, mapErr(err, "delete from "+coll)
+			res, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+			if err != nil {
+				return n, mapErr(err, "erase from "+coll)
 			}
-			n++
+			n += int(res.DeletedCount)
 		}
+		return n, nil
 	}
-	return n, nil
+	return 0, fmt.Errorf("erase: empty rule for %q", rule.Records)
 }
 
 // Names reports whether a document's JSON (keys and values) holds userID
-// or, as a whole word, name. It is how erasure finds documents and how its
-// tests check that none is left.
+// or, as a whole word, name. It is how tests check that erasure left
+// nothing; erasure itself never matches names (bot.ErasePlan).
 func Names(doc bson.Raw, userID, name string) bool {
 	js, err := bson.MarshalExtJSON(doc, false, false)
 	if err != nil {

@@ -72,9 +72,10 @@ type Store struct {
 	cache *docCache
 
 	// The embedded server, when one was started; stop ends it and done
-	// closes when it has returned.
-	stop context.CancelFunc
-	done chan struct{}
+	// closes when it has returned. dataDir holds its files.
+	stop    context.CancelFunc
+	done    chan struct{}
+	dataDir string
 }
 
 var (
@@ -139,7 +140,34 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
+	if s.dataDir != "" {
+		// The database file is created by the first write (the indexes
+		// above); SQLite gives its -wal and -shm files the same mode.
+		if err := privateFiles(s.dataDir); err != nil {
+			_ = s.Close(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("start the embedded store: %w", err)
+		}
+	}
 	return s, nil
+}
+
+// privateFiles makes the files directly in dir readable by their owner
+// only: the store's files hold every commitment, report and comment, and
+// SQLite creates them 0644.
+func privateFiles(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("list data directory: %w", err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil {
+			return fmt.Errorf("make store file private: %w", err)
+		}
+	}
+	return nil
 }
 
 // startEmbedded starts FerretDB on loopback with SQLite files under dir and
@@ -152,9 +180,20 @@ func (s *Store) startEmbedded(dir string) error {
 	if err != nil {
 		return fmt.Errorf("start the embedded store: %w", err)
 	}
+	// A directory the bot creates is its own (0700); one that exists is
+	// the operator's, so it is not changed, only warned about.
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() && fi.Mode().Perm()&0o077 != 0 {
+		s.log.Warn("the data directory is readable by other users; the store's files are made private, but restrict the directory too (chmod 700)",
+			"component", "store", "dir", abs, "mode", fi.Mode().Perm().String())
+	}
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return fmt.Errorf("start the embedded store: create data directory: %w", err)
 	}
+	// Files an older version left readable; new ones are fixed after Open.
+	if err := privateFiles(abs); err != nil {
+		return fmt.Errorf("start the embedded store: %w", err)
+	}
+	s.dataDir = abs
 	// FerretDB logs every connection at info level and warns about commands
 	// it lacks (the driver's endSessions at every close): keep its errors only.
 	flog := slog.New(minLevel{h: s.log.Handler(), min: slog.LevelError}).With("component", "ferretdb")

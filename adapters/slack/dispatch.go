@@ -113,13 +113,15 @@ func (a *Adapter) answer(ctx context.Context, t target, msg bot.Message) {
 }
 
 // answerFiles uploads the files of an answer: to the channel with a public
-// answer there, else to the actor's DM (files cannot be ephemeral).
+// answer there, else to the actor's own DM with the bot (files cannot be
+// ephemeral). A private file never goes to the conversation the command
+// came from, even a DM: a D… channel may be a DM with someone else.
 func (a *Adapter) answerFiles(ctx context.Context, t target, msg bot.Message) {
 	if len(msg.Files) == 0 {
 		return
 	}
 	channel := t.channel
-	if channel == "" || (msg.Private && !isDMChannel(channel)) {
+	if channel == "" || msg.Private {
 		var err error
 		if channel, err = a.send.openDM(ctx, t.user); err != nil {
 			a.log.ErrorContext(ctx, "could not open DM for files", "err", err)

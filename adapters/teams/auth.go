@@ -44,6 +44,8 @@ type validator struct {
 	metadataURL string
 	httpc       *http.Client
 	clock       bot.Clock
+	tenantID    string   // a single-tenant bot's tenant: activities from others are refused
+	channels    []string // the Bot Framework channels accepted: msteams (and emulator in development)
 
 	mu        sync.Mutex // guards the cache below; held while fetching so concurrent misses fetch once
 	keys      map[string]verifyKey
@@ -57,8 +59,12 @@ type verifyKey struct {
 
 var _ auth.TokenValidator = (*validator)(nil)
 
-func newValidator(appID, metadataURL string, httpc *http.Client, clock bot.Clock) *validator {
-	return &validator{appID: appID, metadataURL: metadataURL, httpc: httpc, clock: clock}
+func newValidator(appID, metadataURL string, httpc *http.Client, clock bot.Clock, tenantID string, allowEmulator bool) *validator {
+	channels := []string{"msteams"}
+	if allowEmulator {
+		channels = append(channels, "emulator")
+	}
+	return &validator{appID: appID, metadataURL: metadataURL, httpc: httpc, clock: clock, tenantID: tenantID, channels: channels}
 }
 
 // AuthenticateRequest implements auth.TokenValidator. The credentials and
@@ -114,8 +120,40 @@ func (v *validator) checkClaims(c jwt.MapClaims, act schema.Activity, key verify
 	if su, _ := c["serviceurl"].(string); su == "" || su != act.ServiceURL {
 		return errors.New("serviceurl claim does not match the activity's serviceUrl")
 	}
-	if len(key.endorsements) > 0 && !slices.Contains(key.endorsements, act.ChannelID) {
+	// Bot Framework keys sign for many channels (Direct Line, Web Chat,
+	// whose clients choose from.id themselves): only Teams vouches for who
+	// a member is. A key without endorsements vouches for no channel.
+	if !slices.Contains(v.channels, act.ChannelID) {
+		return fmt.Errorf("channel %q is not accepted", act.ChannelID)
+	}
+	if !slices.Contains(key.endorsements, act.ChannelID) {
 		return fmt.Errorf("key is not endorsed for channel %q", act.ChannelID)
+	}
+	return v.checkTenant(act)
+}
+
+// checkTenant refuses, for a single-tenant bot, an activity from another
+// tenant, and an activity the bot acts on that names no tenant (Teams
+// always sends one).
+func (v *validator) checkTenant(act schema.Activity) error {
+	if v.tenantID == "" {
+		return nil
+	}
+	var named []string
+	if act.Conversation.TenantID != "" {
+		named = append(named, act.Conversation.TenantID)
+	}
+	if t, ok := act.ChannelData["tenant"].(map[string]any); ok {
+		id, _ := t["id"].(string)
+		named = append(named, id)
+	}
+	for _, id := range named {
+		if !strings.EqualFold(id, v.tenantID) {
+			return errors.New("activity is from another tenant")
+		}
+	}
+	if len(named) == 0 && (act.Type == schema.Message || act.Type == schema.ConversationUpdate || act.Type == schema.Invoke) {
+		return errors.New("activity names no tenant")
 	}
 	return nil
 }

@@ -170,7 +170,7 @@ func RenderCard(m bot.Message) Card {
 		if len(s.Fields) > 0 {
 			fs := Element{Type: "FactSet"}
 			for _, f := range s.Fields {
-				fs.Facts = append(fs.Facts, Fact{Title: f.Label, Value: markdown(f.Value)})
+				fs.Facts = append(fs.Facts, Fact{Title: markdown(f.Label), Value: markdown(f.Value)})
 			}
 			box.Items = append(box.Items, fs)
 		}
@@ -349,10 +349,23 @@ func textBlocks(text string) []Element {
 	return out
 }
 
-var boldStars = regexp.MustCompile(`\*([^*\n]+)\*`)
+var (
+	boldStars = regexp.MustCompile(`\*([^*\n]+)\*`)
+	// autolink is CommonMark's <scheme:…> holding a "/", "@" or "." (a
+	// usage's <HH:MM> stays as it is) and <user@host>.
+	autolink = regexp.MustCompile(`<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*[/@.][^<>\s]*>|[^<>\s]+@[^<>\s]+>)`)
+)
 
-// markdown turns the message model's *bold* into Adaptive Card **bold**.
-func markdown(s string) string { return boldStars.ReplaceAllString(s, "**$1**") }
+// markdown turns the message model's *bold* into Adaptive Card **bold**,
+// and makes links inert: the bot's own wording has none, and a member's
+// text ("[IT notice: sign in again](https://evil.example/login)") must not
+// show as a link under the bot's name. A zero-width space between "]" and
+// "(", and after "<" of an autolink, breaks the syntax and keeps the words.
+func markdown(s string) string {
+	s = strings.ReplaceAll(s, "](", "]\u200b(")
+	s = autolink.ReplaceAllString(s, "<\u200b$1")
+	return boldStars.ReplaceAllString(s, "**$1**")
+}
 
 // fallback is the plain text clients that cannot show the card display, and
 // the notification preview.

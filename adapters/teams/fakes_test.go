@@ -43,6 +43,9 @@ func newFakeClock() *bot.ManualClock {
 type signingKey struct {
 	kid string
 	key *rsa.PrivateKey
+	// endorsements published with the key: nil means ["msteams"]; empty
+	// (not nil) publishes the key without any.
+	endorsements []string
 }
 
 func newSigningKey(t testing.TB, kid string) signingKey {
@@ -99,12 +102,18 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		defer bf.mu.Unlock()
 		var keys []map[string]any
 		for _, k := range bf.published {
-			keys = append(keys, map[string]any{
+			jwk := map[string]any{
 				"kty": "RSA", "use": "sig", "kid": k.kid,
-				"n":            base64.RawURLEncoding.EncodeToString(k.key.N.Bytes()),
-				"e":            base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.key.E)).Bytes()),
-				"endorsements": []string{"msteams"},
-			})
+				"n": base64.RawURLEncoding.EncodeToString(k.key.N.Bytes()),
+				"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.key.E)).Bytes()),
+			}
+			switch {
+			case k.endorsements == nil:
+				jwk["endorsements"] = []string{"msteams"}
+			case len(k.endorsements) > 0:
+				jwk["endorsements"] = k.endorsements
+			}
+			keys = append(keys, jwk)
 		}
 		writeJSON(w, map[string]any{"keys": keys})
 	})
@@ -253,6 +262,8 @@ type rig struct {
 	store   *mongo.Store
 	adapter *Adapter
 	srv     *httptest.Server
+	// allowEmulator builds the adapter with AllowEmulator on the next start.
+	allowEmulator bool
 }
 
 func newRig(t testing.TB, h bot.Handler) *rig {
@@ -275,7 +286,7 @@ func (r *rig) start(h bot.Handler) {
 		OpenIDMetadataURL: r.bf.srv.URL + "/openid", TokenURL: r.bf.srv.URL + "/token",
 		Handler: h, Conversations: r.store, Claimer: r.store, Clock: r.clock,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		HTTPClient: r.bf.srv.Client(), Workers: 2,
+		HTTPClient: r.bf.srv.Client(), Workers: 2, AllowEmulator: r.allowEmulator,
 	})
 	if err != nil {
 		r.t.Fatal(err)

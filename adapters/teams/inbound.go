@@ -19,8 +19,12 @@ import (
 )
 
 const (
-	maxBody    = 1 << 20 // activities are small; Teams caps messages at ~28 KB
-	jobTimeout = 2 * time.Minute
+	maxBody = 1 << 20 // activities are small; Teams caps messages at ~28 KB
+	// maxAuthHeader: a Bot Framework token is a few KB. Longer headers are
+	// refused before any JWT parsing, which allocates in proportion to the
+	// token (GHSA-mh63-6h87-95cp).
+	maxAuthHeader = 16 << 10
+	jobTimeout    = 2 * time.Minute
 )
 
 // job is one authenticated activity waiting for a worker. raw keeps the
@@ -40,7 +44,7 @@ type mentionEntity struct {
 // serveMessages authenticates an activity, acknowledges it at once and
 // leaves the work to the pool. Nothing is stored before authentication.
 func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") == "" {
+	if h := r.Header.Get("Authorization"); h == "" || len(h) > maxAuthHeader {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}

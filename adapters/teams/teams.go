@@ -71,6 +71,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Workers handling activities at once; 0 means 4.
 	Workers int
+	// AllowEmulator also accepts activities of the Bot Framework
+	// Emulator's channel ("emulator"), for development only: no
+	// environment variable sets it, so a deployed bot accepts only Teams.
+	AllowEmulator bool
 }
 
 // Adapter is the Teams endpoint and messenger.
@@ -152,7 +156,7 @@ func New(cfg Config) (*Adapter, error) {
 		claimer:   cfg.Claimer,
 		clock:     clock,
 		log:       log,
-		validator: newValidator(cfg.AppID, metadataURL, httpc, clock),
+		validator: newValidator(cfg.AppID, metadataURL, httpc, clock, cfg.TenantID, cfg.AllowEmulator),
 		jobs:      make(chan job, workers*32),
 	}
 	a.conn = newConnector(newTokenSource(tokenURL, cfg.AppID, cfg.AppPassword, httpc, clock), httpc, log)

@@ -111,7 +111,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		stops = append(stops, a.Shutdown)
 	}
 
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := newHTTPServer(mux, log, maxPlatformRequests)
 	log.Info("serving", "component", "server", "addr", ln.Addr().String(),
 		"slack", cfg.SlackEnabled(), "slack_socket_mode", socket != nil, "teams", cfg.TeamsEnabled())
 	ready.Store(true)
@@ -140,6 +140,58 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return errors.Join(errs...)
 	})
 	return g.Wait()
+}
+
+// Limits of the HTTP server. The platforms' endpoints acknowledge within
+// Slack's 3 s deadline (the longest wait of a handler) and leave the work
+// to the adapters' pools, so an answer is written well within
+// writeTimeout; bodies are at most 1 MiB.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10 // a Teams Authorization header is capped at 16 KiB
+	// maxPlatformRequests is how many platform requests may be read at
+	// once: their bodies are read before they are authenticated, so
+	// without a cap anyone could hold many connections and buffers.
+	maxPlatformRequests = 64
+)
+
+// newHTTPServer serves h with read, write and idle timeouts, and at most
+// maxInFlight platform requests at once.
+func newHTTPServer(h http.Handler, log *slog.Logger, maxInFlight int) *http.Server {
+	return &http.Server{
+		Handler:           limitPlatformRequests(h, maxInFlight),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// limitPlatformRequests lets at most n POST requests (the platforms'
+// endpoints: Slack's and Teams') run at once; one more is answered 503
+// with Retry-After at once, which both platforms retry. Probes and metrics
+// (GET) are not limited, so a flood does not make the pod look dead.
+func limitPlatformRequests(next http.Handler, n int) http.Handler {
+	sem := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case sem <- struct{}{}:
+			defer func() { <-sem }()
+			next.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	})
 }
 
 // pinger is what readiness needs of the store.
