@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -274,6 +275,16 @@ func (c *docCache) deepCopy(dst, src reflect.Value) {
 // holdsRefs reports whether a value of t can share memory with a copy of it
 // made by assignment (through its exported fields).
 func (c *docCache) holdsRefs(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	case reflect.Struct, reflect.Array:
+		if t == reflect.TypeFor[time.Time]() {
+			return false // the common case, asked first
+		}
+	default:
+		return false // numbers, strings, bools
+	}
 	if v, ok := c.refs.Load(t); ok {
 		return v.(bool)
 	}
