@@ -101,7 +101,8 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
 			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
 			Claimer: store, Logger: log.With("component", "adapter", "platform", "teams"),
-			Workers: cfg.Workers(),
+			Workers: cfg.Workers(), Queue: cfg.Queue(), AnswerWithin: cfg.AnswerWithin(),
+			OnShed: func() { met.Shed(bot.Teams) },
 		})
 		if err != nil {
 			return fmt.Errorf("teams: %w", err)
