@@ -58,7 +58,14 @@ type Config struct {
 	AnswerWithin time.Duration
 	// OnShed, when set, is called for every command shed: its queue was
 	// full, or it waited past AnswerWithin (metrics). Quick, non-blocking.
-	OnShed     func()
+	OnShed func()
+	// AckAtOnce is the backlog (commands waiting for a worker) from which a
+	// slash command is acknowledged at once and answered at its
+	// response_url, instead of waiting AckWait for its answer; 0 means 16
+	// per worker. A command takes a millisecond or less on the embedded
+	// store, so behind a smaller backlog it is answered within the wait
+	// anyway, and answering inline spares a response_url post when busy.
+	AckAtOnce  int
 	AckWait    time.Duration // how long a slash command waits for its answer; default 1.5 s
 	HTTPClient *http.Client  // for the Web API; default one with a 30 s timeout
 }
@@ -74,7 +81,7 @@ type Adapter struct {
 	clock    bot.Clock
 	log      *slog.Logger
 	ackWait  time.Duration
-	workers  int
+	atOnce   int
 	within   time.Duration
 	onShed   func()
 	pool     *pool
@@ -115,6 +122,9 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = defaultAckWait
 	}
+	if cfg.AckAtOnce <= 0 {
+		cfg.AckAtOnce = 16 * cfg.Workers
+	}
 	if cfg.AnswerWithin <= 0 {
 		cfg.AnswerWithin = defaultAnswerWithin
 	}
@@ -141,7 +151,7 @@ func New(cfg Config) (*Adapter, error) {
 		clock:    cfg.Clock,
 		log:      log,
 		ackWait:  cfg.AckWait,
-		workers:  cfg.Workers,
+		atOnce:   cfg.AckAtOnce,
 		within:   cfg.AnswerWithin,
 		onShed:   cfg.OnShed,
 		pool:     newPool(cfg.Workers, cfg.Queue, log),

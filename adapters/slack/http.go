@@ -72,10 +72,10 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := newPending()
-	// With more commands waiting than there are workers, this one will not
-	// be answered within the acknowledgement's wait: acknowledge at once
-	// and let the job answer through the response_url when a worker is free.
-	queued := a.pool.backlog() >= a.workers
+	// Behind a long backlog this one will not be answered within the
+	// acknowledgement's wait: acknowledge at once and let the job answer
+	// through the response_url when a worker is free.
+	queued := a.pool.backlog() >= a.atOnce
 	if !a.pool.submit(a.slashJob(cmd, p, "", a.clock.Now())) {
 		// Not even room to wait: shed, and say nothing was done.
 		a.onShed()

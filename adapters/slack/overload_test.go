@@ -29,7 +29,7 @@ func newGated(t *testing.T, opts ...harnessOpt) (*harness, *gate, *atomic.Int32)
 	g := &gate{open: make(chan struct{}), started: make(chan struct{}, 100)}
 	var shed atomic.Int32
 	opts = append(opts, withHandler(g), func(c *Config) {
-		c.Workers, c.Queue = 1, 2
+		c.Workers, c.Queue, c.AckAtOnce = 1, 2, 1
 		c.OnShed = func() { shed.Add(1) }
 	})
 	h := newHarness(t, opts...)
