@@ -43,6 +43,7 @@ type result struct {
 	outcome outcome
 	ack     time.Duration // until the acknowledgement
 	answer  time.Duration // until the answer was visible
+	detail  string        // what went wrong, for the first of each kind
 }
 
 // classify names what an answer text is.
@@ -83,6 +84,8 @@ type stepResult struct {
 	Answer   percentiles // answers received (in ack or via response_url)
 	Memory   memory      // the bot's VmRSS near the end of the step, VmHWM after it
 	Duration time.Duration
+	// Samples holds, for each kind of error, what the first one was.
+	Samples map[string]string `json:",omitempty"`
 }
 
 // errors counts everything but a real answer.
@@ -186,6 +189,14 @@ func runStep(ctx context.Context, t *target, slack *fakeSlack, cfg stepConfig, s
 	var acks, answers []time.Duration
 	for _, r := range results[:sent] {
 		res.Counts[r.outcome]++
+		if r.detail != "" {
+			if res.Samples == nil {
+				res.Samples = map[string]string{}
+			}
+			if _, ok := res.Samples[outcomeNames[r.outcome]]; !ok {
+				res.Samples[outcomeNames[r.outcome]] = r.detail
+			}
+		}
 		if r.ack > 0 {
 			acks = append(acks, r.ack)
 		}
@@ -202,12 +213,18 @@ func one(ctx context.Context, t *target, slack *fakeSlack, cfg stepConfig, due t
 	arrived := slack.expect(id)
 	defer slack.forget(id)
 	a, err := t.slash(ctx, slashBody(cfg.channel, user, cfg.text, slack.base+"/response/"+id))
-	if err != nil || a.status != 200 {
-		return result{outcome: httpError}
+	switch {
+	case err != nil:
+		return result{outcome: httpError, detail: err.Error()}
+	case a.status != 200:
+		return result{outcome: httpError, detail: fmt.Sprintf("HTTP %d", a.status)}
 	}
 	r := result{ack: a.at.Sub(due)}
 	if !holding(a.text) {
 		r.outcome, r.answer = classify(a.text), r.ack
+		if r.outcome != inAck {
+			r.detail = a.text
+		}
 		return r
 	}
 	timer := time.NewTimer(time.Until(due.Add(cfg.wait)))
@@ -217,6 +234,8 @@ func one(ctx context.Context, t *target, slack *fakeSlack, cfg stepConfig, due t
 		r.outcome, r.answer = classify(got.text), got.at.Sub(due)
 		if r.outcome == inAck {
 			r.outcome = viaURL
+		} else {
+			r.detail = got.text
 		}
 	case <-timer.C:
 		r.outcome = noAnswer

@@ -28,9 +28,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -238,6 +240,9 @@ func load(ctx context.Context, t *target, slack *fakeSlack, o options, stdout io
 			strconv.Itoa(s.Counts[viaURL]), strconv.Itoa(s.Counts[busy]), strconv.Itoa(s.Counts[noAnswer]), strconv.Itoa(other),
 			fmt.Sprintf("%.2f", 100*s.errorRate()), ms(s.Ack.P50), ms(s.Ack.P99), ms(s.Answer.P50), ms(s.Answer.P90),
 			ms(s.Answer.P99), ms(s.Answer.Max), mib(s.Memory.RSSKiB))
+		for _, kind := range slices.Sorted(maps.Keys(s.Samples)) {
+			fmt.Fprintf(stdout, "        first %s: %.200s\n", kind, s.Samples[kind])
+		}
 	}
 	step := 0
 	runOne := func(rate int) stepResult {
