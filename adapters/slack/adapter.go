@@ -61,10 +61,10 @@ type Config struct {
 	OnShed func()
 	// AckAtOnce is the backlog (commands waiting for a worker) from which a
 	// slash command is acknowledged at once and answered at its
-	// response_url, instead of waiting AckWait for its answer; 0 means 16
-	// per worker. A command takes a millisecond or less on the embedded
-	// store, so behind a smaller backlog it is answered within the wait
-	// anyway, and answering inline spares a response_url post when busy.
+	// response_url, instead of waiting AckWait for its answer; 0 means as
+	// many as there are workers. Acknowledging at once also frees the HTTP
+	// request, which the server counts against its cap of platform requests
+	// in flight (cmd/alsbot: 64), so a backlog does not turn into 503s.
 	AckAtOnce  int
 	AckWait    time.Duration // how long a slash command waits for its answer; default 1.5 s
 	HTTPClient *http.Client  // for the Web API; default one with a 30 s timeout
@@ -123,7 +123,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.AckWait = defaultAckWait
 	}
 	if cfg.AckAtOnce <= 0 {
-		cfg.AckAtOnce = 16 * cfg.Workers
+		cfg.AckAtOnce = cfg.Workers
 	}
 	if cfg.AnswerWithin <= 0 {
 		cfg.AnswerWithin = defaultAnswerWithin
