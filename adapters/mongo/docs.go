@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -74,7 +75,11 @@ func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any
 // replace writes doc over document id when its stored version is version.
 // The caller's copy has Version+1 already. MongoDB makes this a
 // compare-and-set; on FerretDB lockDoc does.
-func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any) error {
+//
+// saved, when given, runs after a successful write while the document's
+// lock is still held, so that caches derived from it (a set's list of
+// sessions) take one document's writes in order.
+func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any, saved ...func()) error {
 	c := s.db.Collection(coll)
 	key := cacheKey(coll, id)
 	unlock := s.lockDoc(coll, id)
@@ -83,6 +88,9 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 	// document in the order the server did.
 	if err == nil && res.MatchedCount == 1 {
 		s.cache.put(key, doc)
+		for _, f := range saved {
+			f()
+		}
 	} else {
 		s.cache.drop(key)
 	}
@@ -160,9 +168,41 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
+	defer s.lockDoc(collSessions, sess.ID)()
 	err := s.insertCached(ctx, collSessions, "session", sess.ID, sess)
-	s.cache.drop(sessionsKey(sess.SetID))
+	switch {
+	case err == nil:
+		s.sessionSaved(sess)
+	case bot.ErrorCode(err) != bot.EEXISTS:
+		s.cache.drop(sessionsKey(sess.SetID))
+	}
 	return err
+}
+
+// sessionSaved brings the cached list of the set's sessions in step with
+// sess, just written (under its document's lock): replaced or added, in
+// number order. When the list is not cached the drop fences off a read of
+// it already under way.
+func (s *Store) sessionSaved(sess *bot.Session) {
+	if s.cache == nil {
+		return
+	}
+	key := sessionsKey(sess.SetID)
+	s.cache.listMu.Lock()
+	defer s.cache.listMu.Unlock()
+	var l sessionList
+	if !s.cache.get(key, &l) {
+		s.cache.drop(key)
+		return
+	}
+	i := slices.IndexFunc(l.L, func(x *bot.Session) bool { return x.ID == sess.ID })
+	if i >= 0 {
+		l.L[i] = sess
+	} else {
+		l.L = append(l.L, sess)
+	}
+	slices.SortStableFunc(l.L, func(a, b *bot.Session) int { return a.Number - b.Number })
+	s.cache.put(key, &l)
 }
 
 // GetSession reads session id.
@@ -206,9 +246,9 @@ func sessionsKey(setID string) string { return cacheKey(collSessions+"-of", setI
 func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
 	doc := *sess
 	doc.Version++
-	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, &doc)
-	s.cache.drop(sessionsKey(sess.SetID))
+	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, &doc, func() { s.sessionSaved(&doc) })
 	if err != nil {
+		s.cache.drop(sessionsKey(sess.SetID))
 		return err
 	}
 	sess.Version = doc.Version

@@ -168,6 +168,9 @@ func (s *Store) replaceByID(ctx context.Context, coll, id string, doc any) error
 	defer s.lockDoc(coll, id)()
 	_, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
 	s.cache.drop(cacheKey(coll, id))
+	if coll == collCommitments {
+		s.cache.dropPrefix(commitmentsKey(""))
+	}
 	return mapErr(err, "rewrite "+coll)
 }
 
