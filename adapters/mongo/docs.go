@@ -36,10 +36,14 @@ func (s *Store) insert(ctx context.Context, coll, what string, doc any) error {
 }
 
 // get reads document id into out; a missing one is ENOTFOUND naming what.
-// With the cache on it is served from memory when it can be.
+// Documents of the collections this file writes (cached) are served from
+// memory when the cache has them; every other collection's are read from
+// the server, since their writes (e.g. revoking calendar tokens) do not
+// tell the cache.
 func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
+	cached := cachedCollection(coll)
 	key := cacheKey(coll, id)
-	if s.cache.get(key, out) {
+	if cached && s.cache.get(key, out) {
 		return nil
 	}
 	t := s.cache.ticket()
@@ -53,8 +57,21 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 	if err := bson.Unmarshal(raw, out); err != nil {
 		return mapErr(err, "read "+what)
 	}
-	s.cache.fill(key, t, out, raw)
+	if cached {
+		s.cache.fill(key, t, out, raw)
+	}
 	return nil
+}
+
+// cachedCollection reports whether the cache may keep documents of coll:
+// only those whose every write goes through this package's cache-aware
+// methods (sets, sessions, commitments).
+func cachedCollection(coll string) bool {
+	switch coll {
+	case collSets, collSessions, collCommitments:
+		return true
+	}
+	return false
 }
 
 // insertCached is insert for a document the cache may keep: doc is cached
@@ -62,6 +79,9 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any) error {
 	key := cacheKey(coll, id)
 	err := s.insert(ctx, coll, what, doc)
+	if !cachedCollection(coll) {
+		return err
+	}
 	switch {
 	case err == nil:
 		s.cache.put(key, doc)
@@ -86,13 +106,15 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
 	// Under the document's lock, so that the cache takes the writes of one
 	// document in the order the server did.
-	if err == nil && res.MatchedCount == 1 {
-		s.cache.put(key, doc)
-		for _, f := range saved {
-			f()
+	if cachedCollection(coll) {
+		if err == nil && res.MatchedCount == 1 {
+			s.cache.put(key, doc)
+			for _, f := range saved {
+				f()
+			}
+		} else {
+			s.cache.drop(key)
 		}
-	} else {
-		s.cache.drop(key)
 	}
 	unlock()
 	if err != nil {
