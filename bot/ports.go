@@ -81,6 +81,9 @@ type SessionStore interface {
 	GetSession(ctx context.Context, id string) (*Session, error)
 	ListSessions(ctx context.Context, setID string) ([]*Session, error) // by Number
 	SaveSession(ctx context.Context, s *Session) error                  // as SaveSet
+	// DeleteSession removes a session that never took place; a missing
+	// one is no error.
+	DeleteSession(ctx context.Context, id string) error
 }
 
 // CommitmentStore keeps commitments (with their reports).
@@ -96,6 +99,9 @@ type CommitmentStore interface {
 	ListCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*Commitment, error)
 	// AddReport appends r to commitment id and sets its status.
 	AddReport(ctx context.Context, id string, r Report, status CommitmentStatus) error
+	// ReviseCommitment sets commitment id's text, due time and status and
+	// appends change to its history, in one update.
+	ReviseCommitment(ctx context.Context, id, text string, due time.Time, status CommitmentStatus, change CommitmentChange) error
 }
 
 // Claimer records that something happened once: Claim inserts key into a
