@@ -274,16 +274,22 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 	if err != nil {
 		return mapErr(err, "add report")
 	}
+	s.commitmentChanged(ctx, &c)
+	return nil
+}
+
+// commitmentChanged brings the open commitments of c's member in step with
+// c, just written: kept (updated) while open, removed otherwise.
+func (s *Store) commitmentChanged(ctx context.Context, c *bot.Commitment) {
 	if s.cache != nil {
-		s.updateCachedOpen(&c)
-		return nil
+		s.updateCachedOpen(c)
+		return
 	}
 	update := bson.D{{Key: "$unset", Value: bson.D{{Key: openField(c.ShortID), Value: ""}}}}
 	if c.Status == bot.CommitmentOpen {
-		update = bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &c}}}}
+		update = bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: c}}}}
 	}
-	s.syncOpen(ctx, &c, update)
-	return nil
+	s.syncOpen(ctx, c, update)
 }
 
 // syncOpen applies update to the open document of c's member (one round

@@ -353,3 +353,66 @@ func TestCachedOpenCommitmentsConcurrent(t *testing.T) {
 		t.Fatalf("open commitments %v, want %v", g, want)
 	}
 }
+
+// A commitment revised (edited, dropped) or a session deleted shows in the
+// next reads, cached or not.
+func TestRevisionsFollowed(t *testing.T) {
+	ctx := context.Background()
+	for _, sm := range stores {
+		t.Run(sm.name, func(t *testing.T) {
+			st := sm.open(t)
+			for i := range 2 {
+				if err := st.CreateCommitment(ctx, fullCommitment("slack:C1", i+1, "U1", bot.CommitmentOpen, t0.Add(time.Duration(i)*time.Minute))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Read everything once, so a cache holds it.
+			if cs, _ := st.ListCommitments(ctx, "slack:C1", "U1", true); len(cs) != 2 {
+				t.Fatalf("%d open", len(cs))
+			}
+			if cs, _ := st.ListCommitments(ctx, "slack:C1", "", false); len(cs) != 2 {
+				t.Fatalf("%d in the set", len(cs))
+			}
+			id1, id2 := bot.CommitmentID("slack:C1", "C-1"), bot.CommitmentID("slack:C1", "C-2")
+			if _, err := st.GetCommitment(ctx, id1); err != nil {
+				t.Fatal(err)
+			}
+			change := bot.CommitmentChange{At: t0, By: "U1", Kind: "edited"}
+			if err := st.ReviseCommitment(ctx, id1, "Call the duty team", time.Time{}, bot.CommitmentOpen, change); err != nil {
+				t.Fatal(err)
+			}
+			change.Kind = "dropped"
+			if err := st.ReviseCommitment(ctx, id2, "Talk to the team", time.Time{}, bot.CommitmentDropped, change); err != nil {
+				t.Fatal(err)
+			}
+			open, _ := st.ListCommitments(ctx, "slack:C1", "U1", true)
+			if len(open) != 1 || open[0].ShortID != "C-1" || open[0].Text != "Call the duty team" {
+				t.Fatalf("open after the revisions: %+v", open)
+			}
+			if c, _ := st.GetCommitment(ctx, id1); c.Text != "Call the duty team" {
+				t.Fatalf("C-1 reads %q", c.Text)
+			}
+			if all, _ := st.ListCommitments(ctx, "slack:C1", "", true); len(all) != 1 {
+				t.Fatalf("the set's open commitments: %v", shortIDs(all))
+			}
+
+			for n := 1; n <= 2; n++ {
+				if err := st.CreateSession(ctx, fullSession("slack:C1", n)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if l, _ := st.ListSessions(ctx, "slack:C1"); len(l) != 2 {
+				t.Fatalf("%d sessions", len(l))
+			}
+			if err := st.DeleteSession(ctx, bot.SessionID("slack:C1", 2)); err != nil {
+				t.Fatal(err)
+			}
+			if l, _ := st.ListSessions(ctx, "slack:C1"); len(l) != 1 {
+				t.Fatalf("after a deletion %d sessions are listed", len(l))
+			}
+			if _, err := st.GetSession(ctx, bot.SessionID("slack:C1", 2)); bot.ErrorCode(err) != bot.ENOTFOUND {
+				t.Fatalf("a deleted session reads: %v", err)
+			}
+		})
+	}
+}
