@@ -86,7 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.pid, "pid", 0, "the -target bot's process id, for its memory figures")
 	fs.StringVar(&o.slackAddr, "slack-addr", "", "loopback address of the fake Slack Web API and response_url receiver (default: a free port)")
 	rates := fs.String("rates", "50,100,200", "fixed rates (requests per second), each one step")
-	stepUp := fs.String("step-up", "400,800,1600,2400,3200,4800,6400", "rates tried after the fixed ones, in order, until one fails the peak criterion")
+	stepUp := fs.String("step-up", "400,800,1600,2400,3200,4800,6400,9600,12800", "rates tried after the fixed ones, in order, until one fails the peak criterion")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each step sends")
 	fs.DurationVar(&o.wait, "wait", 10*time.Second, "how long an answer is waited for, from its request's send time")
 	fs.DurationVar(&o.pause, "pause", 3*time.Second, "rest between steps")
