@@ -43,6 +43,7 @@ type Metrics struct {
 	tickSeconds    prometheus.Histogram
 	tickErrors     prometheus.Counter
 	storeErrors    *prometheus.CounterVec
+	shed           *prometheus.CounterVec
 	buildInfo      *prometheus.GaugeVec
 }
 
@@ -89,6 +90,10 @@ func New() *Metrics {
 			Name: "alsbot_store_errors_total",
 			Help: "Store commands that failed, by command name (find, insert, update, ...).",
 		}, []string{"command"}),
+		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alsbot_commands_shed_total",
+			Help: "Commands not run because the bot was overloaded (no room to wait for a worker, or waited past ALSBOT_ANSWER_WITHIN), by platform; each was told nothing was done.",
+		}, []string{"platform"}),
 		buildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "alsbot_build_info",
 			Help: "Always 1: the build this process runs, by version, commit and Go version.",
@@ -98,7 +103,7 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.commands, m.commandSeconds, m.sends, m.sendErrors, m.rateLimited,
-		m.deliveries, m.tickSeconds, m.tickErrors, m.storeErrors, m.buildInfo,
+		m.deliveries, m.tickSeconds, m.tickErrors, m.storeErrors, m.buildInfo, m.shed,
 	)
 	return m
 }
@@ -206,3 +211,7 @@ func (m *Metrics) StoreFailed(command string) {
 	}
 	m.storeErrors.WithLabelValues(command).Inc()
 }
+
+// Shed counts a command of platform not run because of overload; it is an
+// adapter's OnShed callback.
+func (m *Metrics) Shed(p bot.Platform) { m.shed.WithLabelValues(string(p)).Inc() }

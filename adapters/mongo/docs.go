@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -35,21 +36,86 @@ func (s *Store) insert(ctx context.Context, coll, what string, doc any) error {
 }
 
 // get reads document id into out; a missing one is ENOTFOUND naming what.
+// Documents of the collections this file writes (cached) are served from
+// memory when the cache has them; every other collection's are read from
+// the server, since their writes (e.g. revoking calendar tokens) do not
+// tell the cache.
 func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
-	err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
+	cached := cachedCollection(coll)
+	key := cacheKey(coll, id)
+	if cached && s.cache.get(key, out) {
+		return nil
+	}
+	t := s.cache.ticket()
+	raw, err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return notFound(what)
 	}
-	return mapErr(err, "read "+what)
+	if err != nil {
+		return mapErr(err, "read "+what)
+	}
+	if err := bson.Unmarshal(raw, out); err != nil {
+		return mapErr(err, "read "+what)
+	}
+	if cached {
+		s.cache.fill(key, t, out, raw)
+	}
+	return nil
+}
+
+// cachedCollection reports whether the cache may keep documents of coll:
+// only those whose every write goes through this package's cache-aware
+// methods (sets, sessions, commitments).
+func cachedCollection(coll string) bool {
+	switch coll {
+	case collSets, collSessions, collCommitments:
+		return true
+	}
+	return false
+}
+
+// insertCached is insert for a document the cache may keep: doc is cached
+// once the server has it.
+func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any) error {
+	key := cacheKey(coll, id)
+	err := s.insert(ctx, coll, what, doc)
+	if !cachedCollection(coll) {
+		return err
+	}
+	switch {
+	case err == nil:
+		s.cache.put(key, doc)
+	case bot.ErrorCode(err) != bot.EEXISTS:
+		// The write may have landed: forget what is cached.
+		s.cache.drop(key)
+	}
+	return err
 }
 
 // replace writes doc over document id when its stored version is version.
 // The caller's copy has Version+1 already. MongoDB makes this a
 // compare-and-set; on FerretDB lockDoc does.
-func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any) error {
+//
+// saved, when given, runs after a successful write while the document's
+// lock is still held, so that caches derived from it (a set's list of
+// sessions) take one document's writes in order.
+func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any, saved ...func()) error {
 	c := s.db.Collection(coll)
+	key := cacheKey(coll, id)
 	unlock := s.lockDoc(coll, id)
 	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
+	// Under the document's lock, so that the cache takes the writes of one
+	// document in the order the server did.
+	if cachedCollection(coll) {
+		if err == nil && res.MatchedCount == 1 {
+			s.cache.put(key, doc)
+			for _, f := range saved {
+				f()
+			}
+		} else {
+			s.cache.drop(key)
+		}
+	}
 	unlock()
 	if err != nil {
 		return mapErr(err, "save "+what)
@@ -84,7 +150,7 @@ func list[T any](ctx context.Context, c *mongo.Collection, filter, sort bson.D, 
 
 // CreateSet stores a new set; EEXISTS when its id is taken.
 func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
-	return s.insert(ctx, collSets, "set", set)
+	return s.insertCached(ctx, collSets, "set", set.ID, set)
 }
 
 // GetSet reads set id.
@@ -124,7 +190,41 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
-	return s.insert(ctx, collSessions, "session", sess)
+	defer s.lockDoc(collSessions, sess.ID)()
+	err := s.insertCached(ctx, collSessions, "session", sess.ID, sess)
+	switch {
+	case err == nil:
+		s.sessionSaved(sess)
+	case bot.ErrorCode(err) != bot.EEXISTS:
+		s.cache.drop(sessionsKey(sess.SetID))
+	}
+	return err
+}
+
+// sessionSaved brings the cached list of the set's sessions in step with
+// sess, just written (under its document's lock): replaced or added, in
+// number order. When the list is not cached the drop fences off a read of
+// it already under way.
+func (s *Store) sessionSaved(sess *bot.Session) {
+	if s.cache == nil {
+		return
+	}
+	key := sessionsKey(sess.SetID)
+	s.cache.listMu.Lock()
+	defer s.cache.listMu.Unlock()
+	var l sessionList
+	if !s.cache.get(key, &l) {
+		s.cache.drop(key)
+		return
+	}
+	i := slices.IndexFunc(l.L, func(x *bot.Session) bool { return x.ID == sess.ID })
+	if i >= 0 {
+		l.L[i] = sess
+	} else {
+		l.L = append(l.L, sess)
+	}
+	slices.SortStableFunc(l.L, func(a, b *bot.Session) int { return a.Number - b.Number })
+	s.cache.put(key, &l)
 }
 
 // GetSession reads session id.
@@ -138,69 +238,42 @@ func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error)
 
 // ListSessions returns a set's sessions by number.
 func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session, error) {
-	return list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
+	key := sessionsKey(setID)
+	var cached sessionList
+	if s.cache.get(key, &cached) {
+		return cached.L, nil
+	}
+	t := s.cache.ticket()
+	out, err := list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
 		bson.D{{Key: "number", Value: 1}}, "list sessions")
+	if err == nil {
+		if raw, merr := bson.Marshal(sessionList{L: out}); merr == nil {
+			s.cache.fill(key, t, &sessionList{}, raw)
+		}
+	}
+	return out, err
 }
+
+// sessionList is a set's sessions as the cache keeps them (a BSON document
+// cannot be an array).
+type sessionList struct {
+	L []*bot.Session `bson:"l"`
+}
+
+// sessionsKey is the cache key of a set's list of sessions: every write of
+// one of its sessions drops it.
+func sessionsKey(setID string) string { return cacheKey(collSessions+"-of", setID) }
 
 // SaveSession is SaveSet for sessions.
 func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
 	doc := *sess
 	doc.Version++
-	if err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, &doc); err != nil {
+	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, &doc, func() { s.sessionSaved(&doc) })
+	if err != nil {
+		s.cache.drop(sessionsKey(sess.SetID))
 		return err
 	}
 	sess.Version = doc.Version
-	return nil
-}
-
-// CreateCommitment stores a new commitment; EEXISTS when its id is taken.
-func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
-	doc := c
-	if c.Reports == nil {
-		// A nil slice is stored as null, and $push (AddReport) fails on null.
-		cp := *c
-		cp.Reports = []bot.Report{}
-		doc = &cp
-	}
-	return s.insert(ctx, collCommitments, "commitment", doc)
-}
-
-// GetCommitment reads commitment id.
-func (s *Store) GetCommitment(ctx context.Context, id string) (*bot.Commitment, error) {
-	var c bot.Commitment
-	if err := s.get(ctx, collCommitments, "commitment", id, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
-// ListCommitments returns a set's commitments (of userID when not empty, open
-// ones only when openOnly), by creation then id.
-func (s *Store) ListCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
-	filter := bson.D{{Key: "set_id", Value: setID}}
-	if userID != "" {
-		filter = append(filter, bson.E{Key: "user_id", Value: userID})
-	}
-	if openOnly {
-		filter = append(filter, bson.E{Key: "status", Value: bot.CommitmentOpen})
-	}
-	return list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
-		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments")
-}
-
-// AddReport appends r to commitment id and sets its status, in one write.
-func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status bot.CommitmentStatus) error {
-	defer s.lockDoc(collCommitments, id)()
-	res, err := s.db.Collection(collCommitments).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
-		{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
-		{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
-	})
-	if err != nil {
-		return mapErr(err, "add report")
-	}
-	if res.MatchedCount == 0 {
-		return notFound("commitment")
-	}
 	return nil
 }
 

@@ -2,9 +2,12 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -12,8 +15,11 @@ import (
 // ReviseCommitment implements bot.CommitmentStore: one update sets the
 // corrected fields and appends the trace, so a concurrent report ($push on
 // reports) is never overwritten by a whole-document replace.
+//
+// The cached copies follow (cache.go), and the member's open commitments
+// are brought in step: a dropped one leaves them, an edited one changes.
 func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.Time, status bot.CommitmentStatus, change bot.CommitmentChange) error {
-	defer s.lockDoc(collCommitments, id)()
+	unlock := s.lockDoc(collCommitments, id)
 	set := bson.D{{Key: "text", Value: text}, {Key: "status", Value: status}}
 	update := bson.D{{Key: "$push", Value: bson.D{{Key: "history", Value: change}}}}
 	if due.IsZero() {
@@ -22,13 +28,24 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 		set = append(set, bson.E{Key: "due", Value: due})
 	}
 	update = append(update, bson.E{Key: "$set", Value: set})
-	res, err := s.db.Collection(collCommitments).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+	var c bot.Commitment
+	err := s.db.Collection(collCommitments).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}}, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
+	if err == nil {
+		s.cache.put(cacheKey(collCommitments, id), &c)
+		s.cache.drop(commitmentsKey(c.SetID))
+	} else {
+		s.cache.drop(cacheKey(collCommitments, id))
+		s.cache.dropPrefix(commitmentsKey(""))
+	}
+	unlock()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return notFound("commitment")
+	}
 	if err != nil {
 		return mapErr(err, "revise commitment")
 	}
-	if res.MatchedCount == 0 {
-		return notFound("commitment")
-	}
+	s.commitmentChanged(ctx, &c)
 	return nil
 }
 
@@ -37,7 +54,12 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 // not an error, so a retry after a partial failure goes on.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	defer s.lockDoc(collSessions, id)()
-	if _, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+	_, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	// The set is the id's prefix; dropping every set's cached list is
+	// simpler than parsing it, and deletions are rare.
+	s.cache.drop(cacheKey(collSessions, id))
+	s.cache.dropPrefix(sessionsKey(""))
+	if err != nil {
 		return mapErr(err, "delete session")
 	}
 	return nil

@@ -31,6 +31,7 @@ const (
 type job struct {
 	act      schema.Activity
 	mentions []mentionEntity
+	at       time.Time // when it was acknowledged
 }
 
 // mentionEntity is a Teams mention entity; schema.Entity keeps only its type.
@@ -68,7 +69,7 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	j := job{act: act}
+	j := job{act: act, at: a.clock.Now()}
 	for _, raw := range extra.Entities {
 		var m mentionEntity
 		if json.Unmarshal(raw, &m) == nil && m.Type == "mention" {
@@ -79,11 +80,17 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 	// Refused while shutting down or when every worker is busy: the Bot
 	// Framework retries, perhaps on another replica.
 	if !a.pool.Submit(func(ctx context.Context) { a.runJob(ctx, j) }) {
+		a.onShed()
 		w.Header().Set("Retry-After", "2")
 		http.Error(w, "busy or shutting down", http.StatusServiceUnavailable)
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// tooLate answers a message shed because it waited too long for a worker.
+func tooLate() bot.Message {
+	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot was too busy to get to this in time, so nothing was done. Please try again."}
 }
 
 // authReason keeps the validator's reason (no token contents) for the log.
@@ -98,6 +105,15 @@ func authReason(err error) string {
 // runJob handles one activity in the pool (which bounds its time and
 // recovers a panic).
 func (a *Adapter) runJob(ctx context.Context, j job) {
+	if j.act.Type == schema.Message && a.clock.Now().Sub(j.at) > a.within {
+		// Acknowledged with 202 long ago: say nothing was done rather than
+		// act on a command its sender has stopped waiting for.
+		a.onShed()
+		if err := a.reply(ctx, j.act, tooLate()); err != nil {
+			a.log.Error("telling a shed command's sender failed", "err", err)
+		}
+		return
+	}
 	if err := a.handleActivity(ctx, j); err != nil {
 		a.log.Error("handling an activity failed", "type", string(j.act.Type), "err", err)
 	}

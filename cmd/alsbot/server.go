@@ -79,7 +79,9 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			BotToken: cfg.SlackBotToken, SigningSecret: cfg.SlackSigningSecret,
 			AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 			Handler: router, Claimer: store,
-			Logger: log, // the adapter adds its component and platform
+			Logger:  log, // the adapter adds its component and platform
+			Workers: cfg.Workers(), Queue: cfg.Queue(), AnswerWithin: cfg.AnswerWithin(),
+			OnShed: func() { met.Shed(bot.Slack) },
 		})
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
@@ -105,6 +107,8 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
 			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
 			Claimer: store, Logger: log, // the adapter adds its component and platform
+			Workers: cfg.Workers(), Queue: cfg.Queue(), AnswerWithin: cfg.AnswerWithin(),
+			OnShed: func() { met.Shed(bot.Teams) },
 		})
 		if err != nil {
 			return fmt.Errorf("teams: %w", err)

@@ -99,6 +99,10 @@ func (p *Pool) Submit(job Job) bool {
 	}
 }
 
+// Backlog is how many jobs wait for a worker: an adapter acknowledges at
+// once, rather than waiting for the answer, when it is long.
+func (p *Pool) Backlog() int { return len(p.jobs) }
+
 // Shutdown stops taking jobs and waits for the queued and running ones to
 // finish. When ctx ends first, the jobs' contexts are cancelled (so they
 // return soon) and ctx's error is returned. It is safe to call more than once.
