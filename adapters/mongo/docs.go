@@ -13,8 +13,12 @@ import (
 	"github.com/alsbot/alsbot/bot"
 )
 
+// conflict is a versioned save that lost to a concurrent one (Stale: the
+// handlers apply the command again to fresh data before showing it).
 func conflict() *bot.Error {
-	return bot.Errorf(bot.ECONFLICT, "Someone else changed this at the same moment; nothing was changed. Please try again.")
+	e := bot.Errorf(bot.ECONFLICT, "Someone else changed this at the same moment; nothing was changed. Please try again.")
+	e.Stale = true
+	return e
 }
 
 func notFound(what string) *bot.Error {
@@ -45,11 +49,24 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 
 // replace writes doc over document id when its stored version is version.
 // The caller's copy has Version+1 already. MongoDB makes this a
-// compare-and-set; on FerretDB lockDoc does.
+// compare-and-set. On a FerretDB this process serves, lockDoc does (every
+// writer is here); on one shared with other processes the claim of the new
+// version does (versions.go), and lockDoc spares this process's writers the
+// claims they would lose to each other.
 func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any) error {
 	c := s.db.Collection(coll)
 	unlock := s.lockDoc(coll, id)
-	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
+	wctx := ctx
+	if s.sharedFerret {
+		if err := s.claimVersion(ctx, coll, what, id, version); err != nil {
+			unlock()
+			return err
+		}
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, versionWriteWithin)
+		defer cancel()
+	}
+	res, err := c.ReplaceOne(wctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
 	unlock()
 	if err != nil {
 		return mapErr(err, "save "+what)
@@ -124,29 +141,46 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
-	return s.insert(ctx, collSessions, "session", sess)
+	return s.insert(ctx, collSessions, "session", sessionDoc(sess))
 }
 
-// GetSession reads session id.
+// GetSession reads session id with its check-ins and bids (attendance.go):
+// two round trips.
 func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error) {
 	var sess bot.Session
 	if err := s.get(ctx, collSessions, "session", id, &sess); err != nil {
 		return nil, err
 	}
+	ps, err := s.presences(ctx, bson.D{{Key: "session_id", Value: id}})
+	if err != nil {
+		return nil, err
+	}
+	withAttendance([]*bot.Session{&sess}, ps)
 	return &sess, nil
 }
 
-// ListSessions returns a set's sessions by number.
+// ListSessions returns a set's sessions by number, with their check-ins
+// and bids: two round trips.
 func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session, error) {
-	return list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
+	out, err := list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
 		bson.D{{Key: "number", Value: 1}}, "list sessions")
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	ps, err := s.presences(ctx, bson.D{{Key: "set_id", Value: setID}})
+	if err != nil {
+		return nil, err
+	}
+	withAttendance(out, ps)
+	return out, nil
 }
 
-// SaveSession is SaveSet for sessions.
+// SaveSession is SaveSet for sessions. Check-ins and bids read from their
+// own documents are not written into the session document.
 func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
-	doc := *sess
+	doc := sessionDoc(sess)
 	doc.Version++
-	if err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, &doc); err != nil {
+	if err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc); err != nil {
 		return err
 	}
 	sess.Version = doc.Version
