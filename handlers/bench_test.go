@@ -3,10 +3,15 @@ package handlers_test
 import (
 	"fmt"
 	"testing"
+
+	"github.com/alsbot/alsbot/adapters/mongo"
+	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 )
 
-// BenchmarkCommands runs the common commands end to end through the router on
-// the embedded store: go test -run=^$ -bench . ./handlers
+// BenchmarkCommands runs the common commands end to end through the router,
+// on the embedded store as it runs in production (cached: one process owns
+// its files) and uncached (as with MONGODB_URI), and reports the store round
+// trips of each: go test -run '^$' -bench . -benchmem ./handlers
 func BenchmarkCommands(b *testing.B) {
 	members := []string{"ana", "ben", "cy", "dee", "eve"}
 	open := func(e *env) {
@@ -18,6 +23,9 @@ func BenchmarkCommands(b *testing.B) {
 			e.must(m, fmt.Sprintf("commit Action number %d of %s", i, m))
 		}
 	}
+	// untimed counts the round trips of work an op does with the timer
+	// stopped: they are not the command's.
+	var untimed int64
 	benches := []struct {
 		name  string
 		setup func(*env)
@@ -29,11 +37,13 @@ func BenchmarkCommands(b *testing.B) {
 			if i > 0 && i%10 == 0 {
 				// Keep the session document small: a real session has a few rounds.
 				e.b().StopTimer()
+				t0 := e.store.RoundTrips()
 				e.must("fac", "session end")
 				e.must("fac", "session start")
 				for _, m := range members {
 					e.must(m, "here")
 				}
+				untimed += e.store.RoundTrips() - t0
 				e.b().StartTimer()
 			}
 			e.must("fac", "round start")
@@ -52,37 +62,29 @@ func BenchmarkCommands(b *testing.B) {
 			e.must("fac", "session start")
 		}},
 	}
-	for _, bb := range benches {
-		b.Run(bb.name, func(b *testing.B) {
-			e := newEnv(b, 1)
-			bb.setup(e)
-			e.msgr.take()
-			b.ReportAllocs()
-			b.ResetTimer()
-			before := e.store.RoundTrips()
-			var untimed int64
-			for i := 0; i < b.N; i++ {
-				if bb.name == "round start+next+end" && i > 0 && i%10 == 0 {
-					// Trips of the untimed session turnover are not the command's.
-					t0 := e.store.RoundTrips()
+	stores := []struct {
+		name string
+		open func(testing.TB) *mongo.Store
+	}{{"cached", mongotest.NewCached}, {"uncached", mongotest.New}}
+	for _, st := range stores {
+		for _, bb := range benches {
+			b.Run(st.name+"/"+bb.name, func(b *testing.B) {
+				e := newEnvOn(b, st.open(b), 1)
+				bb.setup(e)
+				e.msgr.take()
+				b.ReportAllocs()
+				b.ResetTimer()
+				untimed = 0
+				before := e.store.RoundTrips()
+				for i := 0; i < b.N; i++ {
 					bb.op(e, i)
-					untimed += tripsOfTurnover(e, t0)
-					continue
 				}
-				bb.op(e, i)
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(e.store.RoundTrips()-before-untimed)/float64(b.N), "trips/op")
-			e.msgr.take()
-		})
+				b.StopTimer()
+				b.ReportMetric(float64(e.store.RoundTrips()-before-untimed)/float64(b.N), "trips/op")
+				e.msgr.take()
+			})
+		}
 	}
-}
-
-// tripsOfTurnover is the round trips of a session end, start and five
-// check-ins (the untimed part of an op that also ran one round cycle).
-func tripsOfTurnover(e *env, t0 int64) int64 {
-	const roundCycle = 4 + 3 + 3 // round start, next, end
-	return e.store.RoundTrips() - t0 - roundCycle
 }
 
 // b returns the benchmark of e.

@@ -185,7 +185,7 @@ func TestBurstOneRouter(t *testing.T) {
 // store clients) on one store: nothing is lost and nobody is told to try
 // again.
 func TestBurstTwoRouters(t *testing.T) {
-	e := newEnv(t, 1)
+	e := newEnvOn(t, mongotest.New(t), 1) // uncached: it is not the only writer
 	runBurst(t, []*env{e, secondRouter(t, e)}, 4)
 }
 
@@ -194,7 +194,7 @@ func TestBurstTwoRouters(t *testing.T) {
 // loser of a race applies the command again to the fresh set, so every
 // change is stored and every facilitator is told so.
 func TestSetEditsRetried(t *testing.T) {
-	e := newEnv(t, 1)
+	e := newEnvOn(t, mongotest.New(t), 1) // uncached: it is not the only writer
 	o := secondRouter(t, e)
 	newcomers := burstMembers(12)
 	addUsers(newcomers, e, o)

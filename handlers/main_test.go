@@ -91,7 +91,8 @@ var cast = []string{"fac", "ana", "ben", "cy", "dee", "eve", "fay", "out"}
 
 func newEnv(tb testing.TB, seed uint64) *env {
 	tb.Helper()
-	return newEnvOn(tb, mongotest.New(tb), seed)
+	// The embedded store caches in production: the use cases run on that.
+	return newEnvOn(tb, mongotest.NewCached(tb), seed)
 }
 
 func newEnvOn(tb testing.TB, store *mongo.Store, seed uint64) *env {

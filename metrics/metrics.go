@@ -40,6 +40,7 @@ type Metrics struct {
 	tickSeconds    prometheus.Histogram
 	tickErrors     prometheus.Counter
 	storeErrors    *prometheus.CounterVec
+	shed           *prometheus.CounterVec
 }
 
 // New returns the metrics of one process, with the Go runtime and process
@@ -85,12 +86,16 @@ func New() *Metrics {
 			Name: "alsbot_store_errors_total",
 			Help: "Store commands that failed, by command name (find, insert, update, ...).",
 		}, []string{"command"}),
+		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alsbot_commands_shed_total",
+			Help: "Commands not run because the bot was overloaded (no room to wait for a worker, or waited past ALSBOT_ANSWER_WITHIN), by platform; each was told nothing was done.",
+		}, []string{"platform"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.commands, m.commandSeconds, m.sends, m.sendErrors, m.rateLimited,
-		m.deliveries, m.tickSeconds, m.tickErrors, m.storeErrors,
+		m.deliveries, m.tickSeconds, m.tickErrors, m.storeErrors, m.shed,
 	)
 	return m
 }
@@ -185,3 +190,7 @@ func (m *Metrics) StoreFailed(command string) {
 	}
 	m.storeErrors.WithLabelValues(command).Inc()
 }
+
+// Shed counts a command of platform not run because of overload; it is an
+// adapter's OnShed callback.
+func (m *Metrics) Shed(p bot.Platform) { m.shed.WithLabelValues(string(p)).Inc() }

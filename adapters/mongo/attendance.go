@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -54,6 +55,7 @@ var attendanceIndexes = []bson.D{
 // session's check-ins for the answer.
 func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 	c := s.db.Collection(collAttendance)
+	defer s.attendanceChanged(a.SessionID)
 	_, err := c.InsertOne(ctx, presence{
 		ID: AttendanceID(a.SessionID, a.UserID), SetID: a.SetID, SessionID: a.SessionID, UserID: a.UserID, At: a.At,
 	})
@@ -74,6 +76,7 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 
 // DeleteCheckIn implements bot.SessionStore (the undo of a check-in).
 func (s *Store) DeleteCheckIn(ctx context.Context, sessionID, userID string) (bool, error) {
+	defer s.attendanceChanged(sessionID)
 	res, err := s.db.Collection(collAttendance).DeleteOne(ctx, bson.D{{Key: "_id", Value: AttendanceID(sessionID, userID)}})
 	if err != nil {
 		return false, mapErr(err, "delete check-in")
@@ -93,6 +96,7 @@ func (s *Store) PutBid(ctx context.Context, a bot.CheckIn, b bot.Bid) (bool, boo
 		}},
 	}
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)
+	defer s.attendanceChanged(a.SessionID)
 	for try := 0; ; try++ {
 		var before presence
 		err := s.db.Collection(collAttendance).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}}, update, opts).Decode(&before)
@@ -115,6 +119,59 @@ func (s *Store) PutBid(ctx context.Context, a bot.CheckIn, b bot.Bid) (bool, boo
 func (s *Store) presences(ctx context.Context, filter bson.D) ([]*presence, error) {
 	return list[presence](ctx, s.db.Collection(collAttendance), filter,
 		bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}, "read attendance")
+}
+
+// presenceList is the attendance of a session or a set as the cache keeps it.
+type presenceList struct {
+	L []*presence `bson:"l"`
+}
+
+// Cache keys of the attendance of a session and of a set: a caching store
+// (the embedded one, the only writer of its files) reads them from memory,
+// and every write of an attendance document drops both.
+func sessionPresenceKey(sessionID string) string {
+	return cacheKey(collAttendance+"-of-session", sessionID)
+}
+func setPresenceKey(setID string) string { return cacheKey(collAttendance+"-of-set", setID) }
+
+// setOfSession is the set id in a session id ("<set id>/<number>").
+func setOfSession(sessionID string) string {
+	if i := strings.LastIndexByte(sessionID, '/'); i >= 0 {
+		return sessionID[:i]
+	}
+	return sessionID
+}
+
+// presencesOf reads the attendance of a session (sessionID) or of a whole
+// set (setID, when sessionID is empty), from the cache when it can.
+func (s *Store) presencesOf(ctx context.Context, setID, sessionID string) ([]*presence, error) {
+	key, filter := setPresenceKey(setID), bson.D{{Key: "set_id", Value: setID}}
+	if sessionID != "" {
+		key, filter = sessionPresenceKey(sessionID), bson.D{{Key: "session_id", Value: sessionID}}
+	}
+	var cached presenceList
+	if s.cache.get(key, &cached) {
+		return cached.L, nil
+	}
+	if sessionID != "" && s.cache.get(setPresenceKey(setID), &cached) {
+		// The set's attendance holds the session's.
+		return slices.DeleteFunc(cached.L, func(p *presence) bool { return p.SessionID != sessionID }), nil
+	}
+	t := s.cache.ticket()
+	ps, err := s.presences(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	if raw, merr := bson.Marshal(presenceList{L: ps}); merr == nil {
+		s.cache.fill(key, t, &presenceList{}, raw)
+	}
+	return ps, nil
+}
+
+// attendanceChanged drops the cached attendance of a session and its set.
+func (s *Store) attendanceChanged(sessionID string) {
+	s.cache.drop(sessionPresenceKey(sessionID))
+	s.cache.drop(setPresenceKey(setOfSession(sessionID)))
 }
 
 // withAttendance adds the presence documents to their sessions: a check-in
@@ -169,6 +226,7 @@ func (s *Store) anonymiseAttendance(ctx context.Context, setID, userID, anon str
 	}
 	c := s.db.Collection(collAttendance)
 	for _, p := range ps {
+		s.attendanceChanged(p.SessionID)
 		old := p.ID
 		p.ID, p.UserID = AttendanceID(p.SessionID, anon), anon
 		if p.Bid != nil {
@@ -186,6 +244,8 @@ func (s *Store) anonymiseAttendance(ctx context.Context, setID, userID, anon str
 
 // purgeBidTitles erases the bid titles of a set's presence documents.
 func (s *Store) purgeBidTitles(ctx context.Context, setID string) error {
+	defer s.cache.dropPrefix(cacheKey(collAttendance+"-of-session", setID+"/"))
+	defer s.cache.drop(setPresenceKey(setID))
 	_, err := s.db.Collection(collAttendance).UpdateMany(ctx,
 		bson.D{{Key: "set_id", Value: setID}, {Key: "bid.title", Value: bson.D{{Key: "$exists", Value: true}}}},
 		bson.D{{Key: "$unset", Value: bson.D{{Key: "bid.title", Value: ""}}}})

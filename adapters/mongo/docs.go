@@ -39,12 +39,40 @@ func (s *Store) insert(ctx context.Context, coll, what string, doc any) error {
 }
 
 // get reads document id into out; a missing one is ENOTFOUND naming what.
+// With the cache on it is served from memory when it can be.
 func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
-	err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
+	key := cacheKey(coll, id)
+	if s.cache.get(key, out) {
+		return nil
+	}
+	t := s.cache.ticket()
+	raw, err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return notFound(what)
 	}
-	return mapErr(err, "read "+what)
+	if err != nil {
+		return mapErr(err, "read "+what)
+	}
+	if err := bson.Unmarshal(raw, out); err != nil {
+		return mapErr(err, "read "+what)
+	}
+	s.cache.fill(key, t, out, raw)
+	return nil
+}
+
+// insertCached is insert for a document the cache may keep: doc is cached
+// once the server has it.
+func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any) error {
+	key := cacheKey(coll, id)
+	err := s.insert(ctx, coll, what, doc)
+	switch {
+	case err == nil:
+		s.cache.put(key, doc)
+	case bot.ErrorCode(err) != bot.EEXISTS:
+		// The write may have landed: forget what is cached.
+		s.cache.drop(key)
+	}
+	return err
 }
 
 // replace writes doc over document id when its stored version is version.
@@ -55,6 +83,7 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 // claims they would lose to each other.
 func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any) error {
 	c := s.db.Collection(coll)
+	key := cacheKey(coll, id)
 	unlock := s.lockDoc(coll, id)
 	wctx := ctx
 	if s.sharedFerret {
@@ -67,6 +96,13 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 		defer cancel()
 	}
 	res, err := c.ReplaceOne(wctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
+	// Under the document's lock, so that the cache takes the writes of one
+	// document in the order the server did.
+	if err == nil && res.MatchedCount == 1 {
+		s.cache.put(key, doc)
+	} else {
+		s.cache.drop(key)
+	}
 	unlock()
 	if err != nil {
 		return mapErr(err, "save "+what)
@@ -101,7 +137,7 @@ func list[T any](ctx context.Context, c *mongo.Collection, filter, sort bson.D, 
 
 // CreateSet stores a new set; EEXISTS when its id is taken.
 func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
-	return s.insert(ctx, collSets, "set", set)
+	return s.insertCached(ctx, collSets, "set", set.ID, set)
 }
 
 // GetSet reads set id.
@@ -141,7 +177,9 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
-	return s.insert(ctx, collSessions, "session", sessionDoc(sess))
+	err := s.insertCached(ctx, collSessions, "session", sess.ID, sessionDoc(sess))
+	s.cache.drop(sessionsKey(sess.SetID))
+	return err
 }
 
 // GetSession reads session id with its check-ins and bids (attendance.go):
@@ -151,7 +189,7 @@ func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error)
 	if err := s.get(ctx, collSessions, "session", id, &sess); err != nil {
 		return nil, err
 	}
-	ps, err := s.presences(ctx, bson.D{{Key: "session_id", Value: id}})
+	ps, err := s.presencesOf(ctx, sess.SetID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -162,12 +200,28 @@ func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error)
 // ListSessions returns a set's sessions by number, with their check-ins
 // and bids: two round trips.
 func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session, error) {
-	out, err := list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
-		bson.D{{Key: "number", Value: 1}}, "list sessions")
-	if err != nil || len(out) == 0 {
-		return out, err
+	key := sessionsKey(setID)
+	var out []*bot.Session
+	var cached sessionList
+	if s.cache.get(key, &cached) {
+		out = cached.L
+	} else {
+		t := s.cache.ticket()
+		var err error
+		out, err = list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
+			bson.D{{Key: "number", Value: 1}}, "list sessions")
+		if err != nil {
+			return nil, err
+		}
+		if raw, merr := bson.Marshal(sessionList{L: out}); merr == nil {
+			s.cache.fill(key, t, &sessionList{}, raw)
+		}
 	}
-	ps, err := s.presences(ctx, bson.D{{Key: "set_id", Value: setID}})
+	if len(out) == 0 {
+		return out, nil
+	}
+	// Check-ins and bids are their own documents (cached apart).
+	ps, err := s.presencesOf(ctx, setID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -175,66 +229,27 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 	return out, nil
 }
 
+// sessionList is a set's sessions as the cache keeps them (a BSON document
+// cannot be an array).
+type sessionList struct {
+	L []*bot.Session `bson:"l"`
+}
+
+// sessionsKey is the cache key of a set's list of sessions: every write of
+// one of its sessions drops it.
+func sessionsKey(setID string) string { return cacheKey(collSessions+"-of", setID) }
+
 // SaveSession is SaveSet for sessions. Check-ins and bids read from their
 // own documents are not written into the session document.
 func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
 	doc := sessionDoc(sess)
 	doc.Version++
-	if err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc); err != nil {
+	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc)
+	s.cache.drop(sessionsKey(sess.SetID))
+	if err != nil {
 		return err
 	}
 	sess.Version = doc.Version
-	return nil
-}
-
-// CreateCommitment stores a new commitment; EEXISTS when its id is taken.
-func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
-	doc := c
-	if c.Reports == nil {
-		// A nil slice is stored as null, and $push (AddReport) fails on null.
-		cp := *c
-		cp.Reports = []bot.Report{}
-		doc = &cp
-	}
-	return s.insert(ctx, collCommitments, "commitment", doc)
-}
-
-// GetCommitment reads commitment id.
-func (s *Store) GetCommitment(ctx context.Context, id string) (*bot.Commitment, error) {
-	var c bot.Commitment
-	if err := s.get(ctx, collCommitments, "commitment", id, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
-// ListCommitments returns a set's commitments (of userID when not empty, open
-// ones only when openOnly), by creation then id.
-func (s *Store) ListCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
-	filter := bson.D{{Key: "set_id", Value: setID}}
-	if userID != "" {
-		filter = append(filter, bson.E{Key: "user_id", Value: userID})
-	}
-	if openOnly {
-		filter = append(filter, bson.E{Key: "status", Value: bot.CommitmentOpen})
-	}
-	return list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
-		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments")
-}
-
-// AddReport appends r to commitment id and sets its status, in one write.
-func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status bot.CommitmentStatus) error {
-	defer s.lockDoc(collCommitments, id)()
-	res, err := s.db.Collection(collCommitments).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
-		{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
-		{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
-	})
-	if err != nil {
-		return mapErr(err, "add report")
-	}
-	if res.MatchedCount == 0 {
-		return notFound("commitment")
-	}
 	return nil
 }
 

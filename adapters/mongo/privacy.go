@@ -105,6 +105,10 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 		}
 		er.Commitments++
 	}
+	// The person's open commitments document is keyed by their id.
+	if err := s.dropOpen(ctx, setID, userID); err != nil {
+		return err
+	}
 
 	feedback, err := s.ListFeedback(ctx, setID)
 	if err != nil {
@@ -167,6 +171,7 @@ func (s *Store) updateSession(ctx context.Context, sess *bot.Session, change fun
 func (s *Store) replaceByID(ctx context.Context, coll, id string, doc any) error {
 	defer s.lockDoc(coll, id)()
 	_, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
+	s.cache.drop(cacheKey(coll, id))
 	return mapErr(err, "rewrite "+coll)
 }
 
@@ -324,6 +329,10 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 			return n, err
 		}
 		n++
+	}
+	// The open documents quote the texts: reads rebuild them from the above.
+	if err := s.dropOpen(ctx, setID, ""); err != nil {
+		return n, err
 	}
 	feedback, err := s.ListFeedback(ctx, setID)
 	if err != nil {

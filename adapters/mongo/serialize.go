@@ -27,12 +27,13 @@ var (
 )
 
 // lockDoc serializes writes of document id of collection coll while the
-// store is a FerretDB (see above) and returns the unlock function; on
-// MongoDB it does nothing. Files of this package that update a document
+// store is a FerretDB (see above) or caches (the cache must take one
+// document's writes in the server's order) and returns the unlock function;
+// otherwise it does nothing. Files of this package that update a document
 // with an operator ($push, $set, a filtered replace) call it around the
 // write: defer s.lockDoc(coll, id)().
 func (s *Store) lockDoc(coll, id string) func() {
-	if !s.ferret {
+	if !s.ferret && s.cache == nil {
 		return func() {}
 	}
 	var h maphash.Hash

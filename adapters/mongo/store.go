@@ -50,6 +50,9 @@ type Config struct {
 	// OnFailure, when set, is called with the name of every store command
 	// that fails (metrics); it must be quick and must not block.
 	OnFailure func(command string)
+	// Cache says whether documents are kept in memory; the default caches
+	// on the embedded store only (see CacheMode).
+	Cache CacheMode
 }
 
 // Store keeps alsbot's documents. It is safe for concurrent use.
@@ -66,6 +69,9 @@ type Store struct {
 	// ferret is set when the server is FerretDB: writes of one document
 	// are then serialized in this process (serialize.go).
 	ferret bool
+	// cache keeps documents in memory when this store is their only
+	// writer (cache.go); nil otherwise.
+	cache *docCache
 
 	// sharedFerret is set when the server is a FerretDB that other
 	// processes may write to: versioned saves then claim each version
@@ -105,6 +111,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		dbName = DefaultDatabase
 	}
 	s := &Store{log: log, uri: cfg.URI}
+	if cfg.Cache == CacheOn || cfg.Cache == CacheAuto && cfg.URI == "" {
+		s.cache = newDocCache()
+	}
 	if cfg.URI == "" {
 		if err := s.startEmbedded(cfg.DataDir); err != nil {
 			return nil, err
@@ -328,6 +337,9 @@ func (s *Store) Database() *mongo.Database { return s.db }
 // RoundTrips is the number of commands sent to the server so far.
 func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 
+// Cached reports whether the store keeps documents in memory.
+func (s *Store) Cached() bool { return s.cache != nil }
+
 // createIndexes creates the secondary indexes; creating an existing index is
 // a no-op. FerretDB's SQLite backend scans anyway, MongoDB uses them.
 func (s *Store) createIndexes(ctx context.Context) error {
@@ -338,6 +350,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
 		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
 		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
+		{collOpen, bson.D{{Key: "set_id", Value: 1}}},
 	}
 	for _, ix := range idx {
 		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {

@@ -26,6 +26,9 @@ const (
 	// defaultAckWait is how long a slash command waits for its answer before
 	// acknowledging with "Working on it…": Slack shows an error after 3 s.
 	defaultAckWait = 1500 * time.Millisecond
+	// defaultAnswerWithin bounds how long a slash command waits for a
+	// worker before it is shed.
+	defaultAnswerWithin = 5 * time.Minute
 	// jobTimeout bounds one piece of work (handler and the Slack calls of its
 	// answer); a response_url stays valid for 30 minutes.
 	jobTimeout = 2 * time.Minute
@@ -46,8 +49,23 @@ type Config struct {
 	Clock   bot.Clock   // nil: the wall clock
 	Logger  *slog.Logger
 
-	Workers    int           // concurrent commands; default 8
-	Queue      int           // commands waiting for a worker; default 64 per worker
+	Workers int // concurrent commands; default 8
+	Queue   int // commands waiting for a worker; default 64 per worker
+	// AnswerWithin is how long a slash command may wait for a worker: one
+	// that waited longer is shed (answered "too busy", nothing done, and
+	// counted with OnShed) rather than run late. 0 means 5 minutes; Slack's
+	// response_url lasts 30.
+	AnswerWithin time.Duration
+	// OnShed, when set, is called for every command shed: its queue was
+	// full, or it waited past AnswerWithin (metrics). Quick, non-blocking.
+	OnShed func()
+	// AckAtOnce is the backlog (commands waiting for a worker) from which a
+	// slash command is acknowledged at once and answered at its
+	// response_url, instead of waiting AckWait for its answer; 0 means as
+	// many as there are workers. Acknowledging at once also frees the HTTP
+	// request, which the server counts against its cap of platform requests
+	// in flight (cmd/alsbot: 64), so a backlog does not turn into 503s.
+	AckAtOnce  int
 	AckWait    time.Duration // how long a slash command waits for its answer; default 1.5 s
 	HTTPClient *http.Client  // for the Web API; default one with a 30 s timeout
 }
@@ -63,6 +81,9 @@ type Adapter struct {
 	clock    bot.Clock
 	log      *slog.Logger
 	ackWait  time.Duration
+	atOnce   int
+	within   time.Duration
+	onShed   func()
 	pool     *pool
 	handler  atomic.Pointer[handlerBox]
 	botID    atomic.Pointer[string]
@@ -101,6 +122,15 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = defaultAckWait
 	}
+	if cfg.AckAtOnce <= 0 {
+		cfg.AckAtOnce = cfg.Workers
+	}
+	if cfg.AnswerWithin <= 0 {
+		cfg.AnswerWithin = defaultAnswerWithin
+	}
+	if cfg.OnShed == nil {
+		cfg.OnShed = func() {}
+	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -121,6 +151,9 @@ func New(cfg Config) (*Adapter, error) {
 		clock:    cfg.Clock,
 		log:      log,
 		ackWait:  cfg.AckWait,
+		atOnce:   cfg.AckAtOnce,
+		within:   cfg.AnswerWithin,
+		onShed:   cfg.OnShed,
 		pool:     newPool(cfg.Workers, cfg.Queue, log),
 	}
 	if cfg.Handler != nil {
@@ -236,6 +269,9 @@ func (p *pool) run(job func(context.Context)) {
 	}()
 	job(ctx)
 }
+
+// backlog is how many jobs wait for a worker.
+func (p *pool) backlog() int { return len(p.jobs) }
 
 // submit queues job; false when the queue is full or shut down.
 func (p *pool) submit(job func(context.Context)) bool {

@@ -179,8 +179,17 @@ func (p *pending) giveUp() (reply, bool) {
 
 // slashJob handles a slash command. p, when not nil, is the HTTP request
 // waiting for the answer; claimKey, when set, makes the command run once.
-func (a *Adapter) slashJob(cmd slack.SlashCommand, p *pending, claimKey string) func(context.Context) {
+// queued is when it was received: a job that waited for a worker past
+// a.within is shed, told "too busy, nothing was done", instead of run.
+func (a *Adapter) slashJob(cmd slack.SlashCommand, p *pending, claimKey string, queued time.Time) func(context.Context) {
 	return func(ctx context.Context) {
+		if a.clock.Now().Sub(queued) > a.within {
+			a.onShed()
+			if !p.offer(reply{msg: tooLate()}) {
+				a.answer(ctx, target{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}, tooLate())
+			}
+			return
+		}
 		if claimKey != "" && !a.claim(ctx, claimKey) {
 			p.offer(reply{none: true})
 			return
@@ -361,6 +370,11 @@ func eventKey(ev slackevents.EventsAPIEvent) string {
 // busy is the answer when no worker can take a command.
 func busy() bot.Message {
 	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot is busy or restarting; nothing was done. Please try again in a minute."}
+}
+
+// tooLate answers a command shed because it waited too long for a worker.
+func tooLate() bot.Message {
+	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot was too busy to get to this in time, so nothing was done. Please try again."}
 }
 
 func working() bot.Message {

@@ -72,8 +72,22 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := newPending()
-	if !a.pool.submit(a.slashJob(cmd, p, "")) {
+	// Behind a long backlog this one will not be answered within the
+	// acknowledgement's wait: acknowledge at once and let the job answer
+	// through the response_url when a worker is free.
+	queued := a.pool.backlog() >= a.atOnce
+	if !a.pool.submit(a.slashJob(cmd, p, "", a.clock.Now())) {
+		// Not even room to wait: shed, and say nothing was done.
+		a.onShed()
 		writeCommandResponse(w, Render(busy()), false)
+		return
+	}
+	if queued {
+		if rep, ok := p.giveUp(); ok {
+			writeReply(w, rep)
+			return
+		}
+		writeCommandResponse(w, Render(working()), false)
 		return
 	}
 	timer := time.NewTimer(a.ackWait)
@@ -95,6 +109,11 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	writeReply(w, rep)
+}
+
+// writeReply acknowledges with the answer a job offered.
+func writeReply(w http.ResponseWriter, rep reply) {
 	if rep.none || emptyMessage(rep.msg) {
 		w.WriteHeader(http.StatusOK)
 		return

@@ -77,7 +77,8 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		if !ok {
 			return
 		}
-		if !a.pool.submit(a.slashJob(cmd, nil, envelopeKey)) {
+		if !a.pool.submit(a.slashJob(cmd, nil, envelopeKey, a.clock.Now())) {
+			a.onShed()
 			go a.answer(context.WithoutCancel(ctx), target{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}, busy())
 		}
 	case socketmode.EventTypeInteractive:

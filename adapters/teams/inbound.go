@@ -32,6 +32,7 @@ const (
 type job struct {
 	act      schema.Activity
 	mentions []mentionEntity
+	at       time.Time // when it was acknowledged
 }
 
 // mentionEntity is a Teams mention entity; schema.Entity keeps only its type.
@@ -69,7 +70,7 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	j := job{act: act}
+	j := job{act: act, at: a.clock.Now()}
 	for _, raw := range extra.Entities {
 		var m mentionEntity
 		if json.Unmarshal(raw, &m) == nil && m.Type == "mention" {
@@ -88,9 +89,15 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 	case a.jobs <- j:
 		w.WriteHeader(http.StatusAccepted)
 	default:
+		a.onShed()
 		w.Header().Set("Retry-After", "2")
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 	}
+}
+
+// tooLate answers a message shed because it waited too long for a worker.
+func tooLate() bot.Message {
+	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot was too busy to get to this in time, so nothing was done. Please try again."}
 }
 
 // authReason keeps the validator's reason (no token contents) for the log.
@@ -117,6 +124,15 @@ func (a *Adapter) runJob(ctx context.Context, j job) {
 			a.log.Error("panic handling an activity", "panic", fmt.Sprint(p), "type", string(j.act.Type))
 		}
 	}()
+	if j.act.Type == schema.Message && a.clock.Now().Sub(j.at) > a.within {
+		// Acknowledged with 202 long ago: say nothing was done rather than
+		// act on a command its sender has stopped waiting for.
+		a.onShed()
+		if err := a.reply(ctx, j.act, tooLate()); err != nil {
+			a.log.Error("telling a shed command's sender failed", "err", err)
+		}
+		return
+	}
 	if err := a.handleActivity(ctx, j); err != nil {
 		a.log.Error("handling an activity failed", "type", string(j.act.Type), "err", err)
 	}

@@ -71,6 +71,16 @@ type Config struct {
 	HTTPClient *http.Client
 	// Workers handling activities at once; 0 means 4.
 	Workers int
+	// Queue is how many activities may wait for a worker; 0 means 32 per
+	// worker. A full queue answers 503 (the Bot Framework may retry).
+	Queue int
+	// AnswerWithin is how long a message may wait for a worker: one that
+	// waited longer is shed (answered "too busy, nothing was done", counted
+	// with OnShed) instead of run late. 0 means 5 minutes.
+	AnswerWithin time.Duration
+	// OnShed, when set, is called for every activity shed (full queue, or
+	// waited too long); quick and non-blocking (metrics).
+	OnShed func()
 	// AllowEmulator also accepts activities of the Bot Framework
 	// Emulator's channel ("emulator"), for development only: no
 	// environment variable sets it, so a deployed bot accepts only Teams.
@@ -89,6 +99,9 @@ type Adapter struct {
 	validator *validator
 	conn      *connector
 	bf        *core.BotFrameworkAdapter // parses requests through our validator
+
+	within time.Duration
+	onShed func()
 
 	mu      sync.RWMutex // guards closed and sends on jobs
 	closed  bool
@@ -147,6 +160,18 @@ func New(cfg Config) (*Adapter, error) {
 	if workers <= 0 {
 		workers = 4
 	}
+	queue := cfg.Queue
+	if queue <= 0 {
+		queue = workers * 32
+	}
+	within := cfg.AnswerWithin
+	if within <= 0 {
+		within = 5 * time.Minute
+	}
+	onShed := cfg.OnShed
+	if onShed == nil {
+		onShed = func() {}
+	}
 
 	a := &Adapter{
 		appID:     cfg.AppID,
@@ -157,7 +182,9 @@ func New(cfg Config) (*Adapter, error) {
 		clock:     clock,
 		log:       log,
 		validator: newValidator(cfg.AppID, metadataURL, httpc, clock, cfg.TenantID, cfg.AllowEmulator),
-		jobs:      make(chan job, workers*32),
+		jobs:      make(chan job, queue),
+		within:    within,
+		onShed:    onShed,
 	}
 	a.conn = newConnector(newTokenSource(tokenURL, cfg.AppID, cfg.AppPassword, httpc, clock), httpc, log)
 	a.bf = &core.BotFrameworkAdapter{

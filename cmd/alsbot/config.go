@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Defaults of the configuration (DESIGN.md section 5).
@@ -39,6 +41,44 @@ type Config struct {
 
 	LogLevel  string // ALSBOT_LOG_LEVEL: debug, info, warn, error
 	LogFormat string // ALSBOT_LOG_FORMAT: text, json
+
+	// Overload (docs/performance.md), as written; empty means the default.
+	// Validate checks them, and the methods of the same names read them.
+	WorkersText      string // ALSBOT_WORKERS: commands running at once, per platform
+	QueueText        string // ALSBOT_QUEUE: commands waiting for a worker, per platform
+	AnswerWithinText string // ALSBOT_ANSWER_WITHIN: how long a waiting command may wait before it is shed
+}
+
+// Defaults of the overload settings: the queue holds several seconds of a
+// peak's traffic, and an answer through Slack's response_url (valid 30
+// minutes) is still useful within minutes.
+const (
+	defaultWorkers      = 8
+	defaultQueue        = 10000
+	defaultAnswerWithin = 5 * time.Minute
+	maxWorkers          = 1024
+	maxQueue            = 1_000_000
+)
+
+// Workers is ALSBOT_WORKERS, or its default.
+func (c Config) Workers() int { return wholeOr(c.WorkersText, defaultWorkers) }
+
+// Queue is ALSBOT_QUEUE, or its default.
+func (c Config) Queue() int { return wholeOr(c.QueueText, defaultQueue) }
+
+// AnswerWithin is ALSBOT_ANSWER_WITHIN, or its default.
+func (c Config) AnswerWithin() time.Duration {
+	if d, err := time.ParseDuration(c.AnswerWithinText); err == nil {
+		return d
+	}
+	return defaultAnswerWithin
+}
+
+func wholeOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in main), with
@@ -67,6 +107,9 @@ func loadConfig(getenv func(string) string) Config {
 		TeamsTokenURL:        get("TEAMS_TOKEN_URL", ""),
 		LogLevel:             strings.ToLower(get("ALSBOT_LOG_LEVEL", "info")),
 		LogFormat:            strings.ToLower(get("ALSBOT_LOG_FORMAT", "text")),
+		WorkersText:          get("ALSBOT_WORKERS", ""),
+		QueueText:            get("ALSBOT_QUEUE", ""),
+		AnswerWithinText:     get("ALSBOT_ANSWER_WITHIN", ""),
 	}
 	// slack-go joins method names to the base URL: it needs the slash.
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
@@ -153,6 +196,19 @@ func (c Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("ALSBOT_LOG_FORMAT %q must be text or json", c.LogFormat)
+	}
+	for _, n := range []struct {
+		name, value string
+		most        int
+	}{{"ALSBOT_WORKERS", c.WorkersText, maxWorkers}, {"ALSBOT_QUEUE", c.QueueText, maxQueue}} {
+		if v, err := strconv.Atoi(n.value); n.value != "" && (err != nil || v < 1 || v > n.most) {
+			bad("%s %q must be a whole number from 1 to %d", n.name, n.value, n.most)
+		}
+	}
+	if v := c.AnswerWithinText; v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d < time.Second || d > 30*time.Minute {
+			bad("ALSBOT_ANSWER_WITHIN %q must be a duration from 1s to 30m, e.g. 5m (a Slack response_url lasts 30 minutes)", v)
+		}
 	}
 	return errors.Join(errs...)
 }

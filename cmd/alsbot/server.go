@@ -73,7 +73,9 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			BotToken: cfg.SlackBotToken, SigningSecret: cfg.SlackSigningSecret,
 			AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 			Handler: router, Claimer: store,
-			Logger: log.With("component", "adapter", "platform", "slack"),
+			Logger:  log.With("component", "adapter", "platform", "slack"),
+			Workers: cfg.Workers(), Queue: cfg.Queue(), AnswerWithin: cfg.AnswerWithin(),
+			OnShed: func() { met.Shed(bot.Slack) },
 		})
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
@@ -99,6 +101,8 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
 			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
 			Claimer: store, Logger: log.With("component", "adapter", "platform", "teams"),
+			Workers: cfg.Workers(), Queue: cfg.Queue(), AnswerWithin: cfg.AnswerWithin(),
+			OnShed: func() { met.Shed(bot.Teams) },
 		})
 		if err != nil {
 			return fmt.Errorf("teams: %w", err)

@@ -87,9 +87,22 @@ func URI() string {
 // s.Database().Name(), for opening more stores on it with mongo.Open.
 func New(tb testing.TB) *mongo.Store {
 	tb.Helper()
+	return open(tb, mongo.CacheOff)
+}
+
+// NewCached is New with the store's cache on, as the embedded store runs in
+// production: for tests where this store is the only writer of its
+// database (no second store opened on it).
+func NewCached(tb testing.TB) *mongo.Store {
+	tb.Helper()
+	return open(tb, mongo.CacheOn)
+}
+
+func open(tb testing.TB, cache mongo.CacheMode) *mongo.Store {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := mongo.Open(ctx, mongo.Config{URI: URI(), Database: DBName(tb.Name())})
+	st, err := mongo.Open(ctx, mongo.Config{URI: URI(), Database: DBName(tb.Name()), Cache: cache})
 	if err != nil {
 		tb.Fatalf("mongotest: open store: %v", err)
 	}

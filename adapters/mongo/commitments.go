@@ -1,0 +1,307 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// collOpen holds one small document per member of a set, keyed
+// "<set>/<member>", with that member's open commitments: what `actions`,
+// and every other read of "my open commitments", needs in one lookup by
+// _id. The commitments collection stays the record (evaluation, export,
+// privacy read it); these documents are derived from it and kept in step
+// by the writes below. A missing or stale one is rebuilt from the
+// commitments by the next read, so data from before this collection, and a
+// document a failed write had to mark, heal by themselves.
+//
+// A caching store (the embedded one) keeps these documents in memory only:
+// it is the only writer, so what it built from the commitments stays true
+// while it updates it with every write, and the writes save a round trip.
+const collOpen = "open_commitments"
+
+// openDoc is a member's open commitments, by short id.
+//
+// Rev counts the writes; Stale marks a document a write created or could
+// not update, which the next read rebuilds. A rebuild replaces the document
+// only when Rev is still what it read, so a write that came in meanwhile is
+// never lost.
+type openDoc struct {
+	ID     string                     `bson:"_id"`
+	SetID  string                     `bson:"set_id"`
+	UserID string                     `bson:"user_id"`
+	Open   map[string]*bot.Commitment `bson:"open"`
+	Rev    int64                      `bson:"rev"`
+	Stale  bool                       `bson:"stale,omitempty"`
+}
+
+func openID(setID, userID string) string { return setID + "/" + userID }
+
+// openField is the field path of one commitment in an openDoc, or "" when
+// the short id cannot be a field name (then the document is dropped instead
+// of updated; the next read rebuilds it).
+func openField(shortID string) string {
+	if shortID == "" || strings.ContainsAny(shortID, ".$\x00") {
+		return ""
+	}
+	return "open." + shortID
+}
+
+// CreateCommitment stores a new commitment; EEXISTS when its id is taken.
+// Two round trips: the commitment, then its member's open document.
+func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
+	doc := *c
+	if doc.Reports == nil {
+		// A nil slice is stored as null, and $push (AddReport) fails on null.
+		doc.Reports = []bot.Report{}
+	}
+	if err := s.insertCached(ctx, collCommitments, "commitment", doc.ID, &doc); err != nil {
+		return err
+	}
+	if doc.Status != bot.CommitmentOpen {
+		return nil
+	}
+	if s.cache != nil {
+		s.updateCachedOpen(&doc)
+		return nil
+	}
+	s.syncOpen(ctx, &doc, bson.D{
+		{Key: "$set", Value: bson.D{{Key: openField(doc.ShortID), Value: &doc}}},
+	})
+	return nil
+}
+
+// GetCommitment reads commitment id.
+func (s *Store) GetCommitment(ctx context.Context, id string) (*bot.Commitment, error) {
+	var c bot.Commitment
+	if err := s.get(ctx, collCommitments, "commitment", id, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// ListCommitments returns a set's commitments (of userID when not empty, open
+// ones only when openOnly), by creation then id. One member's open ones come
+// from their open document.
+func (s *Store) ListCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
+	if userID != "" && openOnly {
+		return s.openCommitments(ctx, setID, userID)
+	}
+	return s.queryCommitments(ctx, setID, userID, openOnly)
+}
+
+func (s *Store) queryCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
+	filter := bson.D{{Key: "set_id", Value: setID}}
+	if userID != "" {
+		filter = append(filter, bson.E{Key: "user_id", Value: userID})
+	}
+	if openOnly {
+		filter = append(filter, bson.E{Key: "status", Value: bot.CommitmentOpen})
+	}
+	return list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
+		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments")
+}
+
+// openCommitments reads a member's open document (from the cache when it
+// can), rebuilding it from the commitments when it is missing or stale.
+func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*bot.Commitment, error) {
+	id := openID(setID, userID)
+	key := cacheKey(collOpen, id)
+	var d openDoc
+	if s.cache.get(key, &d) {
+		return sortedOpen(d.Open), nil
+	}
+	t := s.cache.ticket()
+	if s.cache != nil {
+		cs, err := s.queryCommitments(ctx, setID, userID, true)
+		if err != nil {
+			return nil, err
+		}
+		d = openDoc{ID: id, SetID: setID, UserID: userID, Open: map[string]*bot.Commitment{}}
+		for _, c := range cs {
+			d.Open[c.ShortID] = c
+		}
+		if raw, err := bson.Marshal(&d); err == nil {
+			s.cache.fill(key, t, &openDoc{}, raw)
+		}
+		return cs, nil
+	}
+	coll := s.db.Collection(collOpen)
+	raw, err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	missing := errors.Is(err, mongo.ErrNoDocuments)
+	if err != nil && !missing {
+		return nil, mapErr(err, "read open commitments")
+	}
+	if !missing {
+		if err := bson.Unmarshal(raw, &d); err != nil {
+			return nil, mapErr(err, "read open commitments")
+		}
+		if !d.Stale {
+			s.cache.fill(key, t, &openDoc{}, raw)
+			return sortedOpen(d.Open), nil
+		}
+	}
+
+	cs, err := s.queryCommitments(ctx, setID, userID, true)
+	if err != nil {
+		return nil, err
+	}
+	fresh := openDoc{ID: id, SetID: setID, UserID: userID, Open: map[string]*bot.Commitment{}, Rev: d.Rev + 1}
+	for _, c := range cs {
+		if openField(c.ShortID) == "" {
+			// Not storable by short id: keep answering from the query.
+			return cs, nil
+		}
+		fresh.Open[c.ShortID] = c
+	}
+	// A write since the read wins: an insert of a missing document fails on
+	// the one the write created, a replace of a stale one on its Rev. Then
+	// the answer is the query's, and the next read tries again.
+	stored := false
+	if missing {
+		_, err = coll.InsertOne(ctx, &fresh)
+		stored = err == nil
+		if mongo.IsDuplicateKeyError(err) {
+			err = nil
+		}
+	} else {
+		unlock := s.lockDoc(collOpen, id)
+		var res *mongo.UpdateResult
+		res, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: d.Rev}}, &fresh)
+		stored = err == nil && res.MatchedCount == 1
+		unlock()
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "could not store open commitments", "component", "store", "set", setID, "err", err)
+	}
+	if stored {
+		if raw, merr := bson.Marshal(&fresh); merr == nil {
+			s.cache.fill(key, t, &openDoc{}, raw)
+		}
+	}
+	return cs, nil
+}
+
+func sortedOpen(m map[string]*bot.Commitment) []*bot.Commitment {
+	out := make([]*bot.Commitment, 0, len(m))
+	for _, c := range m {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *bot.Commitment) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// AddReport appends r to commitment id and sets its status, in one write,
+// then brings its member's open document in step: two round trips.
+func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status bot.CommitmentStatus) error {
+	unlock := s.lockDoc(collCommitments, id)
+	var c bot.Commitment
+	err := s.db.Collection(collCommitments).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+		{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
+		{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
+	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
+	if err == nil {
+		s.cache.put(cacheKey(collCommitments, id), &c)
+	} else {
+		s.cache.drop(cacheKey(collCommitments, id))
+	}
+	unlock()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return notFound("commitment")
+	}
+	if err != nil {
+		return mapErr(err, "add report")
+	}
+	if s.cache != nil {
+		s.updateCachedOpen(&c)
+		return nil
+	}
+	update := bson.D{{Key: "$unset", Value: bson.D{{Key: openField(c.ShortID), Value: ""}}}}
+	if c.Status == bot.CommitmentOpen {
+		update = bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &c}}}}
+	}
+	s.syncOpen(ctx, &c, update)
+	return nil
+}
+
+// syncOpen applies update to the open document of c's member (one round
+// trip) and drops the cached copy. A missing document is created marked
+// stale, so the next read rebuilds it whole. The commitment itself is
+// already stored: when this write fails, the document is marked stale
+// instead, and a failure to do even that is logged (the member would miss
+// the change in `actions` until the document is next rebuilt).
+func (s *Store) syncOpen(ctx context.Context, c *bot.Commitment, update bson.D) {
+	id := openID(c.SetID, c.UserID)
+	coll := s.db.Collection(collOpen)
+	defer s.lockDoc(collOpen, id)()
+	defer s.cache.drop(cacheKey(collOpen, id))
+	created := bson.E{Key: "$setOnInsert", Value: bson.D{
+		{Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
+	}}
+	bump := bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}}
+	upsert := options.UpdateOne().SetUpsert(true)
+	if openField(c.ShortID) != "" {
+		_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, append(update, created, bump), upsert)
+		if err == nil {
+			return
+		}
+		s.log.WarnContext(ctx, "could not update open commitments; marking them stale", "component", "store", "set", c.SetID, "err", err)
+	}
+	mark := bson.D{{Key: "$set", Value: bson.D{
+		{Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
+	}}, bump}
+	if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, mark, upsert); err != nil {
+		s.log.ErrorContext(ctx, "could not mark open commitments stale", "component", "store", "set", c.SetID, "err", err)
+	}
+}
+
+// updateCachedOpen brings the cached open commitments of c's member in
+// step with c, just written: added or replaced while open, removed when not.
+// When they are not cached the next read builds them from the commitments
+// (and the drop fences off a read already under way).
+func (s *Store) updateCachedOpen(c *bot.Commitment) {
+	id := openID(c.SetID, c.UserID)
+	key := cacheKey(collOpen, id)
+	defer s.lockDoc(collOpen, id)()
+	var d openDoc
+	if !s.cache.get(key, &d) {
+		s.cache.drop(key)
+		return
+	}
+	if d.Open == nil {
+		d.Open = map[string]*bot.Commitment{}
+	}
+	if c.Status == bot.CommitmentOpen {
+		d.Open[c.ShortID] = c
+	} else {
+		delete(d.Open, c.ShortID)
+	}
+	s.cache.put(key, &d)
+}
+
+// dropOpen deletes the open documents of a set (every member when userID is
+// empty) after its commitments were rewritten in bulk; reads rebuild them.
+func (s *Store) dropOpen(ctx context.Context, setID, userID string) error {
+	filter := bson.D{{Key: "set_id", Value: setID}}
+	if userID != "" {
+		filter = bson.D{{Key: "_id", Value: openID(setID, userID)}}
+	}
+	_, err := s.db.Collection(collOpen).DeleteMany(ctx, filter)
+	s.cache.dropPrefix(cacheKey(collOpen, setID+"/"))
+	return mapErr(err, "drop open commitments of "+setID)
+}
