@@ -276,3 +276,53 @@ func TestDataDirLocked(t *testing.T) {
 	}
 	_ = again.Close(ctx)
 }
+
+// TestReportClaims: on a FerretDB shared with other processes the n-th
+// report of a commitment is claimed before its $push, so two reports at the
+// same moment cannot overwrite each other.
+func TestReportClaims(t *testing.T) {
+	ctx := context.Background()
+	st := mongotest.New(t)
+	if !isFerret(t, st) {
+		t.Skip("MongoDB: the $push is atomic; no claims")
+	}
+	mongo.ShareServer(st)
+	c := fullCommitment("slack:C1", 1, "U1", bot.CommitmentOpen, t0)
+	c.Reports = nil
+	if err := st.CreateCommitment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	report := func() error {
+		return st.AddReport(ctx, c.ID, bot.Report{Status: bot.ReportProgress, Text: "x", At: t0}, bot.CommitmentOpen)
+	}
+	claims := st.Database().Collection("claims")
+	reports := func() int {
+		t.Helper()
+		got, err := st.GetCommitment(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got.Reports)
+	}
+	if err := report(); err != nil || reports() != 1 {
+		t.Fatalf("first report: %v, %d stored", err, reports())
+	}
+	// Report 2 is being written by someone else: this one is stale.
+	if _, err := claims.InsertOne(ctx, bson.D{{Key: "_id", Value: "report:" + c.ID + "/2#0"}, {Key: "at", Value: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := report(); !bot.IsStale(err) || reports() != 1 {
+		t.Fatalf("report against a live claim: %v, %d stored; want a stale conflict and 1", err, reports())
+	}
+	// Its writer died: after the lease the claim is taken over.
+	if _, err := claims.UpdateOne(ctx, bson.D{{Key: "_id", Value: "report:" + c.ID + "/2#0"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: time.Now().Add(-time.Hour)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := report(); err != nil || reports() != 2 {
+		t.Fatalf("report after an expired claim: %v, %d stored; want 2", err, reports())
+	}
+	if err := st.AddReport(ctx, "slack:C1/C-99", bot.Report{Status: bot.ReportDone, At: t0}, bot.CommitmentDone); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("report on a missing commitment: %v, want ENOTFOUND", err)
+	}
+}

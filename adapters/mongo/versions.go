@@ -48,38 +48,88 @@ func versionKey(coll, id string, version int64, attempt int) string {
 // claimVersion wins the right to write version from+1 of document id of
 // coll, or returns a stale conflict (ENOTFOUND when the document is gone).
 func (s *Store) claimVersion(ctx context.Context, coll, what, id string, from int64) error {
+	return s.claimNext(ctx, func(attempt int) string { return versionKey(coll, id, from+1, attempt) },
+		func(ctx context.Context) (bool, error) {
+			cur, err := s.storedVersion(ctx, coll, what, id)
+			return cur == from, err
+		})
+}
+
+// claimNext claims key(0), or, when that is taken by a holder that never
+// wrote (unchanged reports whether the document is still as the caller
+// read it) and is older than versionLease, key(1), and so on. A claim
+// taken by a writer that wrote, or is writing now, is a stale conflict.
+func (s *Store) claimNext(ctx context.Context, key func(attempt int) string, unchanged func(context.Context) (bool, error)) error {
 	claims := s.db.Collection(collClaims)
 	for attempt := range versionAttempts {
-		key := versionKey(coll, id, from+1, attempt)
-		won, err := s.Claim(ctx, key)
+		k := key(attempt)
+		won, err := s.Claim(ctx, k)
 		if err != nil {
-			return fmt.Errorf("claim version %d of %s: %w", from+1, what, err)
+			return err
 		}
 		if won {
 			return nil
 		}
-		// Taken: normally by a writer that saved, or is saving, that version.
-		cur, err := s.storedVersion(ctx, coll, what, id)
+		// Taken: normally by a writer that saved, or is saving, it.
+		same, err := unchanged(ctx)
 		if err != nil {
 			return err
 		}
-		if cur != from {
+		if !same {
 			return conflict()
 		}
 		var held claim
-		err = claims.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&held)
+		err = claims.FindOne(ctx, bson.D{{Key: "_id", Value: k}}).Decode(&held)
 		switch {
 		case errors.Is(err, mongo.ErrNoDocuments):
 			// Removed as old meanwhile: as expired.
 		case err != nil:
-			return mapErr(err, "read version claim of "+what)
+			return mapErr(err, "read a claim")
 		case time.Since(held.At) < versionLease:
 			return conflict() // its holder is writing now
 		}
 		// Its holder claimed long ago and never wrote: take over.
-		s.log.WarnContext(ctx, "taking over an expired version claim", "component", "store", "collection", coll, "version", from+1, "attempt", attempt+1)
+		s.log.WarnContext(ctx, "taking over an expired claim", "component", "store", "attempt", attempt+1)
 	}
 	return conflict()
+}
+
+// reportFilter is the filter of AddReport's $push. On a FerretDB shared with
+// other processes, where the $push is a read and a write back, it first
+// claims "report:<commitment>/<n>#<attempt>" for the n-th report and only
+// matches the commitment while it has n-1: two reports on one commitment
+// at the same moment (its owner on two devices, through two replicas) are
+// then written one after the other, the loser retried by the handler, and
+// neither is lost. Elsewhere the $push is atomic and the filter is the id.
+func (s *Store) reportFilter(ctx context.Context, id string) (bson.D, error) {
+	filter := bson.D{{Key: "_id", Value: id}}
+	if !s.sharedFerret {
+		return filter, nil
+	}
+	count := func(ctx context.Context) (int, error) {
+		var c struct {
+			Reports []bson.Raw `bson:"reports"`
+		}
+		err := s.db.Collection(collCommitments).FindOne(ctx, filter,
+			options.FindOne().SetProjection(bson.D{{Key: "reports", Value: 1}})).Decode(&c)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, notFound("commitment")
+		}
+		return len(c.Reports), mapErr(err, "read reports")
+	}
+	had, err := count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.claimNext(ctx, func(attempt int) string { return fmt.Sprintf("report:%s/%d#%d", id, had+1, attempt) },
+		func(ctx context.Context) (bool, error) {
+			n, err := count(ctx)
+			return n == had, err
+		})
+	if err != nil {
+		return nil, err
+	}
+	return append(filter, bson.E{Key: "reports", Value: bson.D{{Key: "$size", Value: had}}}), nil
 }
 
 // storedVersion reads the version field of document id.

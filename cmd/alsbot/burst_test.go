@@ -190,6 +190,25 @@ func burstOn(t *testing.T, uri, database string) {
 		}
 	}
 
+	// One member reports twice on one commitment at the same moment, once
+	// through each replica: both are kept.
+	double := make([]string, 2)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range double {
+		wg.Go(func() {
+			<-start
+			double[i] = say(bots[i], members[0], fmt.Sprintf("report %s blocked Second report %d", short[members[0]], i))
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, got := range double {
+		if !strings.Contains(got, "Saved your report") {
+			t.Errorf("second reports: %s on %s answered %s", members[0], bots[i].name, got)
+		}
+	}
+
 	sess, err := db.GetSession(ctx, bot.SessionID(set.ID, 1))
 	if err != nil {
 		t.Fatal(err)
@@ -213,8 +232,14 @@ func burstOn(t *testing.T, uri, database string) {
 		stored["feedback"][f.UserID] = true
 	}
 	for _, c := range cms {
-		if len(c.Reports) == 1 {
+		want := 1
+		if c.UserID == members[0] {
+			want = 3
+		}
+		if len(c.Reports) == want {
 			stored["report"][c.UserID] = true
+		} else {
+			t.Errorf("%s has %d reports, want %d", c.UserID, len(c.Reports), want)
 		}
 	}
 	for verb, who := range told {
