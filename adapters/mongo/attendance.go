@@ -54,6 +54,13 @@ var attendanceIndexes = []bson.D{
 // CheckIn implements bot.SessionStore: one insert, then a count of the
 // session's check-ins for the answer.
 func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
+	// A caching store is the only writer: what it has cached is what is
+	// stored, so a second press of "I'm here" needs no round trip, and the
+	// count needs none either.
+	known, cached := s.cachedPresences(a.SetID, a.SessionID)
+	if cached && slices.ContainsFunc(known, func(p *presence) bool { return p.UserID == a.UserID }) {
+		return false, 0, nil
+	}
 	c := s.db.Collection(collAttendance)
 	defer s.attendanceChanged(a.SessionID)
 	_, err := c.InsertOne(ctx, presence{
@@ -64,6 +71,9 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 	}
 	if err != nil {
 		return false, 0, mapErr(err, "check in")
+	}
+	if cached {
+		return true, len(known) + 1, nil
 	}
 	n, err := c.CountDocuments(ctx, bson.D{{Key: "session_id", Value: a.SessionID}})
 	if err != nil {
@@ -142,6 +152,18 @@ func setOfSession(sessionID string) string {
 	return sessionID
 }
 
+// cachedPresences is the attendance of a session as cached, if it is.
+func (s *Store) cachedPresences(setID, sessionID string) ([]*presence, bool) {
+	var cached presenceList
+	if s.cache.get(sessionPresenceKey(sessionID), &cached) {
+		return cached.L, true
+	}
+	if s.cache.get(setPresenceKey(setID), &cached) {
+		return slices.DeleteFunc(cached.L, func(p *presence) bool { return p.SessionID != sessionID }), true
+	}
+	return nil, false
+}
+
 // presencesOf reads the attendance of a session (sessionID) or of a whole
 // set (setID, when sessionID is empty), from the cache when it can.
 func (s *Store) presencesOf(ctx context.Context, setID, sessionID string) ([]*presence, error) {
@@ -149,13 +171,15 @@ func (s *Store) presencesOf(ctx context.Context, setID, sessionID string) ([]*pr
 	if sessionID != "" {
 		key, filter = sessionPresenceKey(sessionID), bson.D{{Key: "session_id", Value: sessionID}}
 	}
-	var cached presenceList
-	if s.cache.get(key, &cached) {
-		return cached.L, nil
-	}
-	if sessionID != "" && s.cache.get(setPresenceKey(setID), &cached) {
-		// The set's attendance holds the session's.
-		return slices.DeleteFunc(cached.L, func(p *presence) bool { return p.SessionID != sessionID }), nil
+	if sessionID != "" {
+		if ps, ok := s.cachedPresences(setID, sessionID); ok {
+			return ps, nil
+		}
+	} else {
+		var cached presenceList
+		if s.cache.get(key, &cached) {
+			return cached.L, nil
+		}
 	}
 	t := s.cache.ticket()
 	ps, err := s.presences(ctx, filter)

@@ -326,3 +326,42 @@ func TestReportClaims(t *testing.T) {
 		t.Fatalf("report on a missing commitment: %v, want ENOTFOUND", err)
 	}
 }
+
+// TestCheckInCached: on a caching store (the embedded one, the only writer
+// of its files) a second press of "I'm here" is answered from memory, and
+// the count of a new check-in too.
+func TestCheckInCached(t *testing.T) {
+	ctx := context.Background()
+	st := mongotest.NewCached(t)
+	sess := fullSession("slack:C1", 1)
+	sess.Attendees, sess.Bids = nil, nil
+	if err := st.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	in := func(user string) bot.CheckIn {
+		return bot.CheckIn{SetID: sess.SetID, SessionID: sess.ID, UserID: user, At: t0}
+	}
+	steps := []struct {
+		user  string
+		want  string
+		trips int64
+	}{
+		{"U1", "true 1", 1}, // the insert; the count from the cache
+		{"U1", "false 0", 0},
+		{"U2", "true 2", 1},
+		{"U2", "false 0", 0},
+	}
+	for _, s := range steps {
+		if _, err := st.GetSession(ctx, sess.ID); err != nil { // fills the cache
+			t.Fatal(err)
+		}
+		before := st.RoundTrips()
+		added, n, err := st.CheckIn(ctx, in(s.user))
+		if got := fmt.Sprint(added, n); err != nil || got != s.want {
+			t.Fatalf("check in %s: %s (%v), want %s", s.user, got, err, s.want)
+		}
+		if trips := st.RoundTrips() - before; trips != s.trips {
+			t.Errorf("check in %s (%s) took %d round trips, want %d", s.user, s.want, trips, s.trips)
+		}
+	}
+}
