@@ -61,6 +61,14 @@ func BenchmarkCommands(b *testing.B) {
 			e.must("fac", "session end")
 			e.must("fac", "session start")
 		}},
+		{"session start", open, func(e *env, i int) {
+			e.b().StopTimer()
+			t0 := e.store.RoundTrips()
+			e.must("fac", "session end")
+			untimed += e.store.RoundTrips() - t0
+			e.b().StartTimer()
+			e.must("fac", "session start")
+		}},
 	}
 	stores := []struct {
 		name string

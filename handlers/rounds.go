@@ -150,7 +150,7 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 	r.notify(ctx, c, []bot.Outgoing{{
 		To:      bot.Destination{Platform: c.set.Platform, UserID: rd.Presenter},
 		Message: bot.ActionPrompt(c.set, sess),
-		Key:     fmt.Sprintf("%s/round/%d/action-prompt", sess.ID, rd.Number),
+		Key:     bot.ActionPromptKey(sess, rd.Presenter), // once per presenter and session
 	}})
 	return bot.Message{
 		Kind: bot.KindPhase,

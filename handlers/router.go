@@ -25,6 +25,11 @@ type Deps struct {
 	Planner  bot.Planner // may be nil: then nothing is planned
 	Rand     *rand.Rand  // nil: seeded from the time
 	Logger   *slog.Logger
+	// Calendar keeps calendar feed tokens and PublicURL is the bot's public
+	// https:// base (ALSBOT_PUBLIC_URL) the feed addresses are built on;
+	// with either unset, calendar answers that feeds are not set up.
+	Calendar  bot.CalendarStore
+	PublicURL string
 }
 
 // Router implements bot.Handler.
@@ -34,6 +39,8 @@ type Router struct {
 	notifier bot.Notifier
 	planner  bot.Planner
 	log      *slog.Logger
+	calStore bot.CalendarStore
+	pubURL   string
 	locks    keyedMutex
 	zones    zoneCache
 	verbs    map[bot.Verb]binding // one per registered verb; see verbs.go
@@ -46,7 +53,8 @@ var _ bot.Handler = (*Router)(nil)
 
 // New returns a Router.
 func New(d Deps) *Router {
-	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, rng: d.Rand}
+	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, rng: d.Rand,
+		calStore: d.Calendar, pubURL: strings.TrimRight(d.PublicURL, "/")}
 	if d.Logger != nil {
 		r.log = d.Logger.With("component", "handlers")
 	}
@@ -282,7 +290,7 @@ func (r *Router) repost(ctx context.Context, c *call, msg bot.Message) bot.Messa
 		return msg
 	}
 	if c.spec.Writes {
-		key := fmt.Sprintf("%s/post/%s/%d", c.set.ID, c.actorID(), c.now.UnixNano())
+		key := bot.RepostKey(c.set.ID, c.actorID(), c.now)
 		r.notify(ctx, c, []bot.Outgoing{{To: bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, Message: msg, Key: key}})
 	}
 	msg.Private = true

@@ -103,11 +103,14 @@ func newEnv(t testing.TB, start time.Time) *env {
 	}
 	c := newClock(start)
 	rec := &recorder{clock: c}
-	s := scheduler.New(scheduler.Deps{Store: store, Deliveries: store, Messenger: rec, Clock: c, Instance: "test"})
+	s := scheduler.New(scheduler.Deps{Store: store, Deliveries: store, Messenger: rec, Clock: c, Instance: "test", Jitter: noJitter})
 	return &env{store: store, clock: c, rec: rec, sched: s}
 }
 
 var ctx = context.Background()
+
+// noJitter makes retry times exact, so tests can name them.
+func noJitter(time.Duration) time.Duration { return 0 }
 
 // nextDue is the earliest NotBefore in the pending queue (zero when empty).
 func (e *env) nextDue(t testing.TB) time.Time {

@@ -52,6 +52,10 @@ type docCache struct {
 	written map[string]uint64 // key -> clock at its last write or drop
 
 	refs sync.Map // reflect.Type -> bool: holdsRefs, remembered
+
+	// listMu serializes read-modify-write updates of a set's cached list of
+	// sessions; never held while taking a document's lock.
+	listMu sync.Mutex
 }
 
 func newDocCache() *docCache {

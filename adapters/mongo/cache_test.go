@@ -131,3 +131,17 @@ func TestCacheFillAfterWriteIsRefused(t *testing.T) {
 		}
 	})
 }
+
+// Only the collections whose every write tells the cache are cached: a
+// document of another collection (calendar tokens, delivery claims) deleted
+// or changed behind the cache is never served from memory.
+func TestCacheOnlyItsCollections(t *testing.T) {
+	for coll, want := range map[string]bool{
+		collSets: true, collSessions: true, collCommitments: true,
+		collCalendarTokens: false, collDeliveryClaims: false, collDeliveryHistory: false, collClaims: false,
+	} {
+		if got := cachedCollection(coll); got != want {
+			t.Errorf("cachedCollection(%q) = %v, want %v", coll, got, want)
+		}
+	}
+}

@@ -62,7 +62,11 @@ func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
 		// A nil slice is stored as null, and $push (AddReport) fails on null.
 		doc.Reports = []bot.Report{}
 	}
-	if err := s.insertCached(ctx, collCommitments, "commitment", doc.ID, &doc); err != nil {
+	err := s.insertCached(ctx, collCommitments, "commitment", doc.ID, &doc)
+	if bot.ErrorCode(err) != bot.EEXISTS {
+		s.cache.drop(commitmentsKey(doc.SetID))
+	}
+	if err != nil {
 		return err
 	}
 	if doc.Status != bot.CommitmentOpen {
@@ -98,6 +102,9 @@ func (s *Store) ListCommitments(ctx context.Context, setID, userID string, openO
 }
 
 func (s *Store) queryCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
+	if s.cache != nil {
+		return s.cachedCommitments(ctx, setID, userID, openOnly)
+	}
 	filter := bson.D{{Key: "set_id", Value: setID}}
 	if userID != "" {
 		filter = append(filter, bson.E{Key: "user_id", Value: userID})
@@ -107,6 +114,42 @@ func (s *Store) queryCommitments(ctx context.Context, setID, userID string, open
 	}
 	return list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
 		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments")
+}
+
+// commitmentList is a set's commitments as the cache keeps them.
+type commitmentList struct {
+	L []*bot.Commitment `bson:"l"`
+}
+
+// commitmentsKey is the cache key of a set's commitments: every write of
+// one of them drops it (the digest, the scheduler's nudges and the
+// evaluation read it whole).
+func commitmentsKey(setID string) string { return cacheKey(collCommitments+"-of", setID) }
+
+// cachedCommitments answers from the set's cached commitments, reading them
+// all once when they are not cached; the filter keeps their order.
+func (s *Store) cachedCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
+	key := commitmentsKey(setID)
+	var l commitmentList
+	if !s.cache.get(key, &l) {
+		t := s.cache.ticket()
+		all, err := list[bot.Commitment](ctx, s.db.Collection(collCommitments), bson.D{{Key: "set_id", Value: setID}},
+			bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments")
+		if err != nil {
+			return nil, err
+		}
+		l.L = all
+		if raw, err := bson.Marshal(&l); err == nil {
+			s.cache.fill(key, t, &commitmentList{}, raw)
+		}
+	}
+	var out []*bot.Commitment
+	for _, c := range l.L {
+		if (userID == "" || c.UserID == userID) && (!openOnly || c.Status == bot.CommitmentOpen) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // openCommitments reads a member's open document (from the cache when it
@@ -222,8 +265,12 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
 	if err == nil {
 		s.cache.put(cacheKey(collCommitments, id), &c)
+		s.cache.drop(commitmentsKey(c.SetID))
 	} else {
 		s.cache.drop(cacheKey(collCommitments, id))
+		// The set is the id's prefix; drop every set's list rather than
+		// parse it.
+		s.cache.dropPrefix(commitmentsKey(""))
 	}
 	unlock()
 	if errors.Is(err, mongo.ErrNoDocuments) {

@@ -235,9 +235,36 @@ func TestCachedReads(t *testing.T) {
 	if err := st.SaveSession(ctx, sess2); err != nil {
 		t.Fatal(err)
 	}
+	before = st.RoundTrips()
 	list, _ = st.ListSessions(ctx, set.ID)
-	if list[1].Where != "Room 9" {
-		t.Fatalf("after a saved session the list says %q", list[1].Where)
+	if list[1].Where != "Room 9" || list[1].Version != sess2.Version {
+		t.Fatalf("after a saved session the list says %q v%d", list[1].Where, list[1].Version)
+	}
+	if n := st.RoundTrips() - before; n != 0 {
+		t.Fatalf("the list after a save took %d round trips: it should be kept in step", n)
+	}
+
+	// A set's commitments: read once, then kept until one of them changes.
+	for i := range 2 {
+		if err := st.CreateCommitment(ctx, fullCommitment(set.ID, i+1, "U1", bot.CommitmentOpen, t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if all, _ := st.ListCommitments(ctx, set.ID, "", false); len(all) != 2 {
+		t.Fatalf("%d commitments, want 2", len(all))
+	}
+	before = st.RoundTrips()
+	if open, _ := st.ListCommitments(ctx, set.ID, "", true); len(open) != 2 {
+		t.Fatalf("%d open, want 2", len(open))
+	}
+	if n := st.RoundTrips() - before; n != 0 {
+		t.Fatalf("a cached list of commitments took %d round trips", n)
+	}
+	if err := st.AddReport(ctx, bot.CommitmentID(set.ID, "C-1"), bot.Report{Status: bot.ReportDone, Text: "done", At: t0}, bot.CommitmentDone); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := st.ListCommitments(ctx, set.ID, "", true); len(open) != 1 || open[0].ShortID != "C-2" {
+		t.Fatalf("after a report the open ones are %v, want [C-2]", shortIDs(open))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -39,10 +40,14 @@ func (s *Store) insert(ctx context.Context, coll, what string, doc any) error {
 }
 
 // get reads document id into out; a missing one is ENOTFOUND naming what.
-// With the cache on it is served from memory when it can be.
+// Documents of the collections this file writes (cached) are served from
+// memory when the cache has them; every other collection's are read from
+// the server, since their writes (e.g. revoking calendar tokens) do not
+// tell the cache.
 func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
+	cached := cachedCollection(coll)
 	key := cacheKey(coll, id)
-	if s.cache.get(key, out) {
+	if cached && s.cache.get(key, out) {
 		return nil
 	}
 	t := s.cache.ticket()
@@ -56,8 +61,21 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 	if err := bson.Unmarshal(raw, out); err != nil {
 		return mapErr(err, "read "+what)
 	}
-	s.cache.fill(key, t, out, raw)
+	if cached {
+		s.cache.fill(key, t, out, raw)
+	}
 	return nil
+}
+
+// cachedCollection reports whether the cache may keep documents of coll:
+// only those whose every write goes through this package's cache-aware
+// methods (sets, sessions, commitments).
+func cachedCollection(coll string) bool {
+	switch coll {
+	case collSets, collSessions, collCommitments:
+		return true
+	}
+	return false
 }
 
 // insertCached is insert for a document the cache may keep: doc is cached
@@ -65,6 +83,9 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any) error {
 	key := cacheKey(coll, id)
 	err := s.insert(ctx, coll, what, doc)
+	if !cachedCollection(coll) {
+		return err
+	}
 	switch {
 	case err == nil:
 		s.cache.put(key, doc)
@@ -81,7 +102,11 @@ func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any
 // writer is here); on one shared with other processes the claim of the new
 // version does (versions.go), and lockDoc spares this process's writers the
 // claims they would lose to each other.
-func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any) error {
+//
+// saved, when given, runs after a successful write while the document's
+// lock is still held, so that caches derived from it (a set's list of
+// sessions) take one document's writes in order.
+func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any, saved ...func()) error {
 	c := s.db.Collection(coll)
 	key := cacheKey(coll, id)
 	unlock := s.lockDoc(coll, id)
@@ -98,10 +123,15 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 	res, err := c.ReplaceOne(wctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
 	// Under the document's lock, so that the cache takes the writes of one
 	// document in the order the server did.
-	if err == nil && res.MatchedCount == 1 {
-		s.cache.put(key, doc)
-	} else {
-		s.cache.drop(key)
+	if cachedCollection(coll) {
+		if err == nil && res.MatchedCount == 1 {
+			s.cache.put(key, doc)
+			for _, f := range saved {
+				f()
+			}
+		} else {
+			s.cache.drop(key)
+		}
 	}
 	unlock()
 	if err != nil {
@@ -177,13 +207,46 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
-	err := s.insertCached(ctx, collSessions, "session", sess.ID, sessionDoc(sess))
-	s.cache.drop(sessionsKey(sess.SetID))
+	defer s.lockDoc(collSessions, sess.ID)()
+	doc := sessionDoc(sess)
+	err := s.insertCached(ctx, collSessions, "session", sess.ID, doc)
+	switch {
+	case err == nil:
+		s.sessionSaved(doc)
+	case bot.ErrorCode(err) != bot.EEXISTS:
+		s.cache.drop(sessionsKey(sess.SetID))
+	}
 	return err
 }
 
+// sessionSaved brings the cached list of the set's sessions in step with
+// sess, just written (under its document's lock): replaced or added, in
+// number order. When the list is not cached the drop fences off a read of
+// it already under way.
+func (s *Store) sessionSaved(sess *bot.Session) {
+	if s.cache == nil {
+		return
+	}
+	key := sessionsKey(sess.SetID)
+	s.cache.listMu.Lock()
+	defer s.cache.listMu.Unlock()
+	var l sessionList
+	if !s.cache.get(key, &l) {
+		s.cache.drop(key)
+		return
+	}
+	i := slices.IndexFunc(l.L, func(x *bot.Session) bool { return x.ID == sess.ID })
+	if i >= 0 {
+		l.L[i] = sess
+	} else {
+		l.L = append(l.L, sess)
+	}
+	slices.SortStableFunc(l.L, func(a, b *bot.Session) int { return a.Number - b.Number })
+	s.cache.put(key, &l)
+}
+
 // GetSession reads session id with its check-ins and bids (attendance.go):
-// two round trips.
+// two round trips, none on a caching store once cached.
 func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error) {
 	var sess bot.Session
 	if err := s.get(ctx, collSessions, "session", id, &sess); err != nil {
@@ -244,9 +307,9 @@ func sessionsKey(setID string) string { return cacheKey(collSessions+"-of", setI
 func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
 	doc := sessionDoc(sess)
 	doc.Version++
-	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc)
-	s.cache.drop(sessionsKey(sess.SetID))
+	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc, func() { s.sessionSaved(doc) })
 	if err != nil {
+		s.cache.drop(sessionsKey(sess.SetID))
 		return err
 	}
 	sess.Version = doc.Version

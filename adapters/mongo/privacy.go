@@ -172,6 +172,9 @@ func (s *Store) replaceByID(ctx context.Context, coll, id string, doc any) error
 	defer s.lockDoc(coll, id)()
 	_, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
 	s.cache.drop(cacheKey(coll, id))
+	if coll == collCommitments {
+		s.cache.dropPrefix(commitmentsKey(""))
+	}
 	return mapErr(err, "rewrite "+coll)
 }
 
@@ -182,6 +185,7 @@ var eraseCollections = map[bot.RecordKind]string{
 	bot.RecordDeliveryClaims:  collDeliveryClaims,
 	bot.RecordClaims:          collClaims,
 	bot.RecordConversations:   collConversations,
+	bot.RecordCalendarTokens:  collCalendarTokens,
 }
 
 // applyEraseRule deletes the documents rule matches and returns how many.

@@ -362,6 +362,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			return mapErr(err, "create index on "+collAttendance)
 		}
 	}
+	if err := s.createCalendarIndexes(ctx); err != nil {
+		return err
+	}
 	return s.createEvaluationIndexes(ctx)
 }
 

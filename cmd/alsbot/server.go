@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,13 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer ln.Close() // a no-op once the server has closed it
 
 	met := metrics.New()
+	ver, rev := buildVersion()
+	met.SetBuild(ver, rev, runtime.Version())
+	metricsSrv, err := listenMetrics(cfg, met, log)
+	if err != nil {
+		return err
+	}
+	defer metricsSrv.close()
 	store, err := openStoreObserved(ctx, cfg, log, met.StoreFailed)
 	if err != nil {
 		return err
@@ -59,12 +67,15 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Logger: log, Instance: fmt.Sprintf("%s-%d", host, os.Getpid()),
 		Observer: met,
 	})
-	router := met.Commands(newRouter(store, clock, sched, sched, log))
+	router := met.Commands(newRouter(cfg, store, clock, sched, sched, log))
 
 	mux := http.NewServeMux()
 	var ready atomic.Bool
 	registerHealth(mux, store, &ready)
-	mux.Handle("GET /metrics", met.HTTPHandler())
+	if metricsSrv == nil {
+		mux.Handle("GET /metrics", met.HTTPHandler())
+	}
+	registerPublic(mux, store, clock, log)
 
 	var stops []func(context.Context) error
 	var socket *slack.Adapter
@@ -73,7 +84,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			BotToken: cfg.SlackBotToken, SigningSecret: cfg.SlackSigningSecret,
 			AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 			Handler: router, Claimer: store,
-			Logger:  log.With("component", "adapter", "platform", "slack"),
+			Logger:  log, // the adapter adds its component and platform
 			Workers: cfg.Workers(), Queue: cfg.Queue(), AnswerWithin: cfg.AnswerWithin(),
 			OnShed: func() { met.Shed(bot.Slack) },
 		})
@@ -100,7 +111,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			AppID: cfg.MicrosoftAppID, AppPassword: cfg.MicrosoftAppPassword,
 			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
 			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
-			Claimer: store, Logger: log.With("component", "adapter", "platform", "teams"),
+			Claimer: store, Logger: log, // the adapter adds its component and platform
 			Workers: cfg.Workers(), Queue: cfg.Queue(), AnswerWithin: cfg.AnswerWithin(),
 			OnShed: func() { met.Shed(bot.Teams) },
 		})
@@ -124,6 +135,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 		return nil
 	})
+	g.Go(metricsSrv.serve)
 	g.Go(func() error { return sched.Run(gctx) })
 	if socket != nil {
 		g.Go(func() error { return socket.RunSocketMode(gctx) })
@@ -134,7 +146,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("stopping: finishing acknowledged work", "component", "server")
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(gctx), shutdownGrace)
 		defer cancel()
-		errs := []error{srv.Shutdown(stopCtx)}
+		errs := []error{srv.Shutdown(stopCtx), metricsSrv.shutdown(stopCtx)}
 		for _, stop := range stops {
 			errs = append(errs, stop(stopCtx))
 		}
