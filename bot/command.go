@@ -9,44 +9,51 @@ import (
 type Verb string
 
 const (
-	VerbHelp           Verb = "help"
-	VerbSetup          Verb = "setup"
-	VerbMembers        Verb = "members"
-	VerbMembersAdd     Verb = "members add"
-	VerbMembersRemove  Verb = "members remove"
-	VerbFacilitatorAdd Verb = "facilitator add"
-	VerbMentor         Verb = "mentor"
-	VerbTimezone       Verb = "timezone"
-	VerbPhases         Verb = "phases"
-	VerbObserver       Verb = "observer"
-	VerbReminders      Verb = "reminders"
-	VerbNudges         Verb = "nudges"
-	VerbSessionAdd     Verb = "session add"
-	VerbSchedule       Verb = "schedule"
-	VerbScheduleOff    Verb = "schedule off"
-	VerbSessions       Verb = "sessions"
-	VerbCalendar       Verb = "calendar"
-	VerbCalendarReset  Verb = "calendar reset"
-	VerbSessionCancel  Verb = "session cancel"
-	VerbSessionStart   Verb = "session start"
-	VerbSessionEnd     Verb = "session end"
-	VerbHere           Verb = "here"
-	VerbBid            Verb = "bid"
-	VerbRoundStart     Verb = "round start"
-	VerbRoundNext      Verb = "round next"
-	VerbRoundEnd       Verb = "round end"
-	VerbRoundStatus    Verb = "round status"
-	VerbCommit         Verb = "commit"
-	VerbActions        Verb = "actions"
-	VerbReport         Verb = "report"
-	VerbFeedback       Verb = "feedback"
-	VerbMentoringLog   Verb = "mentoring log"
-	VerbStats          Verb = "stats"
-	VerbExport         Verb = "export"
-	VerbMyData         Verb = "mydata"
-	VerbForgetMe       Verb = "forget me"
-	VerbSetArchive     Verb = "set archive"
-	VerbRetention      Verb = "retention"
+	VerbHelp              Verb = "help"
+	VerbSetup             Verb = "setup"
+	VerbMembers           Verb = "members"
+	VerbMembersAdd        Verb = "members add"
+	VerbMembersRemove     Verb = "members remove"
+	VerbFacilitatorAdd    Verb = "facilitator add"
+	VerbFacilitatorRemove Verb = "facilitator remove"
+	VerbCommitmentDrop    Verb = "commitment drop"
+	VerbCommitmentEdit    Verb = "commitment edit"
+	VerbSessionUndo       Verb = "session undo" // session undo start
+	VerbNotHere           Verb = "not here"
+	VerbRoundCancel       Verb = "round cancel"
+	VerbSessionStatus     Verb = "session status"
+	VerbMentor            Verb = "mentor"
+	VerbTimezone          Verb = "timezone"
+	VerbPhases            Verb = "phases"
+	VerbObserver          Verb = "observer"
+	VerbReminders         Verb = "reminders"
+	VerbNudges            Verb = "nudges"
+	VerbSessionAdd        Verb = "session add"
+	VerbSchedule          Verb = "schedule"
+	VerbScheduleOff       Verb = "schedule off"
+	VerbCalendar          Verb = "calendar"
+	VerbCalendarReset     Verb = "calendar reset"
+	VerbSessions          Verb = "sessions"
+	VerbSessionCancel     Verb = "session cancel"
+	VerbSessionStart      Verb = "session start"
+	VerbSessionEnd        Verb = "session end"
+	VerbHere              Verb = "here"
+	VerbBid               Verb = "bid"
+	VerbRoundStart        Verb = "round start"
+	VerbRoundNext         Verb = "round next"
+	VerbRoundEnd          Verb = "round end"
+	VerbRoundStatus       Verb = "round status"
+	VerbCommit            Verb = "commit"
+	VerbActions           Verb = "actions"
+	VerbReport            Verb = "report"
+	VerbFeedback          Verb = "feedback"
+	VerbMentoringLog      Verb = "mentoring log"
+	VerbStats             Verb = "stats"
+	VerbExport            Verb = "export"
+	VerbMyData            Verb = "mydata"
+	VerbForgetMe          Verb = "forget me"
+	VerbSetArchive        Verb = "set archive"
+	VerbRetention         Verb = "retention"
 	// VerbHome is never typed: adapters ask for it to draw a home view (Slack
 	// App Home) of the actor\'s sets, next sessions and open commitments.
 	VerbHome Verb = "home"
@@ -72,7 +79,13 @@ type SetupArgs struct{ Name string }
 // MentionArgs: members add / members remove / facilitator add. People are the
 // mention tokens in order, without '@'; adapters resolve them through
 // Request.Mentions.
-type MentionArgs struct{ People []string }
+type MentionArgs struct {
+	People []string
+	// Withdrew (members remove … withdrew [<reason>] only): they left before
+	// the end; Reason is confidential to the set's facilitators.
+	Withdrew bool
+	Reason   string
+}
 
 // MentorArgs: mentor @mentor for @mentee (mention tokens).
 type MentorArgs struct{ Mentor, Mentee string }
@@ -94,34 +107,62 @@ type NudgesArgs struct{ Spec string }
 
 // SessionAddArgs: session add <date> <time> [<length>] [<where>].
 type SessionAddArgs struct {
-	Date     Date
+	Date     DateSpec // as written (31/12, next friday): the use case resolves it in the set's zone
 	At       TimeOfDay
 	Duration time.Duration // 0: the default length
 	Where    string
 }
 
-// ScheduleArgs: schedule "<cron spec>" [<length>].
+// ScheduleArgs: schedule "<cron spec>" [<length>] [confirm], or a plain
+// schedule: schedule every 4 weeks on thursday 14:00 [<length>] [confirm].
 type ScheduleArgs struct {
-	Spec     string        // as given (unvalidated)
-	Duration time.Duration // 0: the default length
+	// Spec is the cron spec, or the whole plain schedule with its length
+	// (IsPlainSchedule), as given (unvalidated: scheduler.ParseScheduleLength).
+	Spec     string
+	Duration time.Duration // cron only; 0: the default length
+	// Confirm is the second step: create the sessions the first answer
+	// previewed (the button under it).
+	Confirm bool
 }
 
 // SessionCancelArgs: session cancel <number or date>; exactly one is set.
 type SessionCancelArgs struct {
 	Number int
-	Date   *Date
+	Date   DateSpec
 }
+
+// CommitmentDropArgs: commitment drop <id> [<reason>]. ID is normalized.
+type CommitmentDropArgs struct {
+	ID     string
+	Reason string
+}
+
+// CommitmentEditArgs: commitment edit <id> <text> [by <date>].
+type CommitmentEditArgs struct {
+	ID   string
+	Text string
+	Due  DateSpec // zero: the due date stays
+}
+
+// SessionUndoArgs: session undo start [confirm]; Confirm is needed once
+// someone has checked in.
+type SessionUndoArgs struct{ Confirm bool }
 
 // BidArgs: bid [<title>].
 type BidArgs struct{ Title string }
 
 // RoundStartArgs: round start [@presenter] [observer @x] (mention tokens, optional).
-type RoundStartArgs struct{ Presenter, Observer string }
+type RoundStartArgs struct {
+	Presenter, Observer string
+	// Again lets a presenter who already presented in this session present
+	// once more (round start @ben again).
+	Again bool
+}
 
 // CommitArgs: commit <text> [by <date>].
 type CommitArgs struct {
 	Text string
-	Due  *Date
+	Due  DateSpec // zero: due at the next session
 }
 
 // ReportArgs: report <id> <status> <text>. ID is normalized to "C-12".
@@ -139,8 +180,8 @@ type FeedbackArgs struct {
 
 // MentoringLogArgs: mentoring log @mentee [<date>] [<note>].
 type MentoringLogArgs struct {
-	Mentee string // mention token
-	Date   *Date
+	Mentee string   // mention token
+	Date   DateSpec // zero: today; resolved into the past (ResolvePast)
 	Note   string
 }
 

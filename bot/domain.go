@@ -199,9 +199,15 @@ type Session struct {
 	Attendees []Attendance  `bson:"attendees"`
 	Bids      []Bid         `bson:"bids"`
 	Rounds    []Round       `bson:"rounds"`
-	OpenedAt  time.Time     `bson:"opened_at,omitempty"`
-	ClosedAt  time.Time     `bson:"closed_at,omitempty"`
-	Version   int64         `bson:"version"`
+	// CancelledRounds were started by mistake (round cancel): they count
+	// nowhere, and keep their numbers so a delivery key is never reused.
+	CancelledRounds []Round `bson:"cancelled_rounds,omitempty"`
+	// Adhoc: opened by session start with nothing scheduled that day, so
+	// session undo start cancels it rather than scheduling it again.
+	Adhoc    bool      `bson:"adhoc,omitempty"`
+	OpenedAt time.Time `bson:"opened_at,omitempty"`
+	ClosedAt time.Time `bson:"closed_at,omitempty"`
+	Version  int64     `bson:"version"`
 }
 
 // SessionID is the natural key of session n of a set.
@@ -215,6 +221,16 @@ func (s *Session) Attended(id string) bool {
 		}
 	}
 	return false
+}
+
+// NextRoundNumber is the number of the session's next round: past every
+// round, cancelled ones too.
+func (s *Session) NextRoundNumber() int {
+	n := 0
+	for _, r := range append(append([]Round(nil), s.Rounds...), s.CancelledRounds...) {
+		n = max(n, r.Number)
+	}
+	return n + 1
 }
 
 // CurrentRound returns the round that is not done, or nil.
@@ -291,7 +307,24 @@ type Commitment struct {
 	Status    CommitmentStatus `bson:"status"`
 	Reports   []Report         `bson:"reports"`
 	CreatedAt time.Time        `bson:"created_at"`
+	// History is the trace of corrections (commitment drop, commitment
+	// edit), oldest first.
+	History []CommitmentChange `bson:"history,omitempty"`
 }
+
+// CommitmentChange is one correction of a commitment.
+type CommitmentChange struct {
+	At     time.Time `bson:"at"`
+	By     string    `bson:"by"`               // user id of who changed it
+	Kind   string    `bson:"kind"`             // ChangeDropped or ChangeEdited
+	Reason string    `bson:"reason,omitempty"` // what they wrote; erased with the set's texts
+}
+
+// Kinds of CommitmentChange.
+const (
+	ChangeDropped = "dropped"
+	ChangeEdited  = "edited"
+)
 
 // CommitmentID is the natural key of a commitment.
 func CommitmentID(setID, shortID string) string { return setID + "/" + shortID }

@@ -159,6 +159,12 @@ func AnonymiseCommitment(c *Commitment, userID, anon string) int {
 	for i := range c.Reports {
 		c.Reports[i].Text = ""
 	}
+	for i := range c.History {
+		c.History[i].Reason = ""
+		if c.History[i].By == userID {
+			c.History[i].By = anon
+		}
+	}
 	return len(c.Reports)
 }
 

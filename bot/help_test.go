@@ -14,7 +14,7 @@ func TestHelpText(t *testing.T) {
 		absent   []string
 	}{
 		{"", []string{"Set-up", "Sessions", "Rounds", "Actions", "Evaluation & privacy",
-			"/als session add <YYYY-MM-DD> <HH:MM> [<duration>] [<where>]", "/als forget me", "/als retention <days>"}, []string{"home"}},
+			"/als session add <date> <time> [<length>] [<where>]", "/als forget me", "/als retention <days>"}, []string{"home"}},
 		{"round start", []string{"/als round start [@presenter] [observer @x]", "Example: /als round start @ana"}, []string{"round next"}},
 		{"/als SESSION  add", []string{"/als session add", "Example: /als session add 2026-03-10"}, nil},
 		{"round", []string{"/als round start", "/als round next", "/als round end", "/als round status"}, []string{"commit"}},

@@ -112,6 +112,19 @@ func RepostKey(setID, actorID string, at time.Time) DeliveryKey {
 	return key(setID, setID, "post", actorID, strconv.FormatInt(at.UnixNano(), 10))
 }
 
+// CommitmentChangeKey is the key of the DM telling a commitment's owner
+// that a facilitator changed it: one per change in its history.
+func CommitmentChangeKey(c *Commitment, change int) DeliveryKey {
+	return key(c.SetID, c.ID, "change", strconv.Itoa(change))
+}
+
+// QuestionnaireKey is the key of a questionnaire's message n to userID, a
+// recipient in set setID: 0 the questionnaire itself, 1 and 2 its
+// reminders. name is the questionnaire's name (its slug).
+func QuestionnaireKey(setID, name, userID string, n int) DeliveryKey {
+	return key(setID, setID, "questionnaire", Slug(name), userID, strconv.Itoa(n))
+}
+
 // AdHocKey is a key of the caller's own making, for messages that belong to
 // no set (tests, one-off notices); setID may be empty.
 func AdHocKey(setID, id string) DeliveryKey { return DeliveryKey{set: SetID(setID), id: id} }

@@ -3,31 +3,26 @@ package bot
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // The argument parsers and form readers of the Actions and Evaluation
 // verbs (see registry.go): commit, report, feedback, mentoring log.
 
 func parseCommit(p parser, args []token) (any, error) {
-	var a CommitArgs
-	if n := len(args); n >= 2 && !args[n-2].quoted && args[n-2].lower() == "by" && looksLikeDate(args[n-1].val) {
-		d, err := parseDate(args[n-1].val)
-		if err != nil {
-			return nil, p.fail("%s", err)
-		}
-		a.Due = &d
-		args = args[:n-2]
+	// "by <date>" at the end is the due date; a "by" followed by something
+	// date-like that is not a date is refused, never kept as text.
+	n, due, err := ReadDue(tokenWords(args))
+	if err != nil {
+		return nil, p.fail("%s", err)
 	}
-	s, err := p.text(args)
+	s, err := p.text(args[:n])
 	if err != nil {
 		return nil, err
 	}
 	if s == "" {
 		return nil, p.fail("Say what you will do, e.g. /als commit Talk to the duty team.")
 	}
-	a.Text = s
-	return a, nil
+	return CommitArgs{Text: s, Due: due}, nil
 }
 
 // formCommit reads the commitment form (the action prompt's): its text and
@@ -38,11 +33,11 @@ func formCommit(_ parser, _ []token, values map[string]string) (any, bool, error
 		return nil, true, err
 	}
 	if due := strings.TrimSpace(values["due"]); due != "" {
-		t, err := time.Parse("2006-01-02", due)
+		d, err := ParseDate(due)
 		if err != nil {
-			return nil, true, Errorf(EINVALID, "%q is not a date I can read. Write the date as YYYY-MM-DD, e.g. 2026-12-03.", clip(due, 40))
+			return nil, true, err
 		}
-		a.Due = &Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+		a.Due = d
 	}
 	return a, true, nil
 }
@@ -166,13 +161,14 @@ func parseMentoringLog(p parser, args []token) (any, error) {
 	}
 	a := MentoringLogArgs{Mentee: args[0].mention()}
 	rest := args[1:]
-	if len(rest) > 0 && !rest[0].quoted && looksLikeDate(rest[0].val) {
-		d, err := parseDate(rest[0].val)
+	// A date right after the mentee is the day of the meeting; one that
+	// looks like a date but is not is refused, so it never becomes the note.
+	if len(rest) > 0 && !rest[0].quoted {
+		d, n, err := ReadDate(tokenWords(rest))
 		if err != nil {
-			return nil, p.fail("%s", err)
+			return nil, p.fail("%s If the note starts with these words, put it in quotes.", err)
 		}
-		a.Date = &d
-		rest = rest[1:]
+		a.Date, rest = d, rest[n:]
 	}
 	s, err := p.text(rest)
 	if err != nil {

@@ -9,32 +9,43 @@ import (
 // The argument parsers of the Sessions and Rounds verbs (see registry.go).
 
 func parseSessionAdd(p parser, args []token) (any, error) {
-	if len(args) < 2 {
-		return nil, p.fail("Give the date and the start time.")
-	}
-	date, err := parseDate(args[0].val)
+	// What follows the time and starts with a digit is a length or an end
+	// time, never the place (ReadSessionWhen).
+	sw, err := ReadSessionWhen(tokenWords(args))
 	if err != nil {
 		return nil, p.fail("%s", err)
 	}
-	at, err := parseClock(args[1].val)
-	if err != nil {
-		return nil, p.fail("%s", err)
-	}
-	a := SessionAddArgs{Date: date, At: at}
-	rest := args[2:]
-	if len(rest) > 0 && !rest[0].quoted && looksLikeSpan(rest[0].val) {
-		if a.Duration, err = p.sessionLength(rest[0].val); err != nil {
-			return nil, err
-		}
-		rest = rest[1:]
-	}
-	if a.Where, err = p.text(rest); err != nil {
+	a := SessionAddArgs{Date: sw.Date, At: sw.At, Duration: sw.Duration}
+	if a.Where, err = p.text(args[sw.Rest:]); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
 func parseSchedule(p parser, args []token) (any, error) {
+	confirm := false
+	if n := len(args); n > 0 && !args[n-1].quoted && args[n-1].lower() == "confirm" {
+		confirm, args = true, args[:n-1]
+	}
+	if len(args) > 0 && !args[0].quoted && IsPlainSchedule(args[0].val) {
+		// A plain schedule: the scheduler reads it with its length.
+		spec := strings.Join(tokenWords(args), " ")
+		if len(spec) > 200 {
+			return nil, p.fail("That schedule is too long; write e.g. every 4 weeks on thursday 14:00 2h.")
+		}
+		return ScheduleArgs{Spec: spec, Confirm: confirm}, nil
+	}
+	a, err := parseCron(p, args)
+	if err != nil {
+		return nil, err
+	}
+	ca := a.(ScheduleArgs)
+	ca.Confirm = confirm
+	return ca, nil
+}
+
+// parseCron reads schedule "<cron spec>" [<length>].
+func parseCron(p parser, args []token) (any, error) {
 	var spec string
 	var rest []token
 	switch {
@@ -48,7 +59,7 @@ func parseSchedule(p parser, args []token) (any, error) {
 		}
 		spec, rest = strings.Join(f, " "), args[5:]
 	default:
-		return nil, p.fail("Put the cron spec in quotes, e.g. schedule \"0 18 * * 2\" 2h, or write schedule off.")
+		return nil, p.fail("Write a plain schedule such as every 4 weeks on thursday 14:00 2h or monthly first friday 14:00, or a cron spec in quotes, e.g. schedule \"0 18 * * 2\" 2h, or schedule off.")
 	}
 	spec = strings.TrimSpace(spec)
 	if spec == "" || len(spec) > 200 {
@@ -71,27 +82,27 @@ func parseSchedule(p parser, args []token) (any, error) {
 func (p parser) sessionLength(s string) (time.Duration, error) {
 	d, err := parseSpan(s)
 	if err != nil || d < minSessionLength || d > maxSessionLength {
-		return 0, p.fail("%q is not a session length from 15m to 12h (write e.g. 90m, 2h or 1h30m).", clip(s, 40))
+		return 0, p.fail("%q is not a session length from 15 min to 12 h (write e.g. 90m, 2h or 1h30m).", clip(s, 40))
 	}
 	return d, nil
 }
 
 func parseSessionCancel(p parser, args []token) (any, error) {
-	if len(args) != 1 {
+	if len(args) == 0 {
 		return nil, p.fail("Give the session's number (see /als sessions) or its date.")
 	}
 	s := strings.TrimPrefix(args[0].val, "#")
-	if n, err := strconv.Atoi(s); err == nil {
+	if n, err := strconv.Atoi(s); err == nil && len(args) == 1 {
 		if n < 1 {
 			return nil, p.fail("Session numbers start at 1.")
 		}
 		return SessionCancelArgs{Number: n}, nil
 	}
-	d, err := parseDate(s)
+	d, err := ParseDate(strings.Join(tokenWords(args), " "))
 	if err != nil {
 		return nil, p.fail("%s", err)
 	}
-	return SessionCancelArgs{Date: &d}, nil
+	return SessionCancelArgs{Date: d}, nil
 }
 
 func parseBid(p parser, args []token) (any, error) {
@@ -115,6 +126,8 @@ func parseRoundStart(p parser, args []token) (any, error) {
 			i++
 		case t.isMention() && a.Presenter == "":
 			a.Presenter = t.mention()
+		case !t.quoted && t.lower() == "again" && a.Presenter != "" && !a.Again:
+			a.Again = true
 		default:
 			return nil, p.fail("%q is not expected here; mention at most a presenter and an observer.", clip(t.val, 40))
 		}

@@ -12,6 +12,14 @@ import (
 
 func date(y int, m time.Month, d int) *bot.Date { return &bot.Date{Year: y, Month: m, Day: d} }
 
+func mustDate(s string) bot.DateSpec {
+	d, err := bot.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
 func TestParseValid(t *testing.T) {
 	long := strings.Repeat("é", bot.MaxTextLen)
 	tests := []struct {
@@ -42,20 +50,20 @@ func TestParseValid(t *testing.T) {
 		{`nudges "0 9 * * 1"`, bot.Command{Verb: bot.VerbNudges, Args: bot.NudgesArgs{Spec: "0 9 * * 1"}}},
 		{"nudges “0 9 * * 1”", bot.Command{Verb: bot.VerbNudges, Args: bot.NudgesArgs{Spec: "0 9 * * 1"}}},
 		{"nudges 0 9 * * 1", bot.Command{Verb: bot.VerbNudges, Args: bot.NudgesArgs{Spec: "0 9 * * 1"}}},
-		{"session add 2026-03-10 09:30", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: *date(2026, 3, 10), At: bot.TimeOfDay{Hour: 9, Minute: 30}}}},
-		{"session add 2028-02-29 18:00 1h30m Room 4,  Town Hall", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: *date(2028, 2, 29), At: bot.TimeOfDay{Hour: 18}, Duration: 90 * time.Minute, Where: "Room 4, Town Hall"}}},
-		{"session add 2026-03-10 09:00 2nd floor", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: *date(2026, 3, 10), At: bot.TimeOfDay{Hour: 9}, Where: "2nd floor"}}},
-		{"session add 2026-03-10 09:00 4 Elm Street", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: *date(2026, 3, 10), At: bot.TimeOfDay{Hour: 9}, Where: "4 Elm Street"}}},
-		{`session add 2026-03-10 09:00 2h "Room 4"`, bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: *date(2026, 3, 10), At: bot.TimeOfDay{Hour: 9}, Duration: 2 * time.Hour, Where: "Room 4"}}},
-		{"session add 2026-03-10 00:00 https://meet.example.com/abc?x=1", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: *date(2026, 3, 10), At: bot.TimeOfDay{}, Where: "https://meet.example.com/abc?x=1"}}},
-		{"session add 2026-03-10 23:59 12h", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: *date(2026, 3, 10), At: bot.TimeOfDay{Hour: 23, Minute: 59}, Duration: 12 * time.Hour}}},
+		{"session add 2026-03-10 09:30", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10)), At: bot.TimeOfDay{Hour: 9, Minute: 30}}}},
+		{"session add 2028-02-29 18:00 1h30m Room 4,  Town Hall", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2028, 2, 29)), At: bot.TimeOfDay{Hour: 18}, Duration: 90 * time.Minute, Where: "Room 4, Town Hall"}}},
+		{"session add 2026-03-10 09:00 2nd floor", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10)), At: bot.TimeOfDay{Hour: 9}, Where: "2nd floor"}}},
+		{`session add 2026-03-10 09:00 "4 Elm Street"`, bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10)), At: bot.TimeOfDay{Hour: 9}, Where: "4 Elm Street"}}},
+		{`session add 2026-03-10 09:00 2h "Room 4"`, bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10)), At: bot.TimeOfDay{Hour: 9}, Duration: 2 * time.Hour, Where: "Room 4"}}},
+		{"session add 2026-03-10 00:00 https://meet.example.com/abc?x=1", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10)), At: bot.TimeOfDay{}, Where: "https://meet.example.com/abc?x=1"}}},
+		{"session add 2026-03-10 23:59 12h", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10)), At: bot.TimeOfDay{Hour: 23, Minute: 59}, Duration: 12 * time.Hour}}},
 		{`schedule "0 18 * * 2" 2h`, bot.Command{Verb: bot.VerbSchedule, Args: bot.ScheduleArgs{Spec: "0 18 * * 2", Duration: 2 * time.Hour}}},
 		{`schedule "0 18 * * 2"`, bot.Command{Verb: bot.VerbSchedule, Args: bot.ScheduleArgs{Spec: "0 18 * * 2"}}},
 		{`schedule 0 18 * * 2 90m`, bot.Command{Verb: bot.VerbSchedule, Args: bot.ScheduleArgs{Spec: "0 18 * * 2", Duration: 90 * time.Minute}}},
 		{"schedule off", bot.Command{Verb: bot.VerbScheduleOff, Args: bot.NoArgs{}}},
 		{"sessions", bot.Command{Verb: bot.VerbSessions, Args: bot.NoArgs{}}},
 		{"session cancel 3", bot.Command{Verb: bot.VerbSessionCancel, Args: bot.SessionCancelArgs{Number: 3}}},
-		{"session cancel 2026-03-10", bot.Command{Verb: bot.VerbSessionCancel, Args: bot.SessionCancelArgs{Date: date(2026, 3, 10)}}},
+		{"session cancel 2026-03-10", bot.Command{Verb: bot.VerbSessionCancel, Args: bot.SessionCancelArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10))}}},
 		{"session start", bot.Command{Verb: bot.VerbSessionStart, Args: bot.NoArgs{}}},
 		{"session end", bot.Command{Verb: bot.VerbSessionEnd, Args: bot.NoArgs{}}},
 		{"here", bot.Command{Verb: bot.VerbHere, Args: bot.NoArgs{}}},
@@ -69,8 +77,17 @@ func TestParseValid(t *testing.T) {
 		{"round end", bot.Command{Verb: bot.VerbRoundEnd, Args: bot.NoArgs{}}},
 		{"Round Status", bot.Command{Verb: bot.VerbRoundStatus, Args: bot.NoArgs{}}},
 		{"commit Talk to the duty team", bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: "Talk to the duty team"}}},
-		{"commit Talk to the duty team by 2026-03-01", bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: "Talk to the duty team", Due: date(2026, 3, 1)}}},
-		{`commit read "Thinking, Fast and Slow" by Friday`, bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: `read "Thinking, Fast and Slow" by Friday`}}},
+		{"commit Talk to the duty team by 2026-03-01", bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: "Talk to the duty team", Due: bot.AbsoluteDate(*date(2026, 3, 1))}}},
+		// Issue 13: "by Friday" at the end is a due date, no longer text.
+		{`commit read "Thinking, Fast and Slow" by Friday`, bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: `read "Thinking, Fast and Slow"`, Due: mustDate("Friday")}}},
+		{`commit read "Thinking, Fast and Slow by Friday"`, bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: `read "Thinking, Fast and Slow by Friday"`}}},
+		// Issue 13: day-first dates, 9am and relative dates are understood.
+		{"session add 10/03/2026 09:00", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: mustDate("10/03/2026"), At: bot.TimeOfDay{Hour: 9}}}},
+		{"session add 2026-03-10 9am", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10)), At: bot.TimeOfDay{Hour: 9}}}},
+		{"session add 2026-12-23 14:00 90", bot.Command{Verb: bot.VerbSessionAdd, Args: bot.SessionAddArgs{Date: bot.AbsoluteDate(*date(2026, 12, 23)), At: bot.TimeOfDay{Hour: 14}, Duration: 90 * time.Minute}}},
+		{"session cancel tomorrow", bot.Command{Verb: bot.VerbSessionCancel, Args: bot.SessionCancelArgs{Date: mustDate("tomorrow")}}},
+		{"schedule every 4 weeks on thursday 14:00 2h", bot.Command{Verb: bot.VerbSchedule, Args: bot.ScheduleArgs{Spec: "every 4 weeks on thursday 14:00 2h"}}},
+		{`schedule "0 18 * * 2" 2h confirm`, bot.Command{Verb: bot.VerbSchedule, Args: bot.ScheduleArgs{Spec: "0 18 * * 2", Duration: 2 * time.Hour, Confirm: true}}},
 		{"commit " + long, bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: long}}},
 		{"actions", bot.Command{Verb: bot.VerbActions, Args: bot.NoArgs{}}},
 		{"report C-12 done Met them", bot.Command{Verb: bot.VerbReport, Args: bot.ReportArgs{ID: "C-12", Status: bot.ReportDone, Text: "Met them"}}},
@@ -80,7 +97,7 @@ func TestParseValid(t *testing.T) {
 		{"feedback 5", bot.Command{Verb: bot.VerbFeedback, Args: bot.FeedbackArgs{Rating: 5}}},
 		{"feedback 1 Too rushed", bot.Command{Verb: bot.VerbFeedback, Args: bot.FeedbackArgs{Rating: 1, Comment: "Too rushed"}}},
 		{"mentoring log @ana", bot.Command{Verb: bot.VerbMentoringLog, Args: bot.MentoringLogArgs{Mentee: "ana"}}},
-		{"mentoring log @ana 2026-02-20 Talked rota", bot.Command{Verb: bot.VerbMentoringLog, Args: bot.MentoringLogArgs{Mentee: "ana", Date: date(2026, 2, 20), Note: "Talked rota"}}},
+		{"mentoring log @ana 2026-02-20 Talked rota", bot.Command{Verb: bot.VerbMentoringLog, Args: bot.MentoringLogArgs{Mentee: "ana", Date: bot.AbsoluteDate(*date(2026, 2, 20)), Note: "Talked rota"}}},
 		{"mentoring log @ana Talked rota", bot.Command{Verb: bot.VerbMentoringLog, Args: bot.MentoringLogArgs{Mentee: "ana", Note: "Talked rota"}}},
 		{"stats", bot.Command{Verb: bot.VerbStats, Args: bot.NoArgs{}}},
 		{"export", bot.Command{Verb: bot.VerbExport, Args: bot.NoArgs{}}},
@@ -138,19 +155,17 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{"session add 2026-02-30 09:00", bot.VerbSessionAdd, "2026-02-30"},
 		{"session add 2026-13-01 09:00", bot.VerbSessionAdd, "YYYY-MM-DD"},
-		{"session add 10/03/2026 09:00", bot.VerbSessionAdd, "YYYY-MM-DD"},
 		{"session add 2026-03-10 25:00", bot.VerbSessionAdd, "HH:MM"},
 		{"session add 2026-03-10 09:60", bot.VerbSessionAdd, "HH:MM"},
-		{"session add 2026-03-10 9am", bot.VerbSessionAdd, "HH:MM"},
 		{"session add 2026-03-10", bot.VerbSessionAdd, "start time"},
-		{"session add 2026-03-10 09:00 10m", bot.VerbSessionAdd, "15m to 12h"},
-		{"session add 2026-03-10 09:00 13h", bot.VerbSessionAdd, "15m to 12h"},
-		{"session add 2026-03-10 09:00 90s", bot.VerbSessionAdd, "15m to 12h"},
+		{"session add 2026-03-10 09:00 10m", bot.VerbSessionAdd, "15 min to 12 h"},
+		{"session add 2026-03-10 09:00 13h", bot.VerbSessionAdd, "15 min to 12 h"},
+		{"session add 2026-03-10 09:00 90s", bot.VerbSessionAdd, "15 min to 12 h"},
 		{"session add 2026-03-10 09:00 " + tooLong, bot.VerbSessionAdd, "3000"},
 		{"session", bot.VerbSessionAdd, ""},
 		{"session cancel", bot.VerbSessionCancel, ""},
 		{"session cancel 0", bot.VerbSessionCancel, ""},
-		{"session cancel tomorrow", bot.VerbSessionCancel, "YYYY-MM-DD"},
+		{"session cancel soon", bot.VerbSessionCancel, "not a date"},
 		{"reminders 0m", bot.VerbReminders, "1m to 60d"},
 		{"reminders 61d", bot.VerbReminders, "1m to 60d"},
 		{"reminders 7x", bot.VerbReminders, "7x"},
@@ -170,7 +185,7 @@ func TestParseInvalid(t *testing.T) {
 		{"nudges", bot.VerbNudges, ""},
 		{`nudges "0 9 * * 1`, bot.VerbNudges, "quote"},
 		{`schedule "0 18 * * 2" 2h extra`, bot.VerbSchedule, ""},
-		{`schedule "0 18 * * 2" 10m`, bot.VerbSchedule, "15m to 12h"},
+		{`schedule "0 18 * * 2" 10m`, bot.VerbSchedule, "15 min to 12 h"},
 		{"schedule soon", bot.VerbSchedule, "quotes"},
 		{"feedback 0", bot.VerbFeedback, "1 to 5"},
 		{"feedback 6 great", bot.VerbFeedback, "1 to 5"},

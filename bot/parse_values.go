@@ -24,44 +24,6 @@ func CheckText(s, what string) error {
 	return nil
 }
 
-// looksLikeDate reports whether s is shaped like YYYY-MM-DD (digits and
-// dashes), so a malformed date there is reported rather than read as text.
-func looksLikeDate(s string) bool {
-	if len(s) < 8 || len(s) > 10 || strings.Count(s, "-") != 2 {
-		return false
-	}
-	for _, r := range s {
-		if r != '-' && (r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// parseDate parses a real calendar date YYYY-MM-DD.
-func parseDate(s string) (Date, error) {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date; write a real date as YYYY-MM-DD, e.g. 2026-03-10.", clip(s, 40))
-	}
-	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
-}
-
-// parseClock parses HH:MM from 00:00 to 23:59 (H:MM is accepted too).
-func parseClock(s string) (TimeOfDay, error) {
-	bad := fmt.Errorf("%q is not a time; write HH:MM from 00:00 to 23:59, e.g. 09:30.", clip(s, 40))
-	hs, ms, ok := strings.Cut(s, ":")
-	if !ok || len(hs) < 1 || len(hs) > 2 || len(ms) != 2 {
-		return TimeOfDay{}, bad
-	}
-	h, err1 := strconv.Atoi(hs)
-	m, err2 := strconv.Atoi(ms)
-	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 || hs[0] == '+' || hs[0] == '-' || ms[0] == '+' || ms[0] == '-' {
-		return TimeOfDay{}, bad
-	}
-	return TimeOfDay{Hour: h, Minute: m}, nil
-}
-
 // looksLikeSpan reports whether s is shaped like a duration (digits and the
 // unit letters d, h, m, s, ending in a letter), so "2h" is a length but
 // "2nd" or "4" (as in "4 Elm Street") start a place.

@@ -97,6 +97,9 @@ type SessionStore interface {
 	// earlier one, and checks them in when they were not (a.At). It reports
 	// whether a bid was replaced and whether they were checked in by it.
 	PutBid(ctx context.Context, a CheckIn, b Bid) (replaced, checkedIn bool, err error)
+	// DeleteSession removes a session that never took place; a missing
+	// one is no error.
+	DeleteSession(ctx context.Context, id string) error
 }
 
 // CheckIn names one member's presence in one session.
@@ -118,6 +121,9 @@ type CommitmentStore interface {
 	ListCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*Commitment, error)
 	// AddReport appends r to commitment id and sets its status.
 	AddReport(ctx context.Context, id string, r Report, status CommitmentStatus) error
+	// ReviseCommitment sets commitment id's text, due time and status and
+	// appends change to its history, in one update.
+	ReviseCommitment(ctx context.Context, id, text string, due time.Time, status CommitmentStatus, change CommitmentChange) error
 }
 
 // Claimer records that something happened once: Claim inserts key into a

@@ -57,7 +57,7 @@ const (
 	groupEval     = "Evaluation & privacy"
 )
 
-var helpGroups = []string{groupSetup, groupSessions, groupRounds, groupActions, groupEval}
+var helpGroups = []string{groupSetup, groupSessions, groupRounds, groupActions, groupEval, groupProgrammes}
 
 // Shorthands of the registry table.
 const (
@@ -72,7 +72,7 @@ const (
 // out copies). A package variable rather than a function returning a slice
 // literal because every Parse reads it: built per call it cost 5 KB and a
 // few microseconds per command (BenchmarkParse).
-var registry = []Spec{
+var registry = append([]Spec{
 	{Verb: VerbHelp, Group: groupSetup, Usage: "help [<command>]", Desc: "Shows every command, or how to use one.", Example: "help round start",
 		Anywhere: true, Role: anyone, OnArchived: true, parse: parseHelp},
 	{Verb: VerbSetup, Group: groupSetup, Usage: "setup <set name>", Desc: "Creates a set in this channel; you become its facilitator.", Example: "setup West managers set",
@@ -81,13 +81,15 @@ var registry = []Spec{
 		Role: fac, Deny: "see the set's people and mentor pairings", OnArchived: true, parse: noArgs},
 	{Verb: VerbMembersAdd, Group: groupSetup, Usage: "members add @a @b…", Desc: "Adds members to the set.", Example: "members add @ana @ben",
 		Role: fac, Deny: "add members", Writes: true, parse: parseMentions},
-	{Verb: VerbMembersRemove, Group: groupSetup, Usage: "members remove @a", Desc: "Removes members from the set.", Example: "members remove @ben",
-		Role: fac, Deny: "remove members", Writes: true, parse: parseMentions},
+	{Verb: VerbMembersRemove, Group: groupSetup, Usage: "members remove @a [withdrew [<reason>]]", Desc: "Removes members from the set; withdrew records that they left before the end (the reason stays with the facilitators).", Example: "members remove @ben withdrew moved to another post",
+		Role: fac, Deny: "remove members", Writes: true, parse: parseMembersRemove},
 	{Verb: VerbFacilitatorAdd, Group: groupSetup, Usage: "facilitator add @a", Desc: "Adds a co-facilitator.", Example: "facilitator add @cara",
 		Role: fac, Deny: "add facilitators", Writes: true, parse: parseMentions},
+	{Verb: VerbFacilitatorRemove, Group: groupSetup, Usage: "facilitator remove @a", Desc: "Removes a co-facilitator (never the last one); they keep any other role.", Example: "facilitator remove @cara",
+		Role: fac, Deny: "remove facilitators", Writes: true, parse: parseMentions},
 	{Verb: VerbMentor, Group: groupSetup, Usage: "mentor @mentor for @mentee", Desc: "Pairs a mentor with a member.", Example: "mentor @dev for @ana",
 		Role: fac, Deny: "pair mentors with members", Writes: true, parse: parseMentor},
-	{Verb: VerbTimezone, Group: groupSetup, Usage: "timezone <IANA zone>", Desc: "Sets the set's time zone.", Example: "timezone Europe/London",
+	{Verb: VerbTimezone, Group: groupSetup, Usage: "timezone <zone>", Desc: "Sets the set's time zone: an IANA name (Europe/London), a place (London, UK) or an offset (UTC+1, which never moves to summer time).", Example: "timezone Europe/London",
 		Role: fac, Deny: settings, Writes: true, parse: parseTimezone},
 	{Verb: VerbPhases, Group: groupSetup, Usage: "phases presenting=10m questioning=25m action=5m process-review=10m", Desc: "Sets the time boxes of a round's phases (any of them, 1m to 4h each).", Example: "phases questioning=30m",
 		Role: fac, Deny: settings, Writes: true, parse: parsePhases},
@@ -97,9 +99,9 @@ var registry = []Spec{
 		Role: fac, Deny: settings, Writes: true, parse: parseReminders},
 	{Verb: VerbNudges, Group: groupSetup, Usage: `nudges "<cron spec>"`, Desc: "Sets when members are prompted about their actions between sessions.", Example: `nudges "0 9 * * 1"`,
 		Role: fac, Deny: settings, Writes: true, parse: parseNudges},
-	{Verb: VerbSessionAdd, Group: groupSessions, Usage: "session add <YYYY-MM-DD> <HH:MM> [<duration>] [<where>]", Desc: "Adds one session (duration 15m to 12h, default 3h; where may be a room or a link).", Example: "session add 2026-03-10 09:30 2h Room 4",
+	{Verb: VerbSessionAdd, Group: groupSessions, Usage: "session add <date> <time> [<length>] [<where>]", Desc: "Adds one session. Dates are day first (31/12/2026, 2026-12-31, 31 Dec, next friday); times 14:00, 2pm or 2.30pm; length 90 (minutes), 1.5h or 1h30, or an end time (14:00-16:00), 15 min to 12 h, default 3 h; where may be a room or a link.", Example: "session add 2026-03-10 09:30 2h Room 4",
 		Role: fac, Deny: "add sessions", Writes: true, parse: parseSessionAdd},
-	{Verb: VerbSchedule, Group: groupSessions, Usage: `schedule "<cron spec>" [<duration>]`, Desc: "Sets recurring sessions (5-field cron in the set's zone).", Example: `schedule "0 18 * * 2" 2h`,
+	{Verb: VerbSchedule, Group: groupSessions, Usage: `schedule <every 4 weeks on thursday 14:00 | monthly first friday 14:00 | "<cron spec>"> [<length>]`, Desc: "Sets recurring sessions in the set's zone: in words (every 2 weeks on monday 10:00, monthly last tuesday 9.30am, monthly on the 15th 10:00) or as a 5-field cron spec. Shows the next dates and asks you to confirm first.", Example: "schedule every 4 weeks on thursday 14:00 2h",
 		Role: fac, Deny: "set the schedule", Writes: true, parse: parseSchedule},
 	{Verb: VerbScheduleOff, Group: groupSessions, Usage: "schedule off", Desc: "Stops recurring sessions.", Example: "schedule off",
 		Role: fac, Deny: "change the schedule", Writes: true, parse: noArgs},
@@ -109,33 +111,45 @@ var registry = []Spec{
 		Anywhere: true, Role: anyone, Writes: true, OnArchived: true, parse: noArgs},
 	{Verb: VerbCalendarReset, Group: groupSessions, Usage: "calendar reset", Desc: "Stops your calendar feed address and gives you a new one.", Example: "calendar reset",
 		Anywhere: true, Role: anyone, Writes: true, OnArchived: true, parse: noArgs},
-	{Verb: VerbSessionCancel, Group: groupSessions, Usage: "session cancel <number or YYYY-MM-DD>", Desc: "Cancels one session and its reminders.", Example: "session cancel 3",
+	{Verb: VerbSessionCancel, Group: groupSessions, Usage: "session cancel <number or date>", Desc: "Cancels one session and its reminders.", Example: "session cancel 3",
 		Role: fac, Deny: "cancel sessions", Writes: true, parse: parseSessionCancel},
 	{Verb: VerbSessionStart, Group: groupSessions, Usage: "session start", Desc: "Opens today's session (or an unscheduled one now) for check-in.", Example: "session start",
 		Role: fac, Deny: "start sessions", Writes: true, parse: noArgs},
 	{Verb: VerbSessionEnd, Group: groupSessions, Usage: "session end", Desc: "Closes the open session and asks for feedback and actions.", Example: "session end",
 		Role: fac, Deny: "end sessions", Writes: true, parse: noArgs},
+	{Verb: VerbSessionUndo, Group: groupSessions, Usage: "session undo start", Desc: "Undoes a session start made by mistake: the session no longer counts as held (asks to confirm once someone has checked in).", Example: "session undo start",
+		Role: fac, Deny: "undo a session start", Writes: true, parse: parseSessionUndo},
+	{Verb: VerbSessionStatus, Group: groupSessions, Usage: "session status", Desc: "Shows the open session: who is checked in, who has bid (facilitators see the titles), who has presented and observed and who has not yet.", Example: "session status",
+		Role: anyone, OnArchived: true, parse: noArgs},
 	{Verb: VerbHere, Group: groupSessions, Usage: "here", Desc: "Checks you in to the open session.", Example: "here",
 		Role: mem, Deny: "check in", Writes: true, parse: noArgs},
+	{Verb: VerbNotHere, Group: groupSessions, Usage: "not here", Desc: "Undoes your check-in, while no round has counted you.", Example: "not here",
+		Role: mem, Deny: "check in or out", Writes: true, parse: noArgs},
 	{Verb: VerbBid, Group: groupSessions, Usage: "bid [<short title>]", Desc: "Bids for presenting time in the open session.", Example: "bid Staff cover over summer",
 		Role: mem, Deny: "bid for presenting time", Writes: true, parse: parseBid},
-	{Verb: VerbRoundStart, Group: groupRounds, Usage: "round start [@presenter] [observer @x]", Desc: "Starts a round; roles not given are chosen fairly.", Example: "round start @ana observer @ben",
+	{Verb: VerbRoundStart, Group: groupRounds, Usage: "round start [@presenter] [observer @x]", Desc: "Starts a round; roles not given are chosen fairly. Someone who already presented in this session needs again after their name (round start @ben again).", Example: "round start @ana observer @ben",
 		Role: fac, Deny: "start rounds", Writes: true, parse: parseRoundStart},
 	{Verb: VerbRoundNext, Group: groupRounds, Usage: "round next", Desc: "Moves the round to its next phase.", Example: "round next",
 		Role: fac, Deny: "move rounds on", Writes: true, parse: noArgs},
 	{Verb: VerbRoundEnd, Group: groupRounds, Usage: "round end", Desc: "Ends the round.", Example: "round end",
 		Role: fac, Deny: "end rounds", Writes: true, parse: noArgs},
+	{Verb: VerbRoundCancel, Group: groupRounds, Usage: "round cancel", Desc: "Cancels the round in progress, or the session's last round, started by mistake: it counts nowhere.", Example: "round cancel",
+		Role: fac, Deny: "cancel rounds", Writes: true, parse: noArgs},
 	{Verb: VerbRoundStatus, Group: groupRounds, Usage: "round status", Desc: "Shows the current round, its roles and time left.", Example: "round status",
 		Role: anyone, OnArchived: true, parse: noArgs},
-	{Verb: VerbCommit, Group: groupActions, Usage: "commit <text> [by <YYYY-MM-DD>]", Desc: "Records your commitment (due at the next session unless you give a date).", Example: "commit Talk to the duty team about handovers by 2026-03-01",
+	{Verb: VerbCommit, Group: groupActions, Usage: "commit <text> [by <date>]", Desc: "Records your commitment, due at the next session unless you end with by and a date (by 31/12/2026, by next friday, by the end of the month).", Example: "commit Talk to the duty team about handovers by 31/03/2027",
 		Role: mem, Deny: "record commitments", Writes: true, parse: parseCommit, form: formCommit},
 	{Verb: VerbActions, Group: groupActions, Usage: "actions", Desc: "Lists your open commitments with their ids.", Example: "actions",
 		Role: mem, Deny: "list their actions", OnArchived: true, parse: noArgs},
 	{Verb: VerbReport, Group: groupActions, Usage: "report <id> <done|progress|blocked> <what I did and learned>", Desc: "Reports the action taken on one of your commitments.", Example: "report C-12 progress Met the duty team; handover notes now shared",
 		Role: mem, Deny: "report on commitments", Writes: true, parse: parseReport, form: formReport},
+	{Verb: VerbCommitmentDrop, Group: groupActions, Usage: "commitment drop <id> [<reason>]", Desc: "Drops one of your commitments (a duplicate, a slip); facilitators can drop anyone's, and the owner is told. It counts as dropped.", Example: "commitment drop C-3 duplicate of C-2",
+		Role: anyone, Deny: "correct commitments", Writes: true, parse: parseCommitmentDrop},
+	{Verb: VerbCommitmentEdit, Group: groupActions, Usage: "commitment edit <id> <text> [by <date>]", Desc: "Corrects a commitment's text (and its due date with by); facilitators can edit anyone's, and the owner is told.", Example: "commitment edit C-3 Talk to the agency about notice periods by 31/12/2026",
+		Role: anyone, Deny: "correct commitments", Writes: true, parse: parseCommitmentEdit},
 	{Verb: VerbFeedback, Group: groupEval, Usage: "feedback <1-5> [<comment>]", Desc: "Gives feedback on the last session.", Example: "feedback 4 Good questions today",
 		Role: mem, Deny: "give feedback on sessions", Writes: true, parse: parseFeedback, form: formFeedback},
-	{Verb: VerbMentoringLog, Group: groupEval, Usage: "mentoring log @mentee [<YYYY-MM-DD>] [<note>]", Desc: "Logs a mentoring session with your mentee.", Example: "mentoring log @ana 2026-02-20 Talked through the rota",
+	{Verb: VerbMentoringLog, Group: groupEval, Usage: "mentoring log @mentee [<date>] [<note>]", Desc: "Logs a mentoring session with your mentee, today unless a date follows the mentee (16/12/2026, yesterday, last friday).", Example: "mentoring log @ana 16/12/2026 Talked through the rota",
 		Role: RoleMentor, Deny: "log mentoring sessions", Writes: true, parse: parseMentoringLog},
 	{Verb: VerbStats, Group: groupEval, Usage: "stats", Desc: "Shows the set's evaluation figures.", Example: "stats",
 		Role: fac, Deny: "see the set's statistics", OnArchived: true, parse: noArgs},
@@ -150,7 +164,7 @@ var registry = []Spec{
 	{Verb: VerbRetention, Group: groupEval, Usage: "retention <days>", Desc: "How long an archived set's texts are kept (1 to 3650 days, default 365).", Example: "retention 180",
 		Role: fac, Deny: settings, Writes: true, OnArchived: true, parse: parseRetention},
 	{Verb: VerbHome, Hidden: true, Anywhere: true, Role: anyone, OnArchived: true, parse: noArgs},
-}
+}, programmeSpecs()...) // bot/programme_verbs.go
 
 // Specs returns a copy of the registry, in help order.
 func Specs() []Spec { return slices.Clone(registry) }

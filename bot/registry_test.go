@@ -109,7 +109,7 @@ func TestParseForm(t *testing.T) {
 		want   bot.Command
 	}{
 		{"commit", "commit", map[string]string{"text": "  Call the duty team ", "due": "2026-12-03"},
-			bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: "Call the duty team", Due: &bot.Date{Year: 2026, Month: 12, Day: 3}}}},
+			bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: "Call the duty team", Due: bot.AbsoluteDate(bot.Date{Year: 2026, Month: 12, Day: 3})}}},
 		{"commit without due", "/als commit", map[string]string{"text": "Call"}, bot.Command{Verb: bot.VerbCommit, Args: bot.CommitArgs{Text: "Call"}}},
 		// The text is never re-parsed: quotes, "by <date>" and a leading
 		// dash stay what the member wrote.

@@ -16,11 +16,15 @@ func (r *Router) commit(ctx context.Context, c *call, a bot.CommitArgs) (bot.Mes
 	}
 	loc := c.set.Location()
 	var due time.Time
-	if a.Due != nil {
+	if !a.Due.IsZero() {
+		d, err := a.Due.Resolve(c.now.In(loc))
+		if err != nil {
+			return bot.Message{}, err
+		}
 		// Due by a date means by the end of that day in the set's zone.
-		due = a.Due.In(loc, 23, 59)
+		due = d.In(loc, 23, 59)
 		if due.Before(c.now) {
-			return bot.Message{}, bot.Errorf(bot.EINVALID, "The due date %s is in the past. Give today or a later date, e.g. `by %s`.", a.Due, c.now.In(loc).AddDate(0, 0, 14).Format("2006-01-02"))
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "The due date %s (%s) is in the past. Give today or a later date, e.g. `by %s`.", bot.FormatDate(d), d, c.now.In(loc).AddDate(0, 0, 14).Format("02/01/2006"))
 		}
 	} else {
 		sessions, err := r.store.ListSessions(ctx, c.set.ID)
@@ -73,7 +77,7 @@ func (r *Router) actions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messag
 		return bot.Message{}, fmt.Errorf("list commitments in %s: %w", c.set.ID, err)
 	}
 	if len(cs) == 0 {
-		return private("You have no open commitments. Record one with `/als commit <text> [by <YYYY-MM-DD>]`."), nil
+		return private("You have no open commitments. Record one with `/als commit <text> [by <date>]`, e.g. `/als commit Call the duty team by next friday`."), nil
 	}
 	loc := c.readerLoc()
 	lines := make([]string, len(cs))

@@ -69,7 +69,7 @@ func TestFeedbackAndMentoringRefused(t *testing.T) {
 		{"form rating out of range", "ana", "feedback", map[string]string{"rating": "9", "comment": "x"}, bot.EINVALID, []string{"1 to 5"}},
 		{"comment too long", "ana", "feedback 4 " + strings.Repeat("x", bot.MaxTextLen+1), nil, bot.EINVALID, []string{"limit"}},
 		{"member who attended no session", "dee", "feedback 4 Fine", nil, bot.ECONFLICT, []string{"not attended a session", "/als here"}},
-		{"non-member", "out", "feedback 4", nil, bot.ENOTFOUND, []string{"no action learning set in this channel"}},
+		{"non-member", "out", "feedback 4", nil, bot.ENOTFOUND, []string{"You are not in West"}},
 		{"facilitator who is not a member", "fac", "feedback 5", nil, bot.EFORBIDDEN, []string{"Only members"}},
 		{"outsider in a DM", "out", "feedback 5", nil, bot.ENOTFOUND, []string{"not in any action learning set"}},
 		{"member logs mentoring", "ben", "mentoring log @ana", nil, bot.EFORBIDDEN, []string{"Only a mentor"}},
@@ -77,11 +77,11 @@ func TestFeedbackAndMentoringRefused(t *testing.T) {
 		{"mentee who is not a member", "fay", "mentoring log @out", nil, bot.EINVALID, []string{"not a member"}},
 		{"mentoring in the future", "fay", "mentoring log @ana 2026-12-02 Plans", nil, bot.EINVALID, []string{"still to come"}},
 		{"mentoring on a bad date", "fay", "mentoring log @ana 2026-02-30", nil, bot.EINVALID, []string{"not a date"}},
-		{"non-member asks for stats", "out", "stats", nil, bot.ENOTFOUND, []string{"no action learning set"}},
+		{"non-member asks for stats", "out", "stats", nil, bot.ENOTFOUND, []string{"You are not in West"}},
 		{"member asks for stats", "ana", "stats", nil, bot.EFORBIDDEN, []string{"Only a facilitator", "statistics"}},
 		{"mentor asks for stats", "fay", "stats", nil, bot.EFORBIDDEN, []string{"Only a facilitator"}},
 		{"member exports", "ben", "export", nil, bot.EFORBIDDEN, []string{"Only a facilitator", "export"}},
-		{"non-member exports", "out", "export", nil, bot.ENOTFOUND, []string{"no action learning set"}},
+		{"non-member exports", "out", "export", nil, bot.ENOTFOUND, []string{"You are not in West"}},
 		{"member exports in a DM", "ana", "export", nil, bot.EFORBIDDEN, []string{"Only a facilitator"}},
 	}
 	for _, tt := range tests {

@@ -274,14 +274,21 @@ func TestSetCommands(t *testing.T) {
 		{"members remove @ben", []string{"Ben", "no longer"}, func(s *bot.Set) bool {
 			return !s.HasRole(e.id("ben"), bot.RoleMember) && s.HasRole(e.id("ben"), bot.RoleFacilitator)
 		}},
-		{`schedule "0 18 * * 2" 2h`, []string{"added 18 sessions", "Tue 1 Dec 2026 18:00 (Europe/London)", "Tue 8 Dec"}, func(s *bot.Set) bool {
+		// Issue 13: a schedule is previewed first; "confirm" creates it.
+		{`schedule "0 18 * * 2" 2h`, []string{"Preview:", "That makes 18 sessions", "Nothing is created"}, func(s *bot.Set) bool { return s.Schedule == nil && s.SessionSeq == 0 }},
+		{`schedule "0 18 * * 2" 2h confirm`, []string{"added 18 sessions", "Tue 1 Dec 2026 18:00 (Europe/London)", "Tue 8 Dec"}, func(s *bot.Set) bool {
 			return s.Schedule != nil && s.Schedule.Spec == "0 18 * * 2" && s.SessionSeq == 18
 		}},
-		{`schedule "0 18 * * 2" 2h`, []string{"added 0 sessions"}, func(s *bot.Set) bool { return s.SessionSeq == 18 }},
+		{`schedule "0 18 * * 2" 2h confirm`, []string{"added 0 sessions"}, func(s *bot.Set) bool { return s.SessionSeq == 18 }},
 		{"session cancel 2", []string{"Cancelled session 2", "Tue 8 Dec 2026 18:00"}, func(*bot.Set) bool { return e.session(2).Status == bot.SessionCancelled }},
 		{"session cancel 2026-12-15", []string{"Cancelled session 3"}, func(*bot.Set) bool { return e.session(3).Status == bot.SessionCancelled }},
 		{"sessions", []string{"Upcoming", "Session 1: Tue 1 Dec 2026 18:00 (Europe/London), 2 h (scheduled)", "Session 2", "cancelled"}, func(*bot.Set) bool { return true }},
-		{"schedule off", []string{"cancelled 16 upcoming"}, func(s *bot.Set) bool { return s.Schedule == nil && e.session(18).Status == bot.SessionCancelled }},
+		// Issue 13: stopping a schedule removes its sessions to come instead
+		// of piling up cancelled ones, and the numbering starts again.
+		{"schedule off", []string{"removed its 16 upcoming sessions (and 2 cancelled ones)"}, func(s *bot.Set) bool {
+			_, err := e.store.GetSession(context.Background(), bot.SessionID(e.setID(), 18))
+			return s.Schedule == nil && bot.ErrorCode(err) == bot.ENOTFOUND && s.SessionSeq == 0
+		}},
 		{"set archive", []string{"archived"}, func(s *bot.Set) bool { return s.Archived && s.ArchivedAt.Equal(start) }},
 		{"retention 90", []string{"90 days"}, func(s *bot.Set) bool { return s.RetentionDays == 90 }},
 	}
@@ -377,7 +384,7 @@ func TestHelp(t *testing.T) {
 	}{
 		{"all commands, no set here", "help", false, "", []string{"round start", "commit", "report"}},
 		{"empty text is help", "", false, "", []string{"session add"}},
-		{"one command in a DM", "help session add", true, "", []string{"/als session add <YYYY-MM-DD> <HH:MM>"}},
+		{"one command in a DM", "help session add", true, "", []string{"/als session add <date> <time>"}},
 		{"unknown topic", "help juggling", false, bot.EINVALID, []string{"juggling"}},
 		{"home with no set", "home", true, "", []string{"not in any action learning set"}},
 	}

@@ -34,10 +34,14 @@ func (r *Router) mentoringLog(ctx context.Context, c *call, a bot.MentoringLogAr
 	loc := c.set.Location()
 	today := c.now.In(loc).Format("2006-01-02")
 	date := today
-	if a.Date != nil {
-		date = a.Date.String()
+	if !a.Date.IsZero() {
+		d, err := a.Date.ResolvePast(c.now.In(loc))
+		if err != nil {
+			return bot.Message{}, err
+		}
+		date = d.String()
 		if date > today {
-			return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is still to come; log a mentoring session on or after the day it took place (today is %s in %s).", date, today, loc)
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is still to come; log a mentoring session on or after the day it took place (today is %s in %s).", bot.FormatDate(d), bot.FormatDate(dateOf(c.now.In(loc))), loc)
 		}
 	}
 	m := &bot.MentoringSession{
@@ -68,7 +72,11 @@ func (r *Router) mentoringLog(ctx context.Context, c *call, a bot.MentoringLogAr
 	} else {
 		r.log.ErrorContext(ctx, "count mentoring sessions", "set", c.set.ID, "err", err)
 	}
-	text := fmt.Sprintf("Logged a mentoring session with %s on %s.", bot.PersonName(c.set, mentee.User.ID), date)
+	shown := date
+	if t, err := time.Parse("2006-01-02", date); err == nil {
+		shown = bot.FormatDate(dateOf(t))
+	}
+	text := fmt.Sprintf("Logged a mentoring session with %s on %s.", bot.PersonName(c.set, mentee.User.ID), shown)
 	if count > 0 {
 		text += fmt.Sprintf(" %s has had %d in %s.", bot.PersonName(c.set, mentee.User.ID), count, c.set.Name)
 	}

@@ -306,7 +306,7 @@ func TestStepAuthorise(t *testing.T) {
 	}{
 		{"facilitator", "fac", "members", west, "", ""},
 		{"member reads sessions", "ana", "sessions", west, "", ""},
-		{"outsider", "out", "sessions", west, bot.ENOTFOUND, "no action learning set"},
+		{"outsider", "out", "sessions", west, bot.ENOTFOUND, "You are not in West"},
 		{"another platform's set", "fac", "members", teams, bot.ENOTFOUND, "no action learning set"},
 		{"member asks for the roster", "ana", "members", west, bot.EFORBIDDEN, "Only a facilitator of West can see"},
 		{"mentor asks for the roster", "mo", "members", west, bot.EFORBIDDEN, "Only a facilitator"},

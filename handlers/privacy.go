@@ -34,6 +34,10 @@ type MySet struct {
 	Feedback      []*bot.Feedback         `json:"feedback,omitempty"`
 	MentoringGot  []*bot.MentoringSession `json:"mentoring_received,omitempty"`
 	MentoringGave []*bot.MentoringSession `json:"mentoring_given,omitempty"`
+	// Of the set's programme, if any (programmes.go).
+	Membership  *bot.Membership `json:"programme_membership,omitempty"`
+	PracticeLog []*bot.LogEntry `json:"practice_log,omitempty"`
+	Answers     []*bot.Answer   `json:"questionnaire_answers,omitempty"`
 }
 
 // MyBid is a bid for presenting time.
@@ -153,6 +157,9 @@ func (r *Router) collectMyData(ctx context.Context, c *call) (*MyData, error) {
 			if m.MentorID == id {
 				ms.MentoringGave = append(ms.MentoringGave, m)
 			}
+		}
+		if err := r.myProgrammeData(ctx, &ms, id); err != nil {
+			return nil, err
 		}
 		data.Sets = append(data.Sets, ms)
 	}

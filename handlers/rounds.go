@@ -44,13 +44,23 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 	if cur := sess.CurrentRound(); cur != nil {
 		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Round %d is still in progress (%s). Move it on with `/als round next` or end it with `/als round end` first.", cur.Number, cur.Phase)
 	}
+	if want.Presenter != "" && !a.Again {
+		// Presenting twice in one session is a slip more often than a plan:
+		// say so, and let "again" confirm it (issue 13, item 5).
+		for _, rd := range sess.Rounds {
+			if rd.Presenter == want.Presenter {
+				name := bot.PersonName(c.set, want.Presenter)
+				return bot.Message{}, bot.Errorf(bot.ECONFLICT, "%s already presented in round %d of this session; nothing started. To let them present again, write `/als round start @%s again`.", name, rd.Number, strings.TrimPrefix(a.Presenter, "@"))
+			}
+		}
+	}
 	r.rngMu.Lock()
 	roles, err := bot.ChooseRoles(c.set, sess, want, r.rng)
 	r.rngMu.Unlock()
 	if err != nil {
 		return bot.Message{}, err
 	}
-	round := bot.NewRound(len(sess.Rounds)+1, roles, c.set.Phases, c.now)
+	round := bot.NewRound(sess.NextRoundNumber(), roles, c.set.Phases, c.now)
 	sess.Rounds = append(sess.Rounds, round)
 	if err := r.store.SaveSession(ctx, sess); err != nil {
 		return bot.Message{}, fmt.Errorf("start round in %s: %w", sess.ID, err)

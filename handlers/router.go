@@ -264,8 +264,11 @@ func (r *Router) load(ctx context.Context, c *call, setID string, found *bot.Set
 // on the set's platform; the set takes the verb even if archived; and the
 // actor has the role the verb needs.
 func authorise(c *call) error {
-	if p := c.set.Person(c.actorID()); p == nil || len(p.Roles) == 0 || c.set.Platform != c.req.Platform {
+	if c.set.Platform != c.req.Platform {
 		return noSet(c)
+	}
+	if p := c.set.Person(c.actorID()); p == nil || len(p.Roles) == 0 {
+		return notInSet(c)
 	}
 	if c.set.Archived && !c.spec.OnArchived {
 		return bot.Errorf(bot.ECONFLICT, "The set %s was archived on %s and can no longer be changed; only `/als retention <days>` still works.", c.set.Name, bot.FormatTime(c.set.ArchivedAt, c.readerLoc()))
@@ -299,6 +302,22 @@ func (r *Router) repost(ctx context.Context, c *call, msg bot.Message) bot.Messa
 
 func errNoSet() error {
 	return bot.Errorf(bot.ENOTFOUND, "There is no action learning set in this channel yet. A facilitator can create one with `/als setup <name>`.")
+}
+
+// notInSet answers someone in a set's channel who has no role in the set:
+// the set exists (everyone in the channel can see it does), and what to do
+// is to ask its facilitators (issue 13, item 6). In a DM it is noSet.
+func notInSet(c *call) error {
+	if c.req.Conv.DM {
+		return noSet(c)
+	}
+	var facs []string
+	for _, p := range c.set.People {
+		if p.Has(bot.RoleFacilitator) {
+			facs = append(facs, p.User.ID)
+		}
+	}
+	return bot.Errorf(bot.ENOTFOUND, "You are not in %s, the action learning set of this channel, so its commands are not open to you. Ask its facilitator%s (%s) to add you with `/als members add @you`.", c.set.Name, isAre(len(facs), "", "s"), names(c.set, facs))
 }
 
 // noSet is errNoSet, said for a DM when a button or form named the set: one

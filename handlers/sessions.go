@@ -37,9 +37,16 @@ func nextSession(sessions []*bot.Session, now time.Time, withOpen bool) *bot.Ses
 
 func (r *Router) sessionAdd(ctx context.Context, c *call, a bot.SessionAddArgs) (bot.Message, error) {
 	loc := c.set.Location()
-	start := a.Date.In(loc, a.At.Hour, a.At.Minute)
+	date, err := a.Date.Resolve(c.now.In(loc))
+	if err != nil {
+		return bot.Message{}, err
+	}
+	start := date.In(loc, a.At.Hour, a.At.Minute)
 	if !start.After(c.now) {
-		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s %s is in the past (in %s). Give a date and time to come, e.g. `/als session add %s 18:00`.", a.Date, a.At, loc, c.now.In(loc).AddDate(0, 0, 7).Format("2006-01-02"))
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s %s is in the past (in %s). Give a date and time to come, e.g. `/als session add %s 18:00`.", bot.FormatDate(date), a.At, loc, c.now.In(loc).AddDate(0, 0, 7).Format("02/01/2006"))
+	}
+	if err := r.refuseDuplicate(ctx, c, start); err != nil {
+		return bot.Message{}, err
 	}
 	d := a.Duration
 	if d == 0 {
@@ -58,17 +65,31 @@ func (r *Router) sessionAdd(ctx context.Context, c *call, a bot.SessionAddArgs) 
 
 func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot.Message, error) {
 	loc := c.set.Location()
-	spec, err := scheduler.ParseSpec(a.Spec, loc)
+	spec, d, err := scheduler.ParseScheduleLength(a.Spec, loc, c.now)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	d := a.Duration
+	if d == 0 {
+		d = a.Duration
+	}
 	if d == 0 {
 		d = bot.DefaultSessionLength
+	}
+	if !a.Confirm {
+		// Nothing is created or posted before the facilitator has seen the
+		// dates (issue 13, item 3).
+		return schedulePreview(c, spec, d), nil
 	}
 	occurrences := scheduler.Occurrences(spec, c.now)
 	if len(occurrences) == 0 {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "%q has no date in the next 120 days. Write a spec that recurs, e.g. \"0 18 * * 2\" for Tuesdays at 18:00.", spec.String())
+	}
+	if c.set.Schedule != nil && c.set.Schedule.Spec != spec.String() {
+		// A replaced schedule's sessions to come go, so they neither pile
+		// up as cancelled ones nor push the next meeting's number up.
+		if _, _, err := r.removeFutureRecurring(ctx, c, occurrences); err != nil {
+			return bot.Message{}, err
+		}
 	}
 	rec := &bot.Recurrence{Spec: spec.String(), Duration: d}
 	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule = rec }); err != nil {
@@ -93,29 +114,21 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 }
 
 func (r *Router) scheduleOff(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
-	sessions, err := r.store.ListSessions(ctx, c.set.ID)
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
-	}
 	// Clear the schedule first so that the scheduler stops materializing.
 	c.set.Schedule = nil
 	if err := r.saveSet(ctx, c); err != nil {
 		return bot.Message{}, err
 	}
-	r.setChanged(ctx, c.set)
-	cancelled := 0
-	for _, s := range sessions {
-		if !s.Recurring || s.Status != bot.SessionScheduled || !s.Start.After(c.now) {
-			continue
-		}
-		s.Status = bot.SessionCancelled
-		if err := r.store.SaveSession(ctx, s); err != nil {
-			return bot.Message{}, fmt.Errorf("cancel session %s: %w", s.ID, err)
-		}
-		r.sessionChanged(ctx, c.set, s)
-		cancelled++
+	removed, cancelled, err := r.removeFutureRecurring(ctx, c, nil)
+	if err != nil {
+		return bot.Message{}, err
 	}
-	return reply(fmt.Sprintf("%s has no recurring schedule any more; I cancelled %d upcoming recurring session%s. Sessions added one by one stay.", c.set.Name, cancelled, isAre(cancelled, "", "s"))), nil
+	r.setChanged(ctx, c.set)
+	text := fmt.Sprintf("%s has no recurring schedule any more; I removed its %d upcoming session%s", c.set.Name, removed, isAre(removed, "", "s"))
+	if cancelled > 0 {
+		text += fmt.Sprintf(" (and %d cancelled one%s)", cancelled, isAre(cancelled, "", "s"))
+	}
+	return reply(text + ". Sessions added one by one, and those held, stay."), nil
 }
 
 // sessions lists upcoming and recent sessions, to anyone in the set.
@@ -125,13 +138,18 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
 	}
 	loc := c.readerLoc()
-	var upcoming, past []*bot.Session
+	// Past sessions are the ones held; a cancelled one is listed apart, and
+	// only while it is still to come (issue 13: future cancelled sessions
+	// were listed under Past).
+	var upcoming, past, cancelled []*bot.Session
 	for _, s := range all {
-		switch s.Status {
-		case bot.SessionScheduled, bot.SessionOpen:
+		switch {
+		case s.Status == bot.SessionScheduled || s.Status == bot.SessionOpen:
 			upcoming = append(upcoming, s)
-		default:
+		case s.Held():
 			past = append(past, s)
+		case s.Start.After(c.now):
+			cancelled = append(cancelled, s)
 		}
 	}
 	byStart := func(a, b *bot.Session) int { return a.Start.Compare(b.Start) }
@@ -151,14 +169,18 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 	msg := private(fmt.Sprintf("Sessions of %s (times in %s):", c.set.Name, loc))
 	msg.Sections = []bot.Section{
 		{Title: "Upcoming", Text: lines(upcoming)},
-		{Title: "Past (latest 5)", Text: lines(past)},
+		{Title: "Held (latest 5)", Text: lines(past)},
+	}
+	if len(cancelled) > 0 {
+		slices.SortFunc(cancelled, byStart)
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Cancelled", Text: lines(cancelled)})
 	}
 	return msg, nil
 }
 
 func (r *Router) sessionCancel(ctx context.Context, c *call, a bot.SessionCancelArgs) (bot.Message, error) {
 	var sess *bot.Session
-	if a.Date == nil {
+	if a.Date.IsZero() {
 		s, err := r.store.GetSession(ctx, bot.SessionID(c.set.ID, a.Number))
 		if err != nil {
 			if isCode(err, bot.ENOTFOUND) {
@@ -173,18 +195,26 @@ func (r *Router) sessionCancel(ctx context.Context, c *call, a bot.SessionCancel
 			return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
 		}
 		loc := c.set.Location()
+		day, err := a.Date.Resolve(c.now.In(loc))
+		if err != nil {
+			return bot.Message{}, err
+		}
 		for _, s := range all {
 			y, m, d := s.Start.In(loc).Date()
-			if y == a.Date.Year && m == a.Date.Month && d == a.Date.Day && (sess == nil || sess.Status != bot.SessionScheduled) {
+			if y == day.Year && m == day.Month && d == day.Day && (sess == nil || sess.Status != bot.SessionScheduled) {
 				sess = s
 			}
 		}
 		if sess == nil {
-			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session on %s. See the sessions with `/als sessions`.", a.Date)
+			return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "There is no session on %s. See the sessions with `/als sessions`.", bot.FormatDate(day))
 		}
 	}
-	if sess.Status != bot.SessionScheduled {
-		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is %s, so it cannot be cancelled; only scheduled sessions can.", sess.Number, sess.Status)
+	switch sess.Status {
+	case bot.SessionScheduled:
+	case bot.SessionCancelled:
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d (%s) is already cancelled; nothing changed.", sess.Number, bot.FormatTime(sess.Start, c.set.Location()))
+	default:
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Session %d is %s, so it cannot be cancelled; only sessions still to come can.", sess.Number, sess.Status)
 	}
 	sess.Status = bot.SessionCancelled
 	if err := r.store.SaveSession(ctx, sess); err != nil {
@@ -226,7 +256,7 @@ func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.M
 			return bot.Message{}, fmt.Errorf("open session %s: %w", sess.ID, err)
 		}
 	} else {
-		sess = &bot.Session{Start: c.now.UTC(), Duration: bot.DefaultSessionLength, Status: bot.SessionOpen, OpenedAt: c.now}
+		sess = &bot.Session{Start: c.now.UTC(), Duration: bot.DefaultSessionLength, Status: bot.SessionOpen, OpenedAt: c.now, Adhoc: true}
 		if err := r.createSession(ctx, c.set, sess); err != nil {
 			return bot.Message{}, err
 		}
@@ -345,6 +375,14 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 		{Label: "Rounds", Value: fmt.Sprint(len(sess.Rounds))},
 		{Label: "Presenters", Value: names(c.set, presenters)},
 	}}}
+	if c.set.Schedule == nil {
+		// Offer to plan the next meeting when none is (issue 13, item 5).
+		if all, err := r.store.ListSessions(ctx, c.set.ID); err == nil && nextSession(all, c.now, false) == nil {
+			next := c.now.In(c.set.Location()).AddDate(0, 0, 28)
+			msg.Text += fmt.Sprintf("\nNo next session is planned yet. Add one with `/als session add %s %s`, or a schedule such as `/als schedule every 4 weeks on %s %s 2h`.",
+				next.Format("02/01/2006"), sess.Start.In(c.set.Location()).Format("15:04"), strings.ToLower(next.Weekday().String()), sess.Start.In(c.set.Location()).Format("15:04"))
+		}
+	}
 	return msg, nil
 }
 
@@ -377,7 +415,50 @@ func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 	if n > 0 {
 		so = fmt.Sprintf(" (%d here so far)", n)
 	}
-	return private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Bid with `/als bid [<short title>]`.", c.set.OpenSession, so)), nil
+	checked := private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Bid with `/als bid [<short title>]`.", c.set.OpenSession, so))
+	// A late arrival joins the round in progress as an enabler.
+	sess, cur, err := r.joinRound(ctx, c, id)
+	if err != nil {
+		// The check-in is stored, and that is what was asked; joining the
+		// round is the facilitator's to fix (round status shows it).
+		r.log.ErrorContext(ctx, "join the round in progress", "set", c.set.ID, "session", id, "err", err)
+		return checked, nil
+	}
+	if cur == nil {
+		return checked, nil
+	}
+	r.sessionChanged(ctx, c.set, sess)
+	return reply(fmt.Sprintf("%s checked in late and joins round %d as an enabler (enablers now: %s).", bot.PersonName(c.set, c.actorID()), cur.Number, names(c.set, cur.Enablers))), nil
+}
+
+// joinRound adds the actor to the enablers of the round in progress, if
+// there is one they have no role in, and returns the saved session and
+// that round (nil: nothing to join). The round is part of the session
+// document, so this is a versioned save, retried here on a stale version:
+// the check-in before it is stored, so the command is not applied again.
+func (r *Router) joinRound(ctx context.Context, c *call, id string) (*bot.Session, *bot.Round, error) {
+	me := c.actorID()
+	for try := 1; ; try++ {
+		sess, err := r.store.GetSession(ctx, id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("get session %s: %w", id, err)
+		}
+		cur := sess.CurrentRound()
+		if cur == nil || cur.Presenter == me || cur.Observer == me || slices.Contains(cur.Enablers, me) {
+			return sess, nil, nil
+		}
+		cur.Enablers = append(cur.Enablers, me)
+		err = r.store.SaveSession(ctx, sess)
+		if err == nil {
+			return sess, cur, nil
+		}
+		if !bot.IsStale(err) || try == staleTries {
+			return nil, nil, fmt.Errorf("join round in %s: %w", id, err)
+		}
+		if err := jitter(ctx, try); err != nil {
+			return nil, nil, err
+		}
+	}
 }
 
 // bid records the actor's bid (their own document, as a check-in) and

@@ -45,7 +45,13 @@ func (r *Router) setup(ctx context.Context, c *call, a bot.SetupArgs) (bot.Messa
 	if err := r.store.CreateSet(ctx, set); err != nil {
 		if isCode(err, bot.EEXISTS) {
 			if old, gerr := r.store.GetSet(ctx, id); gerr == nil {
-				return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has the set %s.", old.Name)
+				var facs []string
+				for _, p := range old.People {
+					if p.Has(bot.RoleFacilitator) {
+						facs = append(facs, p.User.ID)
+					}
+				}
+				return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has the set %s, facilitated by %s, and a channel holds one set. To join it, ask them to add you with `/als members add @you`; to start another set, run setup in another channel.", old.Name, names(old, facs))
 			}
 			return bot.Message{}, bot.Errorf(bot.EEXISTS, "This channel already has a set.")
 		}
@@ -53,7 +59,7 @@ func (r *Router) setup(ctx context.Context, c *call, a bot.SetupArgs) (bot.Messa
 	}
 	c.set = set
 	r.setChanged(ctx, set)
-	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <YYYY-MM-DD> <HH:MM>` or `/als schedule \"<cron spec>\"`.",
+	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <date> <time>` (e.g. `/als session add 23/12/2026 2pm 90`) or a schedule such as `/als schedule every 4 weeks on thursday 14:00 2h`.",
 		set.Name, bot.PersonName(set, c.actorID()), set.TZ)), nil
 }
 
@@ -165,11 +171,22 @@ func (r *Router) membersRemove(ctx context.Context, c *call, a bot.MentionArgs) 
 		p.Roles = slices.DeleteFunc(p.Roles, func(x bot.Role) bool { return x == bot.RoleMember })
 		ids[i] = u.ID
 	}
+	if a.Withdrew {
+		// Recorded first: a withdrawal without the removal is repaired by
+		// removing again; a removal without it would lose who started.
+		if err := r.recordWithdrawal(ctx, c, ids, a.Reason); err != nil {
+			return bot.Message{}, err
+		}
+	}
 	if err := r.saveSet(ctx, c); err != nil {
 		return bot.Message{}, err
 	}
 	r.setChanged(ctx, c.set)
-	return reply(fmt.Sprintf("%s %s no longer %s of %s; their records stay with the set.", names(c.set, ids), isAre(len(ids), "is", "are"), isAre(len(ids), "a member", "members"), c.set.Name)), nil
+	left := r.leaveRound(ctx, c, ids)
+	if a.Withdrew {
+		return reply(fmt.Sprintf("%s withdrew from %s; their records stay with the set, and the programme counts them as started and withdrawn.%s", names(c.set, ids), c.set.Name, left)), nil
+	}
+	return reply(fmt.Sprintf("%s %s no longer %s of %s; their records stay with the set.%s", names(c.set, ids), isAre(len(ids), "is", "are"), isAre(len(ids), "a member", "members"), c.set.Name, left)), nil
 }
 
 func (r *Router) facilitatorAdd(ctx context.Context, c *call, a bot.MentionArgs) (bot.Message, error) {
@@ -230,13 +247,23 @@ func (r *Router) mentor(ctx context.Context, c *call, a bot.MentorArgs) (bot.Mes
 // planner, through saveSettings.
 
 func (r *Router) timezone(ctx context.Context, c *call, a bot.TimezoneArgs) (bot.Message, error) {
-	loc, err := scheduler.ValidateZone(a.Zone)
+	// "London", "UK", "BST" and "europe/london" all mean Europe/London; the
+	// answer says how the name was read, and warns about zones that never
+	// move to summer time (GMT, UTC+1).
+	z, err := bot.LookupZone(a.Zone)
 	if err != nil {
 		return bot.Message{}, err
 	}
 	s := c.set
-	s.TZ = loc.String()
-	return r.saveSettings(ctx, c, private(fmt.Sprintf("%s now runs in %s: session times and schedules are read in that zone.", s.Name, s.TZ)))
+	s.TZ = z.Name
+	text := fmt.Sprintf("%s now runs in %s: session times and schedules are read in that zone.", s.Name, s.TZ)
+	if z.Note != "" {
+		text += " (" + z.Note + ".)"
+	}
+	if z.Warning != "" {
+		text += "\nNote: " + z.Warning
+	}
+	return r.saveSettings(ctx, c, private(text))
 }
 
 func (r *Router) phases(ctx context.Context, c *call, a bot.PhasesArgs) (bot.Message, error) {

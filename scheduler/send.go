@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,7 +24,8 @@ import (
 //     all its sets at once, sent concurrently across conversations (one
 //     conversation's sends in order, one at a time, so a platform's
 //     per-conversation limit and a Retry-After there hold up nobody else),
-//     and recorded and removed from the queue in one round trip each.
+//     and recorded in one round trip. Finished deliveries leave the pending
+//     queue in one delete per pass (a delete scans the queue on FerretDB).
 
 const (
 	// laneLookahead is how far ahead a tick looks for time-critical
@@ -46,119 +45,6 @@ func urgent(d *bot.Delivery, now time.Time) bool {
 		return !d.Until.IsZero() && d.Until.Sub(now) <= urgentReminder
 	}
 	return false
-}
-
-// attempts are the delivery attempts a tick has taken on, safe for the
-// workers to share.
-type attempts struct {
-	mu   sync.Mutex
-	seen map[string]bool
-}
-
-func newAttempts() *attempts { return &attempts{seen: map[string]bool{}} }
-
-func (a *attempts) has(d *bot.Delivery) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.seen[bot.ClaimKey(d.ID, d.Attempt)]
-}
-
-func (a *attempts) add(d *bot.Delivery) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.seen[bot.ClaimKey(d.ID, d.Attempt)] = true
-}
-
-// take marks d taken and reports whether it was not taken before.
-func (a *attempts) take(d *bot.Delivery) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	k := bot.ClaimKey(d.ID, d.Attempt)
-	if a.seen[k] {
-		return false
-	}
-	a.seen[k] = true
-	return true
-}
-
-// lane holds time-critical deliveries by NotBefore until they are taken.
-// Workers take them concurrently, but one conversation's one at a time and
-// in order, so a send waiting out a rate limit holds up only its own
-// conversation.
-type lane struct {
-	mu    sync.Mutex
-	items []*bot.Delivery
-	busy  map[string]bool // conversations with a lane send in flight
-}
-
-func newLane(ds []*bot.Delivery) *lane {
-	l := &lane{items: append([]*bot.Delivery(nil), ds...), busy: map[string]bool{}}
-	l.sort()
-	return l
-}
-
-func (l *lane) sort() {
-	sort.SliceStable(l.items, func(i, j int) bool { return l.items[i].NotBefore.Before(l.items[j].NotBefore) })
-}
-
-func (l *lane) push(d *bot.Delivery) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.items = append(l.items, d)
-	l.sort()
-}
-
-// pop returns the first delivery whose NotBefore is not after now and whose
-// conversation has no lane send in flight, and marks that conversation
-// busy until done is called; nil when there is none.
-func (l *lane) pop(now time.Time) (*bot.Delivery, string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for i, d := range l.items {
-		if d.NotBefore.After(now) {
-			return nil, ""
-		}
-		c := laneConversation(d)
-		if l.busy[c] {
-			continue
-		}
-		l.busy[c] = true
-		l.items = append(l.items[:i:i], l.items[i+1:]...)
-		return d, c
-	}
-	return nil, ""
-}
-
-func (l *lane) done(conv string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.busy, conv)
-}
-
-// due counts the deliveries due at now.
-func (l *lane) due(now time.Time) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, d := range l.items {
-		if !d.NotBefore.After(now) {
-			n++
-		}
-	}
-	return n
-}
-
-// laneConversation is the conversation of a delivery before its message is
-// built: a stored message's destination, else the set's channel or the
-// person's DM.
-func laneConversation(d *bot.Delivery) string {
-	if d.To != nil {
-		return conversation(*d.To)
-	}
-	if strings.HasPrefix(d.SetID, string(bot.Shell)+":") {
-		return string(bot.Shell)
-	}
-	return "set|" + d.SetID + "|" + d.UserID
 }
 
 // job is one claimed delivery of a bulk chunk and its message.
@@ -583,67 +469,4 @@ func (s *Scheduler) observed(log *slog.Logger, d *bot.Delivery, st bot.DeliveryS
 	if st == bot.DeliverySkipped {
 		log.Info("delivery skipped", "reason", reason, "due", d.Due)
 	}
-}
-
-// claim wins attempt d.Attempt, or takes it over when its lease ran out.
-func (s *Scheduler) claim(ctx context.Context, now time.Time, d *bot.Delivery) (bool, error) {
-	c := bot.DeliveryClaim{ID: bot.ClaimKey(d.ID, d.Attempt), Instance: s.instance, At: now, LeaseUntil: now.Add(claimLease)}
-	won, err := s.deliveries.ClaimDelivery(ctx, c)
-	if err != nil || won {
-		return won, err
-	}
-	return s.takeOver(ctx, now, d)
-}
-
-// takeOver takes an attempt someone else claimed whose lease ran out (its
-// holder died) by moving to the next attempt and claiming that.
-func (s *Scheduler) takeOver(ctx context.Context, now time.Time, d *bot.Delivery) (bool, error) {
-	// Its lease cannot have run out before NotBefore+lease: skip the read.
-	if now.Before(d.NotBefore.Add(claimLease)) {
-		return false, nil
-	}
-	key := bot.ClaimKey(d.ID, d.Attempt)
-	held, err := s.deliveries.GetClaim(ctx, key)
-	if err != nil {
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return false, nil
-		}
-		return false, err
-	}
-	if now.Before(held.LeaseUntil) {
-		return false, nil
-	}
-	ok, err := s.deliveries.RetryDelivery(ctx, d.ID, d.Attempt+1, now)
-	if err != nil || !ok {
-		return false, err
-	}
-	s.log.Info("taking over an expired claim", "key", d.ID, "attempt", d.Attempt, "holder", held.Instance)
-	d.Attempt++
-	d.NotBefore = now
-	c := bot.DeliveryClaim{ID: bot.ClaimKey(d.ID, d.Attempt), Instance: s.instance, At: now, LeaseUntil: now.Add(claimLease)}
-	return s.deliveries.ClaimDelivery(ctx, c)
-}
-
-// retry moves d to its next attempt: exactly Retry-After later when the
-// platform said so, else with exponential backoff and jitter.
-func (s *Scheduler) retry(ctx context.Context, log *slog.Logger, d *bot.Delivery, cause error) {
-	now := s.clock.Now()
-	wait := baseBackoff << min(d.Attempt, 10)
-	if wait > maxBackoff || wait <= 0 {
-		wait = maxBackoff
-	}
-	var ra *bot.RetryAfterError
-	if errors.As(cause, &ra) && ra.After > 0 {
-		wait = ra.After
-	} else {
-		wait += s.jitter(wait)
-	}
-	if _, err := s.deliveries.RetryDelivery(ctx, d.ID, d.Attempt+1, now.Add(wait)); err != nil {
-		log.Warn("schedule retry failed", "err", err)
-		return
-	}
-	if s.observer != nil {
-		s.observer.Delivered(d.Kind, ObservedRetried)
-	}
-	log.Info("delivery will be retried", "after", wait)
 }

@@ -36,6 +36,12 @@ func (s *Store) ForgetUser(ctx context.Context, plan bot.ErasePlan) (bot.Erasure
 		if err := s.anonymiseRecords(ctx, setID, plan.UserID, anon, &er); err != nil {
 			return er, err
 		}
+		if err := s.anonymiseProgrammeRecords(ctx, setID, plan.UserID, anon, &er); err != nil {
+			return er, err
+		}
+	}
+	if err := s.forgetProgrammeRoles(ctx, plan.UserID); err != nil {
+		return er, err
 	}
 	for _, rule := range plan.Delete {
 		n, err := s.applyEraseRule(ctx, plan, rule)
@@ -326,6 +332,10 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 			changed = changed || c.Reports[i].Text != ""
 			c.Reports[i].Text = ""
 		}
+		for i := range c.History {
+			changed = changed || c.History[i].Reason != ""
+			c.History[i].Reason = ""
+		}
 		if !changed {
 			continue
 		}
@@ -374,5 +384,6 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 		}
 		n += int(res.DeletedCount)
 	}
-	return n, nil
+	m, err := s.purgeProgrammeTexts(ctx, setID)
+	return n + m, err
 }

@@ -365,6 +365,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	if err := s.createCalendarIndexes(ctx); err != nil {
 		return err
 	}
+	if err := s.createProgrammeIndexes(ctx); err != nil {
+		return err
+	}
 	return s.createEvaluationIndexes(ctx)
 }
 

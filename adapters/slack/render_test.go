@@ -88,6 +88,8 @@ func goldenCases() []struct {
 		{"feedback", Render(bot.FeedbackPulse(&bot.Set{ID: "slack:C0SET", Name: "West set"}, &bot.Session{Number: 2}))},
 		{"nudge", Render(nudge())},
 		{"report-modal", RenderModal(reportForm("C-3", "done"), "")},
+		{"questionnaire", Render(questionnaireDM("slack:C0SET"))},
+		{"questionnaire-modal", RenderModal(questionnaireDM("slack:C0SET").Buttons[0].Form, "DANA")},
 		{"digest", Render(bot.Message{
 			Kind: bot.KindDigest, Title: "Report-back: West set",
 			Text: "Each member's commitments and what they reported since Thu 5 Nov 2026 14:00 (Europe/London).",

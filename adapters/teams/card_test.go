@@ -65,6 +65,7 @@ func goldenMessages() map[string]bot.Message {
 				{Name: "west-set-20261203-chart.png", ContentType: "image/png", Data: tinyPNG()},
 				{Name: "west-set-20261203-attendance.csv", ContentType: "text/csv", Data: []byte("session,member\n1,Ana\n")},
 			}},
+		"questionnaire": questionnaireDM("teams:19:west"),
 		"check-in": {Kind: bot.KindCheckIn, Title: "Session 3 is open", Text: "Check in with `/als here`.",
 			Buttons: []bot.Button{{Label: "I'm here", Command: "here", Style: bot.StylePrimary}}},
 	}

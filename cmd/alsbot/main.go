@@ -72,6 +72,8 @@ const usageText = `Usage:
                     (the container's HEALTHCHECK)
   alsbot export --set <name or id> --out <dir>
                     write a set's records as CSV files and exit
+  alsbot report --programme <name or id> --out <dir>
+                    write a programme's HTML evaluation report and exit
   alsbot help       print this help
 Configuration: environment variables, see docs/configuration.md.
 `
@@ -99,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	case "export":
 		return export(ctx, args[1:], getenv, stdout, stderr)
+	case "report":
+		return reportCmd(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		return fmt.Errorf("%w: unknown command %q\n%s", errUsage, sub, usageText)
 	}
@@ -121,6 +125,8 @@ func serve(ctx context.Context, mode string, getenv func(string) string, stdin i
 	if platforms && mode != "shell" {
 		return runServer(ctx, cfg, log)
 	}
+	log, closeLog := shellLogger(cfg, stderr)
+	defer closeLog()
 
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -216,7 +222,8 @@ embedded store. You play every user: start a line with who is speaking.
 To connect Slack set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or
 SLACK_SIGNING_SECRET (HTTP); for Teams set MICROSOFT_APP_ID,
 MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID, and run "alsbot serve".
-See docs/slack.md and docs/teams.md.
+See docs/slack.md and docs/teams.md. The bot's own log is alsbot.log in the
+data directory (ALSBOT_DATA_DIR).
 `
 
 // versionString is the module version and VCS commit the binary was built

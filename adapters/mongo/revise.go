@@ -1,0 +1,55 @@
+package mongo
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// ReviseCommitment implements bot.CommitmentStore: one update sets the
+// corrected fields and appends the trace, so a concurrent report ($push on
+// reports) is never overwritten by a whole-document replace.
+func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.Time, status bot.CommitmentStatus, change bot.CommitmentChange) error {
+	defer s.lockDoc(collCommitments, id)()
+	set := bson.D{{Key: "text", Value: text}, {Key: "status", Value: status}}
+	update := bson.D{{Key: "$push", Value: bson.D{{Key: "history", Value: change}}}}
+	if due.IsZero() {
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "due", Value: ""}}})
+	} else {
+		set = append(set, bson.E{Key: "due", Value: due})
+	}
+	update = append(update, bson.E{Key: "$set", Value: set})
+	res, err := s.db.Collection(collCommitments).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+	// The cache must not serve the commitment as it was, nor the open
+	// commitments built from it (rebuilt by the next read).
+	s.cache.drop(cacheKey(collCommitments, id))
+	if err != nil {
+		return mapErr(err, "revise commitment")
+	}
+	if res.MatchedCount == 0 {
+		return notFound("commitment")
+	}
+	return s.dropOpen(ctx, setOfSession(id), "") // "<set>/C-n": the set's part as for sessions
+}
+
+// DeleteSession implements bot.SessionStore. Only sessions that never took
+// place are deleted (a replaced schedule's future ones); a missing one is
+// not an error, so a retry after a partial failure goes on.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	defer s.lockDoc(collSessions, id)()
+	// Its check-ins and bids first (attendance.go): a number freed here is
+	// handed out again, and the next session of that number must not
+	// inherit them.
+	defer s.attendanceChanged(id)
+	if _, err := s.db.Collection(collAttendance).DeleteMany(ctx, bson.D{{Key: "session_id", Value: id}}); err != nil {
+		return mapErr(err, "delete the attendance of a session")
+	}
+	_, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	// Whatever happened, the cache must not serve it any more.
+	s.cache.drop(cacheKey(collSessions, id))
+	s.cache.drop(sessionsKey(setOfSession(id)))
+	return mapErr(err, "delete session")
+}

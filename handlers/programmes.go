@@ -1,0 +1,628 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/report"
+)
+
+// programmeHandlers binds the programme verbs (bot/programme_verbs.go).
+func (r *Router) programmeHandlers() map[bot.Verb]binding {
+	return map[bot.Verb]binding{
+		bot.VerbProgrammeCreate:      with(r.programmeCreate),
+		bot.VerbProgrammeAddSet:      with(r.programmeAddSet),
+		bot.VerbProgrammeLead:        with(r.programmeLead),
+		bot.VerbProgramme:            with(r.programmeOverview),
+		bot.VerbProgrammeReport:      with(r.programmeReport),
+		bot.VerbProgrammePracticeLog: with(r.programmePracticeLog),
+		bot.VerbMemberOrg:            with(r.memberOrg),
+		bot.VerbMyOrg:                with(r.myOrg),
+		bot.VerbLogVisit:             with(r.practiceLog),
+		bot.VerbLogGroupSupervision:  with(r.practiceLog),
+		bot.VerbQuestionnaireCreate:  with(r.questionnaireCreate),
+		bot.VerbQuestionnaireSend:    with(r.questionnaireSend),
+		bot.VerbQuestionnaireAnswer:  with(r.questionnaireAnswer),
+		bot.VerbQuestionnaires:       with(r.questionnaireList),
+	}
+}
+
+// programmes is the store's programme part. Every store of this project
+// keeps programmes; a test store without them gets a plain refusal.
+func (r *Router) programmes() (bot.ProgrammeStore, error) {
+	ps, ok := r.store.(bot.ProgrammeStore)
+	if !ok {
+		return nil, bot.Errorf(bot.EUNAVAILABLE, "Programmes are not kept by this store.")
+	}
+	return ps, nil
+}
+
+// channelSet is the set of the channel the command came from, nil in a DM
+// or a channel without a set.
+func (r *Router) channelSet(ctx context.Context, c *call) (*bot.Set, error) {
+	if c.req.Conv.DM {
+		return nil, nil
+	}
+	s, err := r.store.GetSet(ctx, string(c.req.Platform)+":"+c.req.Conv.ID)
+	switch {
+	case isCode(err, bot.ENOTFOUND):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read the channel's set: %w", err)
+	}
+	return s, nil
+}
+
+// findProgramme is the programme a command is about: the one named, else
+// the programme of the channel's set, else the one programme the actor
+// leads.
+func (r *Router) findProgramme(ctx context.Context, c *call, ps bot.ProgrammeStore, name string) (*bot.Programme, error) {
+	if name != "" {
+		p, err := ps.GetProgramme(ctx, bot.ProgrammeID(c.req.Platform, name))
+		if isCode(err, bot.ENOTFOUND) {
+			return nil, bot.Errorf(bot.ENOTFOUND, "There is no programme called %s.", name)
+		}
+		return p, err
+	}
+	if set, err := r.channelSet(ctx, c); err != nil {
+		return nil, err
+	} else if set != nil {
+		link, err := ps.ProgrammeOfSet(ctx, set.ID)
+		switch {
+		case err == nil:
+			return ps.GetProgramme(ctx, link.ProgrammeID)
+		case !isCode(err, bot.ENOTFOUND):
+			return nil, fmt.Errorf("read the programme of %s: %w", set.ID, err)
+		}
+	}
+	led, err := ps.FindProgrammes(ctx, c.req.Platform, c.actorID())
+	if err != nil {
+		return nil, fmt.Errorf("find the programmes of the actor: %w", err)
+	}
+	switch len(led) {
+	case 0:
+		// Not a lead: the programme of the actor's sets, if they share one
+		// (a facilitator sending a questionnaire from a DM).
+		if p, err := r.programmeOfMySets(ctx, c, ps); p != nil || err != nil {
+			return p, err
+		}
+		return nil, bot.Errorf(bot.ENOTFOUND, "You lead no programme, and this channel's set belongs to none. Create one with `/als programme create <name>`.")
+	case 1:
+		return led[0], nil
+	}
+	names := make([]string, len(led))
+	for i, p := range led {
+		names[i] = p.Name
+	}
+	return nil, bot.Errorf(bot.EINVALID, "You lead several programmes (%s): name the one you mean.", strings.Join(names, ", "))
+}
+
+// programmeOfMySets is the one programme the actor's active sets belong
+// to, or nil.
+func (r *Router) programmeOfMySets(ctx context.Context, c *call, ps bot.ProgrammeStore) (*bot.Programme, error) {
+	sets, err := r.activeSets(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, s := range sets {
+		link, err := ps.ProgrammeOfSet(ctx, s.ID)
+		switch {
+		case err == nil:
+			ids[link.ProgrammeID] = true
+		case !isCode(err, bot.ENOTFOUND):
+			return nil, fmt.Errorf("read the programme of %s: %w", s.ID, err)
+		}
+	}
+	if len(ids) != 1 {
+		return nil, nil
+	}
+	for id := range ids {
+		return ps.GetProgramme(ctx, id)
+	}
+	return nil, nil
+}
+
+// requireLead refuses anyone but a lead of p. The refusal does not say
+// what the programme holds.
+func requireLead(c *call, p *bot.Programme, what string) error {
+	if p.IsLead(c.actorID()) {
+		return nil
+	}
+	return bot.Errorf(bot.EFORBIDDEN, "Only a lead of the programme %s can %s.", p.Name, what)
+}
+
+// saveProgramme applies change to p and saves it, reading it again and
+// redoing the change when someone else saved it meanwhile.
+func saveProgramme(ctx context.Context, ps bot.ProgrammeStore, p *bot.Programme, change func(*bot.Programme) error) error {
+	for try := 0; ; try++ {
+		if err := change(p); err != nil {
+			return err
+		}
+		err := ps.SaveProgramme(ctx, p)
+		if !isCode(err, bot.ECONFLICT) || try == 2 {
+			return err
+		}
+		fresh, gerr := ps.GetProgramme(ctx, p.ID)
+		if gerr != nil {
+			return gerr
+		}
+		*p = *fresh
+	}
+}
+
+func (r *Router) programmeCreate(ctx context.Context, c *call, a bot.ProgrammeNameArgs) (bot.Message, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return bot.Message{}, err
+	}
+	p := &bot.Programme{ID: bot.ProgrammeID(c.req.Platform, a.Name), Name: a.Name, Platform: c.req.Platform, Leads: []bot.UserRef{c.req.Actor}, CreatedAt: c.now}
+	if err := ps.CreateProgramme(ctx, p); err != nil {
+		if isCode(err, bot.EEXISTS) {
+			return bot.Message{}, bot.Errorf(bot.EEXISTS, "A programme called %s already exists; nothing was changed.", a.Name)
+		}
+		return bot.Message{}, fmt.Errorf("create programme %s: %w", p.ID, err)
+	}
+	return private(fmt.Sprintf("Created the programme %s with you as its lead.\nNext: in each set's channel its facilitator (or you) writes `/als programme add-set to %s`; send questionnaires with `/als questionnaire create` and `/als questionnaire send`.", p.Name, p.Name)), nil
+}
+
+func (r *Router) programmeAddSet(ctx context.Context, c *call, a bot.ProgrammeAddSetArgs) (bot.Message, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return bot.Message{}, err
+	}
+	set, err := r.namedSet(ctx, c, a.Set)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	var p *bot.Programme
+	if a.Programme != "" {
+		p, err = r.findProgramme(ctx, c, ps, a.Programme)
+	} else {
+		p, err = r.ledProgramme(ctx, c, ps)
+	}
+	if err != nil {
+		return bot.Message{}, err
+	}
+	// The programme's leads will see the set's figures: its facilitator
+	// agrees by adding it, or a lead who has a role in the set does.
+	if !set.HasRole(c.actorID(), bot.RoleFacilitator) && !(p.IsLead(c.actorID()) && set.Person(c.actorID()) != nil) {
+		return bot.Message{}, bot.Errorf(bot.EFORBIDDEN, "Only a facilitator of %s (or a lead of %s who is in the set) can add the set to the programme.", set.Name, p.Name)
+	}
+	if p.Platform != set.Platform {
+		return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is on %s and the programme %s on %s; a programme's sets share one platform.", set.Name, set.Platform, p.Name, p.Platform)
+	}
+	err = ps.AddProgrammeSet(ctx, &bot.ProgrammeSet{SetID: set.ID, ProgrammeID: p.ID, AddedBy: c.actorID(), AddedAt: c.now})
+	if isCode(err, bot.EEXISTS) {
+		link, gerr := ps.ProgrammeOfSet(ctx, set.ID)
+		if gerr != nil {
+			return bot.Message{}, fmt.Errorf("read the programme of %s: %w", set.ID, gerr)
+		}
+		if link.ProgrammeID == p.ID {
+			return private(fmt.Sprintf("%s is in the programme %s already; nothing changed.", set.Name, p.Name)), nil
+		}
+		return bot.Message{}, bot.Errorf(bot.EEXISTS, "%s belongs to another programme already, and a set belongs to at most one; nothing was changed.", set.Name)
+	}
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("add set %s to programme %s: %w", set.ID, p.ID, err)
+	}
+	return private(fmt.Sprintf("%s is now part of the programme %s. Its facilitators keep seeing the set's own figures; the programme's leads see the programme's.", set.Name, p.Name)), nil
+}
+
+// ledProgramme is the one programme the actor leads.
+func (r *Router) ledProgramme(ctx context.Context, c *call, ps bot.ProgrammeStore) (*bot.Programme, error) {
+	led, err := ps.FindProgrammes(ctx, c.req.Platform, c.actorID())
+	if err != nil {
+		return nil, fmt.Errorf("find the programmes of the actor: %w", err)
+	}
+	switch len(led) {
+	case 0:
+		return nil, bot.Errorf(bot.EINVALID, "Name the programme: `/als programme add-set [<set>] to <programme>`.")
+	case 1:
+		return led[0], nil
+	}
+	return nil, bot.Errorf(bot.EINVALID, "You lead several programmes: name one with `to <programme>`.")
+}
+
+// namedSet is the set called name on the actor's platform, or the channel's
+// set when name is empty.
+func (r *Router) namedSet(ctx context.Context, c *call, name string) (*bot.Set, error) {
+	if name == "" {
+		set, err := r.channelSet(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if set == nil {
+			return nil, bot.Errorf(bot.EINVALID, "Name the set, or run this in the set's channel.")
+		}
+		return set, nil
+	}
+	all, err := r.store.FindSets(ctx, c.req.Platform, "")
+	if err != nil {
+		return nil, fmt.Errorf("list sets: %w", err)
+	}
+	var found []*bot.Set
+	for _, s := range all {
+		if !s.Archived && strings.EqualFold(strings.Join(strings.Fields(s.Name), " "), name) {
+			found = append(found, s)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, bot.Errorf(bot.ENOTFOUND, "There is no active set called %s.", name)
+	case 1:
+		return found[0], nil
+	}
+	return nil, bot.Errorf(bot.EINVALID, "Several sets are called %s: run this in the set's own channel.", name)
+}
+
+func (r *Router) programmeLead(ctx context.Context, c *call, a bot.ProgrammeLeadArgs) (bot.Message, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return bot.Message{}, err
+	}
+	p, err := r.findProgramme(ctx, c, ps, "")
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if err := requireLead(c, p, "add leads"); err != nil {
+		return bot.Message{}, err
+	}
+	users, err := resolve(c, a.People)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	var added []string
+	err = saveProgramme(ctx, ps, p, func(p *bot.Programme) error {
+		added = added[:0]
+		for _, u := range users {
+			if !p.IsLead(u.ID) {
+				p.Leads = append(p.Leads, u)
+				added = append(added, "@"+u.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("save programme %s: %w", p.ID, err)
+	}
+	if len(added) == 0 {
+		return private("They lead the programme already; nothing changed."), nil
+	}
+	return private(fmt.Sprintf("%s now lead%s the programme %s.", strings.Join(added, ", "), isAre(len(added), "s", ""), p.Name)), nil
+}
+
+func (r *Router) programmePracticeLog(ctx context.Context, c *call, a bot.PracticeLogArgs) (bot.Message, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return bot.Message{}, err
+	}
+	p, err := r.findProgramme(ctx, c, ps, "")
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if err := requireLead(c, p, "switch the practice log"); err != nil {
+		return bot.Message{}, err
+	}
+	if err := saveProgramme(ctx, ps, p, func(p *bot.Programme) error { p.PracticeLog = a.On; return nil }); err != nil {
+		return bot.Message{}, fmt.Errorf("save programme %s: %w", p.ID, err)
+	}
+	if a.On {
+		return private(fmt.Sprintf("Members of %s's sets can now keep a practice log: `/als log visit [<date>] [<note>]` and `/als log group-supervision [<date>] [<note>]`. Notes stay confidential like commitments; the programme's figures count the entries.", p.Name)), nil
+	}
+	return private(fmt.Sprintf("The practice log of %s is off; entries made so far are kept and counted.", p.Name)), nil
+}
+
+// loadFigures reads a programme's records and computes its figures.
+func (r *Router) loadFigures(ctx context.Context, ps bot.ProgrammeStore, p *bot.Programme) (bot.ProgrammeFigures, error) {
+	rec, err := LoadProgramme(ctx, r.store, ps, p)
+	if err != nil {
+		return bot.ProgrammeFigures{}, err
+	}
+	return bot.ComputeProgrammeFigures(rec), nil
+}
+
+func (r *Router) programmeOverview(ctx context.Context, c *call, a bot.ProgrammeNameArgs) (bot.Message, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return bot.Message{}, err
+	}
+	p, err := r.findProgramme(ctx, c, ps, a.Name)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if err := requireLead(c, p, "see the programme's figures"); err != nil {
+		return bot.Message{}, err
+	}
+	pf, err := r.loadFigures(ctx, ps, p)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	return ProgrammeMessage(pf), nil
+}
+
+// Labels of the programme message's fields; tests read the figures by them.
+const (
+	LabelStarted              = "Started / withdrew / finished"
+	LabelCohort               = "Attended 5+ sessions and had 3+ mentoring sessions"
+	LabelFeedbackMembers      = "Members who gave session feedback"
+	LabelQuestionnaireMembers = "Members who answered the end-of-programme questionnaire"
+	LabelQuestionnaireMentors = "Mentors who answered the end-of-programme questionnaire"
+	LabelMentorsLogging       = "Mentors who logged mentoring"
+	LabelRatings              = "Session rating"
+	LabelActionCycle          = "Commitments made / reported on / done"
+	LabelPractice             = "Practice log: visits / group supervisions"
+)
+
+// groupFields are a group's figures as message fields.
+func groupFields(g bot.Group, mentors bool) []bot.Field {
+	f := []bot.Field{
+		{Label: LabelStarted, Value: fmt.Sprintf("%d / %d / %d", g.Started, g.Withdrawn, g.Finished)},
+		{Label: LabelCohort, Value: g.Cohort.String()},
+		{Label: LabelFeedbackMembers, Value: g.FeedbackMembers.String()},
+		{Label: LabelQuestionnaireMembers, Value: g.QuestionnaireMembers.String()},
+	}
+	if mentors {
+		f = append(f,
+			bot.Field{Label: LabelQuestionnaireMentors, Value: g.QuestionnaireMentors.String()},
+			bot.Field{Label: LabelMentorsLogging, Value: g.MentorsLogging.String()})
+	}
+	f = append(f,
+		bot.Field{Label: LabelRatings, Value: g.Ratings.String()},
+		bot.Field{Label: LabelActionCycle, Value: fmt.Sprintf("%d / %d / %d", g.CommitmentsMade, g.ReportedOn, g.Done)})
+	if g.Visits+g.GroupSupervisions > 0 {
+		f = append(f, bot.Field{Label: LabelPractice, Value: fmt.Sprintf("%d / %d", g.Visits, g.GroupSupervisions)})
+	}
+	return f
+}
+
+// ProgrammeMessage shows a programme's figures: overall, per set, per
+// organisation, and the outcome change. Fields stay within Slack's ten per
+// section.
+func ProgrammeMessage(pf bot.ProgrammeFigures) bot.Message {
+	msg := private(fmt.Sprintf("%d set%s, %d members started, %d mentors. `/als programme report` writes the full report with charts and anonymised comments.",
+		len(pf.Sets), isAre(len(pf.Sets), "", "s"), pf.Overall.Started, pf.Overall.Mentors))
+	msg.Title = "Programme " + pf.Programme
+	msg.Sections = append(msg.Sections, bot.Section{Title: "Overall", Fields: groupFields(pf.Overall, true)})
+	for _, s := range pf.Sets {
+		msg.Sections = append(msg.Sections, bot.Section{Title: s.Name, Fields: groupFields(s.Group, true)})
+	}
+	for _, g := range pf.Orgs {
+		msg.Sections = append(msg.Sections, bot.Section{Title: g.Name, Fields: groupFields(g, false)})
+	}
+	var lines []string
+	for _, o := range pf.Overall.Outcomes {
+		if o.Before.N+o.After.N > 0 {
+			lines = append(lines, fmt.Sprintf("%s: %s before, %s after, change %s (cohort %s, rest %s)", o.Label, o.Before, o.After, o.Change.Signed(), o.CohortChange.Signed(), o.RestChange.Signed()))
+		}
+	}
+	if len(lines) > 0 {
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Outcomes (self-rating 1 to 5)", Text: strings.Join(lines, "\n")})
+	}
+	// The practice log per member: counts only, never the notes.
+	var practice []string
+	sets := map[string]string{}
+	for _, s := range pf.Sets {
+		sets[s.SetID] = s.Name
+	}
+	for _, m := range pf.Members {
+		if m.Visits+m.GroupSupervisions > 0 {
+			practice = append(practice, fmt.Sprintf("%s (%s): %d visit%s, %d group supervision%s", m.Name, sets[m.SetID],
+				m.Visits, isAre(m.Visits, "", "s"), m.GroupSupervisions, isAre(m.GroupSupervisions, "", "s")))
+		}
+	}
+	if len(practice) > 0 {
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Practice log per member", Text: strings.Join(practice, "\n")})
+	}
+	// Slack takes at most 50 blocks; a programme of many organisations is
+	// cut here, and the report has them all.
+	if len(msg.Sections) > 40 {
+		msg.Sections = append(msg.Sections[:39], bot.Section{Text: "More organisations are in the report."})
+	}
+	return msg
+}
+
+func (r *Router) programmeReport(ctx context.Context, c *call, a bot.ProgrammeNameArgs) (bot.Message, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return bot.Message{}, err
+	}
+	p, err := r.findProgramme(ctx, c, ps, a.Name)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	if err := requireLead(c, p, "have the programme's report"); err != nil {
+		return bot.Message{}, err
+	}
+	pf, err := r.loadFigures(ctx, ps, p)
+	if err != nil {
+		return bot.Message{}, err
+	}
+	loc := c.readerLoc()
+	html, err := report.HTML(report.Input{Figures: pf, Generated: c.now, Loc: loc})
+	if err != nil {
+		return bot.Message{}, err
+	}
+	msg := private(fmt.Sprintf("The evaluation report of %s: one HTML file that opens in any browser without a network and prints well. It shows figures and comments without names (except where a respondent chose to be named); keep it as you would the answers.", p.Name))
+	msg.Files = []bot.File{{Name: report.FileName(p.Name), ContentType: "text/html", Data: html}}
+	return msg, nil
+}
+
+// membership reads the programme record of a member of c.set, or a new one.
+func (r *Router) membership(ctx context.Context, ps bot.ProgrammeStore, set *bot.Set, userID string) (*bot.Membership, error) {
+	m, err := ps.GetMembership(ctx, bot.MembershipID(set.ID, userID))
+	switch {
+	case isCode(err, bot.ENOTFOUND):
+		return &bot.Membership{ID: bot.MembershipID(set.ID, userID), SetID: set.ID, UserID: userID}, nil
+	case err != nil:
+		return nil, fmt.Errorf("read membership %s/%s: %w", set.ID, userID, err)
+	}
+	return m, nil
+}
+
+func (r *Router) setOrg(ctx context.Context, c *call, userID, org string) error {
+	ps, err := r.programmes()
+	if err != nil {
+		return err
+	}
+	m, err := r.membership(ctx, ps, c.set, userID)
+	if err != nil {
+		return err
+	}
+	m.Org, m.Name, m.UpdatedAt = org, bot.PersonName(c.set, userID), c.now
+	if err := ps.PutMembership(ctx, m); err != nil {
+		return fmt.Errorf("save membership %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+func (r *Router) memberOrg(ctx context.Context, c *call, a bot.MemberOrgArgs) (bot.Message, error) {
+	users, err := resolve(c, []string{a.Person})
+	if err != nil {
+		return bot.Message{}, err
+	}
+	u := users[0]
+	if !c.set.HasRole(u.ID, bot.RoleMember) {
+		return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "%s is not a member of %s; nothing was changed.", bot.PersonName(c.set, u.ID), c.set.Name)
+	}
+	if err := r.setOrg(ctx, c, u.ID, a.Org); err != nil {
+		return bot.Message{}, err
+	}
+	return private(fmt.Sprintf("%s's organisation is now %s.", bot.PersonName(c.set, u.ID), a.Org)), nil
+}
+
+func (r *Router) myOrg(ctx context.Context, c *call, a bot.MyOrgArgs) (bot.Message, error) {
+	if err := r.setOrg(ctx, c, c.actorID(), a.Org); err != nil {
+		return bot.Message{}, err
+	}
+	return private(fmt.Sprintf("Your organisation in %s is now %s.", c.set.Name, a.Org)), nil
+}
+
+// recordWithdrawal keeps that members left the set before its end, so the
+// programme counts them as started and withdrawn. The reason is kept for
+// the set's facilitators only.
+func (r *Router) recordWithdrawal(ctx context.Context, c *call, ids []string, reason string) error {
+	ps, err := r.programmes()
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		m, err := r.membership(ctx, ps, c.set, id)
+		if err != nil {
+			return err
+		}
+		m.Name, m.UpdatedAt = bot.PersonName(c.set, id), c.now
+		m.Withdrawn = &bot.Withdrawal{Date: c.now.In(c.set.Location()).Format("2006-01-02"), Reason: reason, By: c.actorID(), At: c.now}
+		if err := ps.PutMembership(ctx, m); err != nil {
+			return fmt.Errorf("save membership %s: %w", m.ID, err)
+		}
+	}
+	r.dropReminders(ctx, c.set.ID, ids)
+	return nil
+}
+
+func (r *Router) practiceLog(ctx context.Context, c *call, a bot.LogArgs) (bot.Message, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return bot.Message{}, err
+	}
+	link, err := ps.ProgrammeOfSet(ctx, c.set.ID)
+	if isCode(err, bot.ENOTFOUND) {
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "%s is not part of a programme, so it keeps no practice log; nothing was saved.", c.set.Name)
+	}
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("read the programme of %s: %w", c.set.ID, err)
+	}
+	p, err := ps.GetProgramme(ctx, link.ProgrammeID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("read programme %s: %w", link.ProgrammeID, err)
+	}
+	if !p.PracticeLog {
+		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "The programme %s keeps no practice log (its lead can switch it on with `/als programme practice-log on`); nothing was saved.", p.Name)
+	}
+	loc := c.set.Location()
+	date := c.now.In(loc).Format("2006-01-02")
+	if !a.Date.IsZero() {
+		d, err := a.Date.ResolvePast(c.now.In(loc))
+		if err != nil {
+			return bot.Message{}, err
+		}
+		if d.In(loc, 0, 0).After(c.now) {
+			return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is in the future; log what has happened. Nothing was saved.", bot.FormatDate(d))
+		}
+		date = d.String()
+	}
+	e := &bot.LogEntry{ID: bot.LogEntryID(c.set.ID, c.actorID(), a.Kind, c.now), SetID: c.set.ID, UserID: c.actorID(), Kind: a.Kind, Date: date, Note: a.Note, LoggedAt: c.now}
+	if err := ps.AddLogEntry(ctx, e); err != nil {
+		return bot.Message{}, fmt.Errorf("add practice log entry: %w", err)
+	}
+	what := "accompanied visit"
+	if a.Kind == bot.LogGroupSupervision {
+		what = "group supervision"
+	}
+	return private(fmt.Sprintf("Logged a %s on %s. Your note stays between you and the set's facilitators; the programme counts the entry.", what, date)), nil
+}
+
+// programmeSetIDs are the ids of a programme's sets, in the order added.
+func programmeSetIDs(ctx context.Context, ps bot.ProgrammeStore, p *bot.Programme) ([]string, error) {
+	links, err := ps.ListProgrammeSets(ctx, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list the sets of %s: %w", p.ID, err)
+	}
+	ids := make([]string, len(links))
+	for i, l := range links {
+		ids[i] = l.SetID
+	}
+	return ids, nil
+}
+
+// facilitatesIn reports whether the actor facilitates one of sets.
+func facilitatesIn(c *call, sets []*bot.Set) bool {
+	return slices.ContainsFunc(sets, func(s *bot.Set) bool { return s.HasRole(c.actorID(), bot.RoleFacilitator) })
+}
+
+// myProgrammeData adds to mydata what the set's programme records hold of
+// the person: their membership (organisation, withdrawal), practice log
+// and questionnaire answers.
+func (r *Router) myProgrammeData(ctx context.Context, ms *MySet, userID string) error {
+	ps, ok := r.store.(bot.ProgrammeStore)
+	if !ok {
+		return nil
+	}
+	m, err := ps.GetMembership(ctx, bot.MembershipID(ms.SetID, userID))
+	switch {
+	case err == nil:
+		ms.Membership = m
+	case !isCode(err, bot.ENOTFOUND):
+		return fmt.Errorf("read membership: %w", err)
+	}
+	entries, err := ps.ListLogEntries(ctx, ms.SetID)
+	if err != nil {
+		return fmt.Errorf("list the practice log of %s: %w", ms.SetID, err)
+	}
+	for _, e := range entries {
+		if e.UserID == userID {
+			ms.PracticeLog = append(ms.PracticeLog, e)
+		}
+	}
+	link, err := ps.ProgrammeOfSet(ctx, ms.SetID)
+	if isCode(err, bot.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the programme of %s: %w", ms.SetID, err)
+	}
+	answers, err := ps.ListAnswers(ctx, link.ProgrammeID)
+	if err != nil {
+		return fmt.Errorf("list answers of %s: %w", link.ProgrammeID, err)
+	}
+	for _, a := range answers {
+		if a.UserID == userID && a.SetID == ms.SetID {
+			ms.Answers = append(ms.Answers, a)
+		}
+	}
+	return nil
+}
