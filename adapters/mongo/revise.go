@@ -26,6 +26,7 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 	// The cache must not serve the commitment as it was, nor the open
 	// commitments built from it (rebuilt by the next read).
 	s.cache.drop(cacheKey(collCommitments, id))
+	s.cache.drop(commitmentsKey(setOfSession(id)))
 	if err != nil {
 		return mapErr(err, "revise commitment")
 	}
