@@ -180,9 +180,13 @@ const (
 	SessionCancelled SessionStatus = "cancelled"
 )
 
-// Session is one meeting of a set. Its ID is "<set id>/<number>". Attendance,
-// bids and rounds are part of the session document: a session is small and
-// is read and written whole.
+// Session is one meeting of a set. Its ID is "<set id>/<number>". Rounds are
+// part of the session document, which is read and written whole (a
+// versioned save). Check-ins and bids are not: many members make them at the
+// same moment, so each is a document of its own ("<session id>/<user id>",
+// SessionStore.CheckIn, PutBid) that the store adds to Attendees and Bids
+// when it reads the session. Entries a caller appends to Attendees or Bids
+// itself are kept in the session document (data from before, and tests).
 type Session struct {
 	ID        string        `bson:"_id"`
 	SetID     string        `bson:"set_id"`
@@ -244,6 +248,10 @@ func (s *Session) End() time.Time { return s.Start.Add(s.Duration) }
 type Attendance struct {
 	UserID string    `bson:"user_id"`
 	At     time.Time `bson:"at"`
+	// Own is set on a check-in read from its own document: saving the
+	// session leaves it out of the session document, where a stale copy
+	// would bring back a check-in that was undone.
+	Own bool `bson:"-"`
 }
 
 // Bid is a member's bid for presenting time in a session.
@@ -251,6 +259,7 @@ type Bid struct {
 	UserID string    `bson:"user_id"`
 	Title  string    `bson:"title,omitempty"`
 	At     time.Time `bson:"at"`
+	Own    bool      `bson:"-"` // read from its own document, as Attendance.Own
 }
 
 // Round is one presenter/enablers/observer round of a session.

@@ -21,6 +21,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Stale marks an ECONFLICT that comes from a concurrent change of the
+	// same document (a versioned save lost the race): re-reading and
+	// applying the command again may well succeed, unlike a conflict of
+	// state such as "no session is open".
+	Stale bool
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -28,6 +33,13 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns a domain error with a code and a plain-sentence message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// IsStale reports whether err is, or wraps, a stale-version conflict
+// (Error.Stale): the command can be tried again on fresh data.
+func IsStale(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Stale
 }
 
 // ErrorCode returns the code of the domain error in err's chain, EINTERNAL for

@@ -72,6 +72,8 @@ type SetStore interface {
 }
 
 // SessionStore keeps sessions (with their attendance, bids and rounds).
+// GetSession and ListSessions return each session with its check-ins and
+// bids (their own documents) in Attendees and Bids.
 type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error // EEXISTS when the id is taken
 	// AddSession stores s as the next session of s.SetID and sets s.Number
@@ -81,9 +83,29 @@ type SessionStore interface {
 	GetSession(ctx context.Context, id string) (*Session, error)
 	ListSessions(ctx context.Context, setID string) ([]*Session, error) // by Number
 	SaveSession(ctx context.Context, s *Session) error                  // as SaveSet
+	// CheckIn records that a.UserID attends session a.SessionID (of set
+	// a.SetID) as a document of its own, inserted under its natural key:
+	// check-ins made at the same moment, in any replica, never lose each
+	// other. It reports whether this call added it (false: already there)
+	// and how many are checked in now.
+	CheckIn(ctx context.Context, a CheckIn) (added bool, here int, err error)
+	// DeleteCheckIn removes userID's check-in to sessionID, and their bid
+	// with it (presenting time goes with being there); false when there was
+	// none.
+	DeleteCheckIn(ctx context.Context, sessionID, userID string) (bool, error)
+	// PutBid records b as a.UserID's bid in a.SessionID, replacing their
+	// earlier one, and checks them in when they were not (a.At). It reports
+	// whether a bid was replaced and whether they were checked in by it.
+	PutBid(ctx context.Context, a CheckIn, b Bid) (replaced, checkedIn bool, err error)
 	// DeleteSession removes a session that never took place; a missing
 	// one is no error.
 	DeleteSession(ctx context.Context, id string) error
+}
+
+// CheckIn names one member's presence in one session.
+type CheckIn struct {
+	SetID, SessionID, UserID string
+	At                       time.Time
 }
 
 // CommitmentStore keeps commitments (with their reports).

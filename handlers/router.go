@@ -172,17 +172,51 @@ func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, erro
 	}
 	unlock := r.lock(c, setID)
 	defer unlock()
-	if err := r.load(ctx, c, setID, found); err != nil {
-		return bot.Message{}, err
+	for try := 1; ; try++ {
+		if err := r.load(ctx, c, setID, found); err != nil {
+			return bot.Message{}, err
+		}
+		if err := authorise(c); err != nil {
+			return bot.Message{}, err
+		}
+		msg, err := r.run(ctx, c)
+		if err == nil {
+			return r.repost(ctx, c, msg), nil
+		}
+		if !bot.IsStale(err) || try == staleTries {
+			return bot.Message{}, err
+		}
+		// A versioned save lost to a change made at the same moment (in
+		// another replica: this one's writes of a set queue on the lock).
+		// Nothing of this command was stored: the first write a handler
+		// makes is the one that can be stale (saveSetAfter retries its
+		// own), so read everything again and apply the command once more.
+		if err := jitter(ctx, try); err != nil {
+			return bot.Message{}, err
+		}
+		found = nil
 	}
-	if err := authorise(c); err != nil {
-		return bot.Message{}, err
+}
+
+// staleTries bounds how often a command is applied again after its save
+// met a concurrent change, before the person is told to try again. Another
+// replica busy with the same set wins about half of the races, so a few
+// tries are not enough: ten leave about one command in a thousand.
+const staleTries = 10
+
+// jitter waits a little, at random and a little longer with each try, so
+// that writers that collided do not collide again in step; short, because
+// while it waits the other replica's next command runs.
+func jitter(ctx context.Context, try int) error {
+	d := rand.N(time.Duration(try) * 3 * time.Millisecond)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait to retry: %w", ctx.Err())
 	}
-	msg, err := r.run(ctx, c)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	return r.repost(ctx, c, msg), nil
 }
 
 // parse turns a request into a command: typed text, or a submitted form
@@ -379,19 +413,28 @@ func (r *Router) saveSet(ctx context.Context, c *call) error {
 // session or commitment stored first). A concurrent change to the set must
 // not lose that work: on ECONFLICT the set is read again, apply is redone on
 // it and it is saved once more.
+//
+// It never returns a stale conflict: what was stored first is not undone,
+// so the command must not be applied again from the start.
 func (r *Router) saveSetAfter(ctx context.Context, c *call, apply func(*bot.Set)) error {
 	apply(c.set)
 	err := r.saveSet(ctx, c)
-	if !isCode(err, bot.ECONFLICT) {
-		return err
+	for try := 1; bot.IsStale(err) && try < staleTries; try++ {
+		if werr := jitter(ctx, try); werr != nil {
+			return werr
+		}
+		fresh, gerr := r.store.GetSet(ctx, c.set.ID)
+		if gerr != nil {
+			return fmt.Errorf("read set %s again: %w", c.set.ID, gerr)
+		}
+		apply(fresh)
+		c.set = fresh
+		err = r.saveSet(ctx, c)
 	}
-	fresh, gerr := r.store.GetSet(ctx, c.set.ID)
-	if gerr != nil {
-		return err
+	if bot.IsStale(err) {
+		return bot.Errorf(bot.ECONFLICT, "That was saved, but %s could not be brought up to date because of changes at the same moment. Check with `/als sessions`, and tell a facilitator if something looks wrong.", c.set.Name)
 	}
-	apply(fresh)
-	c.set = fresh
-	return r.saveSet(ctx, c)
+	return err
 }
 
 func refreshActor(c *call) {

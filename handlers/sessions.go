@@ -292,10 +292,10 @@ func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.M
 
 // openSession reads the set's open session; none -> ECONFLICT saying how to open one.
 func (r *Router) openSession(ctx context.Context, c *call) (*bot.Session, error) {
-	if c.set.OpenSession == 0 {
-		return nil, bot.Errorf(bot.ECONFLICT, "No session of %s is open. A facilitator opens one with `/als session start`.", c.set.Name)
+	id, err := openSessionID(c)
+	if err != nil {
+		return nil, err
 	}
-	id := bot.SessionID(c.set.ID, c.set.OpenSession)
 	sess, err := r.store.GetSession(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("get open session %s: %w", id, err)
@@ -386,39 +386,83 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 	return msg, nil
 }
 
-// checkIn records that the actor attends sess; false if they already did.
-func checkIn(c *call, sess *bot.Session) bool {
-	if sess.Attended(c.actorID()) {
-		return false
+// openSessionID is the id of the set's open session; none -> ECONFLICT
+// saying how to open one. Check-ins and bids need no more than this: they
+// are documents of their own, not edits of the session.
+func openSessionID(c *call) (string, error) {
+	if c.set.OpenSession == 0 {
+		return "", bot.Errorf(bot.ECONFLICT, "No session of %s is open. A facilitator opens one with `/als session start`.", c.set.Name)
 	}
-	sess.Attendees = append(sess.Attendees, bot.Attendance{UserID: c.actorID(), At: c.now})
-	return true
+	return bot.SessionID(c.set.ID, c.set.OpenSession), nil
 }
 
+// here checks the actor in: one insert under "<session>/<user>", which no
+// other member's check-in at the same moment can undo, so "checked in" is
+// said only once it is stored.
 func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
-	sess, err := r.openSession(ctx, c)
+	id, err := openSessionID(c)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	if !checkIn(c, sess) {
+	added, n, err := r.store.CheckIn(ctx, bot.CheckIn{SetID: c.set.ID, SessionID: id, UserID: c.actorID(), At: c.now})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("check in to %s: %w", id, err)
+	}
+	if !added {
 		return private("You're already checked in."), nil
 	}
+	so := ""
+	if n > 0 {
+		so = fmt.Sprintf(" (%d here so far)", n)
+	}
+	checked := private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Bid with `/als bid [<short title>]`.", c.set.OpenSession, so))
 	// A late arrival joins the round in progress as an enabler.
-	cur := sess.CurrentRound()
-	joined := cur != nil && cur.Presenter != c.actorID() && cur.Observer != c.actorID() && !slices.Contains(cur.Enablers, c.actorID())
-	if joined {
-		cur.Enablers = append(cur.Enablers, c.actorID())
+	sess, cur, err := r.joinRound(ctx, c, id)
+	if err != nil {
+		// The check-in is stored, and that is what was asked; joining the
+		// round is the facilitator's to fix (round status shows it).
+		r.log.ErrorContext(ctx, "join the round in progress", "set", c.set.ID, "session", id, "err", err)
+		return checked, nil
 	}
-	if err := r.store.SaveSession(ctx, sess); err != nil {
-		return bot.Message{}, fmt.Errorf("check in to %s: %w", sess.ID, err)
+	if cur == nil {
+		return checked, nil
 	}
-	if joined {
-		r.sessionChanged(ctx, c.set, sess)
-		return reply(fmt.Sprintf("%s checked in late and joins round %d as an enabler (enablers now: %s).", bot.PersonName(c.set, c.actorID()), cur.Number, names(c.set, cur.Enablers))), nil
-	}
-	return private(fmt.Sprintf("You're checked in to session %d (%d here so far). Want presenting time? Bid with `/als bid [<short title>]`.", sess.Number, len(sess.Attendees))), nil
+	r.sessionChanged(ctx, c.set, sess)
+	return reply(fmt.Sprintf("%s checked in late and joins round %d as an enabler (enablers now: %s).", bot.PersonName(c.set, c.actorID()), cur.Number, names(c.set, cur.Enablers))), nil
 }
 
+// joinRound adds the actor to the enablers of the round in progress, if
+// there is one they have no role in, and returns the saved session and
+// that round (nil: nothing to join). The round is part of the session
+// document, so this is a versioned save, retried here on a stale version:
+// the check-in before it is stored, so the command is not applied again.
+func (r *Router) joinRound(ctx context.Context, c *call, id string) (*bot.Session, *bot.Round, error) {
+	me := c.actorID()
+	for try := 1; ; try++ {
+		sess, err := r.store.GetSession(ctx, id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("get session %s: %w", id, err)
+		}
+		cur := sess.CurrentRound()
+		if cur == nil || cur.Presenter == me || cur.Observer == me || slices.Contains(cur.Enablers, me) {
+			return sess, nil, nil
+		}
+		cur.Enablers = append(cur.Enablers, me)
+		err = r.store.SaveSession(ctx, sess)
+		if err == nil {
+			return sess, cur, nil
+		}
+		if !bot.IsStale(err) || try == staleTries {
+			return nil, nil, fmt.Errorf("join round in %s: %w", id, err)
+		}
+		if err := jitter(ctx, try); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
+// bid records the actor's bid (their own document, as a check-in) and
+// checks them in when they were not.
 func (r *Router) bid(ctx context.Context, c *call, a bot.BidArgs) (bot.Message, error) {
 	title := strings.TrimSpace(a.Title)
 	if title != "" {
@@ -426,23 +470,14 @@ func (r *Router) bid(ctx context.Context, c *call, a bot.BidArgs) (bot.Message, 
 			return bot.Message{}, err
 		}
 	}
-	sess, err := r.openSession(ctx, c)
+	id, err := openSessionID(c)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	checked := checkIn(c, sess)
-	b := bot.Bid{UserID: c.actorID(), Title: title, At: c.now}
-	replaced := false
-	for i := range sess.Bids {
-		if sess.Bids[i].UserID == b.UserID {
-			sess.Bids[i], replaced = b, true
-		}
-	}
-	if !replaced {
-		sess.Bids = append(sess.Bids, b)
-	}
-	if err := r.store.SaveSession(ctx, sess); err != nil {
-		return bot.Message{}, fmt.Errorf("bid in %s: %w", sess.ID, err)
+	replaced, checked, err := r.store.PutBid(ctx, bot.CheckIn{SetID: c.set.ID, SessionID: id, UserID: c.actorID(), At: c.now},
+		bot.Bid{UserID: c.actorID(), Title: title, At: c.now})
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("bid in %s: %w", id, err)
 	}
 	text := "Your bid for presenting time is in."
 	if replaced {

@@ -161,6 +161,7 @@ func (r *Router) sessionUndo(ctx context.Context, c *call, a bot.SessionUndoArgs
 	// Fairness counters: the rounds of a session that did not happen do not
 	// count.
 	undone := append([]bot.Round(nil), sess.Rounds...)
+	checkedIn := append([]bot.Attendance(nil), sess.Attendees...)
 	sess.CancelledRounds = append(sess.CancelledRounds, sess.Rounds...)
 	sess.Rounds, sess.Attendees, sess.Bids = []bot.Round{}, []bot.Attendance{}, []bot.Bid{}
 	sess.OpenedAt = time.Time{}
@@ -190,6 +191,15 @@ func (r *Router) sessionUndo(ctx context.Context, c *call, a bot.SessionUndoArgs
 	if !deleted {
 		if err := r.store.SaveSession(ctx, sess); err != nil {
 			return bot.Message{}, fmt.Errorf("undo start of %s: %w", sess.ID, err)
+		}
+		// Check-ins are documents of their own (DeleteSession removes a
+		// deleted session's with it).
+		for _, a := range checkedIn {
+			if a.Own {
+				if _, err := r.store.DeleteCheckIn(ctx, sess.ID, a.UserID); err != nil {
+					return bot.Message{}, fmt.Errorf("undo start of %s: %w", sess.ID, err)
+				}
+			}
 		}
 	}
 	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) {
@@ -237,14 +247,23 @@ func (r *Router) notHere(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messag
 			return bot.Message{}, bot.Errorf(bot.ECONFLICT, "Round %d already counts you, so your check-in stays; nothing changed. If that round was a mistake, a facilitator can cancel it with `/als round cancel`.", rd.Number)
 		}
 	}
+	hadBid := slices.ContainsFunc(sess.Bids, func(b bot.Bid) bool { return b.UserID == me })
+	// A check-in is a document of its own (SessionStore.CheckIn); only data
+	// from before those has it in the session document too.
+	inDoc := slices.ContainsFunc(sess.Attendees, func(a bot.Attendance) bool { return a.UserID == me && !a.Own }) ||
+		slices.ContainsFunc(sess.Bids, func(b bot.Bid) bool { return b.UserID == me && !b.Own })
 	sess.Attendees = slices.DeleteFunc(sess.Attendees, func(a bot.Attendance) bool { return a.UserID == me })
-	bids := len(sess.Bids)
 	sess.Bids = slices.DeleteFunc(sess.Bids, func(b bot.Bid) bool { return b.UserID == me })
-	if err := r.store.SaveSession(ctx, sess); err != nil {
+	if inDoc {
+		if err := r.store.SaveSession(ctx, sess); err != nil {
+			return bot.Message{}, fmt.Errorf("check out of %s: %w", sess.ID, err)
+		}
+	}
+	if _, err := r.store.DeleteCheckIn(ctx, sess.ID, me); err != nil {
 		return bot.Message{}, fmt.Errorf("check out of %s: %w", sess.ID, err)
 	}
 	text := fmt.Sprintf("Your check-in to session %d is undone (%d here now).", sess.Number, len(sess.Attendees))
-	if len(sess.Bids) < bids {
+	if hadBid {
 		text += " Your bid is withdrawn too."
 	}
 	return private(text + " Check in again with `/als here`."), nil

@@ -253,8 +253,13 @@ func sortedOpen(m map[string]*bot.Commitment) []*bot.Commitment {
 // then brings its member's open document in step: two round trips.
 func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status bot.CommitmentStatus) error {
 	unlock := s.lockDoc(collCommitments, id)
+	filter, err := s.reportFilter(ctx, id) // versions.go
+	if err != nil {
+		unlock()
+		return err
+	}
 	var c bot.Commitment
-	err := s.db.Collection(collCommitments).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+	err = s.db.Collection(collCommitments).FindOneAndUpdate(ctx, filter, bson.D{
 		{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
 		{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
 	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
@@ -269,6 +274,9 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 	}
 	unlock()
 	if errors.Is(err, mongo.ErrNoDocuments) {
+		if len(filter) > 1 {
+			return conflict() // another report landed first: the handler tries again
+		}
 		return notFound("commitment")
 	}
 	if err != nil {

@@ -326,7 +326,21 @@ func (s *Store) SessionsOfSets(ctx context.Context, setIDs []string) ([]*bot.Ses
 	filter, keep := s.setsFilter(setIDs, nil)
 	ss, err := list[bot.Session](ctx, s.db.Collection(collSessions), filter,
 		bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}, "list sessions of sets")
-	return keepOf(ss, keep, func(x *bot.Session) string { return x.SetID }), err
+	if err != nil {
+		return nil, err
+	}
+	ss = keepOf(ss, keep, func(x *bot.Session) string { return x.SetID })
+	if len(ss) == 0 {
+		return ss, nil
+	}
+	// Check-ins and bids are documents of their own (attendance.go), with
+	// the same set_id field: one more round trip for all the sets.
+	ps, err := s.presences(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	withAttendance(ss, ps)
+	return ss, nil
 }
 
 // CommitmentsOfSets returns the commitments of the given sets (only open

@@ -14,8 +14,12 @@ import (
 	"github.com/alsbot/alsbot/bot"
 )
 
+// conflict is a versioned save that lost to a concurrent one (Stale: the
+// handlers apply the command again to fresh data before showing it).
 func conflict() *bot.Error {
-	return bot.Errorf(bot.ECONFLICT, "Someone else changed this at the same moment; nothing was changed. Please try again.")
+	e := bot.Errorf(bot.ECONFLICT, "Someone else changed this at the same moment; nothing was changed. Please try again.")
+	e.Stale = true
+	return e
 }
 
 func notFound(what string) *bot.Error {
@@ -94,7 +98,10 @@ func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any
 
 // replace writes doc over document id when its stored version is version.
 // The caller's copy has Version+1 already. MongoDB makes this a
-// compare-and-set; on FerretDB lockDoc does.
+// compare-and-set. On a FerretDB this process serves, lockDoc does (every
+// writer is here); on one shared with other processes the claim of the new
+// version does (versions.go), and lockDoc spares this process's writers the
+// claims they would lose to each other.
 //
 // saved, when given, runs after a successful write while the document's
 // lock is still held, so that caches derived from it (a set's list of
@@ -103,7 +110,17 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 	c := s.db.Collection(coll)
 	key := cacheKey(coll, id)
 	unlock := s.lockDoc(coll, id)
-	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
+	wctx := ctx
+	if s.sharedFerret {
+		if err := s.claimVersion(ctx, coll, what, id, version); err != nil {
+			unlock()
+			return err
+		}
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, versionWriteWithin)
+		defer cancel()
+	}
+	res, err := c.ReplaceOne(wctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
 	// Under the document's lock, so that the cache takes the writes of one
 	// document in the order the server did.
 	if cachedCollection(coll) {
@@ -191,10 +208,11 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
 	defer s.lockDoc(collSessions, sess.ID)()
-	err := s.insertCached(ctx, collSessions, "session", sess.ID, sess)
+	doc := sessionDoc(sess)
+	err := s.insertCached(ctx, collSessions, "session", sess.ID, doc)
 	switch {
 	case err == nil:
-		s.sessionSaved(sess)
+		s.sessionSaved(doc)
 	case bot.ErrorCode(err) != bot.EEXISTS:
 		s.cache.drop(sessionsKey(sess.SetID))
 	}
@@ -227,31 +245,51 @@ func (s *Store) sessionSaved(sess *bot.Session) {
 	s.cache.put(key, &l)
 }
 
-// GetSession reads session id.
+// GetSession reads session id with its check-ins and bids (attendance.go):
+// two round trips, none on a caching store once cached.
 func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error) {
 	var sess bot.Session
 	if err := s.get(ctx, collSessions, "session", id, &sess); err != nil {
 		return nil, err
 	}
+	ps, err := s.presencesOf(ctx, sess.SetID, id)
+	if err != nil {
+		return nil, err
+	}
+	withAttendance([]*bot.Session{&sess}, ps)
 	return &sess, nil
 }
 
-// ListSessions returns a set's sessions by number.
+// ListSessions returns a set's sessions by number, with their check-ins
+// and bids: two round trips.
 func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session, error) {
 	key := sessionsKey(setID)
+	var out []*bot.Session
 	var cached sessionList
 	if s.cache.get(key, &cached) {
-		return cached.L, nil
-	}
-	t := s.cache.ticket()
-	out, err := list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
-		bson.D{{Key: "number", Value: 1}}, "list sessions")
-	if err == nil {
+		out = cached.L
+	} else {
+		t := s.cache.ticket()
+		var err error
+		out, err = list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
+			bson.D{{Key: "number", Value: 1}}, "list sessions")
+		if err != nil {
+			return nil, err
+		}
 		if raw, merr := bson.Marshal(sessionList{L: out}); merr == nil {
 			s.cache.fill(key, t, &sessionList{}, raw)
 		}
 	}
-	return out, err
+	if len(out) == 0 {
+		return out, nil
+	}
+	// Check-ins and bids are their own documents (cached apart).
+	ps, err := s.presencesOf(ctx, setID, "")
+	if err != nil {
+		return nil, err
+	}
+	withAttendance(out, ps)
+	return out, nil
 }
 
 // sessionList is a set's sessions as the cache keeps them (a BSON document
@@ -264,11 +302,12 @@ type sessionList struct {
 // one of its sessions drops it.
 func sessionsKey(setID string) string { return cacheKey(collSessions+"-of", setID) }
 
-// SaveSession is SaveSet for sessions.
+// SaveSession is SaveSet for sessions. Check-ins and bids read from their
+// own documents are not written into the session document.
 func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
-	doc := *sess
+	doc := sessionDoc(sess)
 	doc.Version++
-	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, &doc, func() { s.sessionSaved(&doc) })
+	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc, func() { s.sessionSaved(doc) })
 	if err != nil {
 		s.cache.drop(sessionsKey(sess.SetID))
 		return err

@@ -29,10 +29,18 @@ var evaluationIndexes = []struct {
 }
 
 // PutFeedback stores f by its _id, replacing earlier feedback of the same
-// member on the same session, in one round trip.
+// member on the same session, in one round trip. Feedback is a document per
+// member per session ("<session>/<user>"), so members answering at the same
+// moment never write the same document; only its author replaces it.
 func (s *Store) PutFeedback(ctx context.Context, f *bot.Feedback) error {
 	defer s.lockDoc(collFeedback, f.ID)()
-	_, err := s.db.Collection(collFeedback).ReplaceOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, f, options.Replace().SetUpsert(true))
+	c := s.db.Collection(collFeedback)
+	_, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, f, options.Replace().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		// An upsert is a read, then an insert: the author's other answer
+		// (another replica) inserted it meanwhile. Now it is a replace.
+		_, err = c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, f)
+	}
 	return mapErr(err, "store feedback")
 }
 

@@ -91,6 +91,10 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 			er.Sessions++
 		}
 	}
+	// Check-ins and bids are documents of their own (attendance.go).
+	if _, err := s.anonymiseAttendance(ctx, setID, userID, anon); err != nil {
+		return err
+	}
 
 	commitments, err := s.ListCommitments(ctx, setID, userID, false)
 	if err != nil {
@@ -313,6 +317,9 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 		if changed {
 			n++
 		}
+	}
+	if err := s.purgeBidTitles(ctx, setID); err != nil {
+		return n, err
 	}
 	commitments, err := s.ListCommitments(ctx, setID, "", false)
 	if err != nil {

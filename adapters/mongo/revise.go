@@ -54,13 +54,16 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 // not an error, so a retry after a partial failure goes on.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	defer s.lockDoc(collSessions, id)()
-	_, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	// The set is the id's prefix; dropping every set's cached list is
-	// simpler than parsing it, and deletions are rare.
-	s.cache.drop(cacheKey(collSessions, id))
-	s.cache.dropPrefix(sessionsKey(""))
-	if err != nil {
-		return mapErr(err, "delete session")
+	// Its check-ins and bids first (attendance.go): a number freed here is
+	// handed out again, and the next session of that number must not
+	// inherit them.
+	defer s.attendanceChanged(id)
+	if _, err := s.db.Collection(collAttendance).DeleteMany(ctx, bson.D{{Key: "session_id", Value: id}}); err != nil {
+		return mapErr(err, "delete the attendance of a session")
 	}
-	return nil
+	_, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	// Whatever happened, the cache must not serve it any more.
+	s.cache.drop(cacheKey(collSessions, id))
+	s.cache.drop(sessionsKey(setOfSession(id)))
+	return mapErr(err, "delete session")
 }

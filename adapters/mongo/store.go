@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -18,6 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/alsbot/alsbot/bot"
@@ -71,11 +73,19 @@ type Store struct {
 	// writer (cache.go); nil otherwise.
 	cache *docCache
 
+	// sharedFerret is set when the server is a FerretDB that other
+	// processes may write to: versioned saves then claim each version
+	// (versions.go).
+	sharedFerret bool
+
 	// The embedded server, when one was started; stop ends it and done
-	// closes when it has returned. dataDir holds its files.
-	stop    context.CancelFunc
-	done    chan struct{}
-	dataDir string
+	// closes when it has returned. dataDir holds its files, locked for this
+	// process until unlockDir; localHost is its address.
+	stop      context.CancelFunc
+	done      chan struct{}
+	dataDir   string
+	unlockDir func()
+	localHost string
 }
 
 var (
@@ -136,6 +146,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
+	// A FerretDB another process serves may have writers in other processes.
+	s.sharedFerret = s.ferret && !localServers.has(s.uri)
 	if err := s.createIndexes(ctx); err != nil {
 		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, err
@@ -189,8 +201,15 @@ func (s *Store) startEmbedded(dir string) error {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return fmt.Errorf("start the embedded store: create data directory: %w", err)
 	}
+	release, err := lockDataDir(abs)
+	if err != nil {
+		return fmt.Errorf("start the embedded store: %w", err)
+	}
+	s.unlockDir = release
 	// Files an older version left readable; new ones are fixed after Open.
 	if err := privateFiles(abs); err != nil {
+		s.unlockDir()
+		s.unlockDir = nil
 		return fmt.Errorf("start the embedded store: %w", err)
 	}
 	s.dataDir = abs
@@ -207,8 +226,13 @@ func (s *Store) startEmbedded(dir string) error {
 	})
 	ferretNew.Unlock()
 	if err != nil {
+		s.unlockDir()
+		s.unlockDir = nil
 		return fmt.Errorf("start the embedded store in %s: %w", abs, err)
 	}
+	host := strings.TrimSuffix(strings.TrimPrefix(f.MongoDBURI(), "mongodb://"), "/")
+	s.localHost = host
+	localServers.add(host)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop, s.done = cancel, make(chan struct{})
@@ -225,12 +249,60 @@ func (s *Store) startEmbedded(dir string) error {
 
 // stopEmbedded stops the embedded server, if any, and waits for it.
 func (s *Store) stopEmbedded() {
-	if s.stop == nil {
-		return
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+		s.stop = nil
+		localServers.remove(s.localHost)
 	}
-	s.stop()
-	<-s.done
-	s.stop = nil
+	if s.unlockDir != nil {
+		s.unlockDir()
+		s.unlockDir = nil
+	}
+}
+
+// localServers are the FerretDB servers this process started (host:port).
+// Every writer of such a server's documents is in this process: it listens
+// on a loopback port nobody is told, and its data directory is locked
+// (lock_unix.go). For those the in-process lock of serialize.go makes a
+// filtered write a compare-and-set; a FerretDB elsewhere needs the version
+// claims of versions.go. Package state for the reason of docLocks: several
+// Stores in one process (replicas in tests) share one server.
+var localServers = serverSet{m: map[string]int{}}
+
+type serverSet struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (ss *serverSet) add(host string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.m[host]++
+}
+
+func (ss *serverSet) remove(host string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.m[host]--; ss.m[host] <= 0 {
+		delete(ss.m, host)
+	}
+}
+
+// has reports whether every host of uri is a server of this process.
+func (ss *serverSet) has(uri string) bool {
+	cs, err := connstring.Parse(uri)
+	if err != nil || len(cs.Hosts) == 0 {
+		return false
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	for _, h := range cs.Hosts {
+		if ss.m[h] == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Close disconnects and stops the embedded server (waiting for it).
@@ -283,6 +355,11 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	for _, ix := range idx {
 		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
 			return mapErr(err, "create index on "+ix.coll)
+		}
+	}
+	for _, keys := range attendanceIndexes {
+		if _, err := s.db.Collection(collAttendance).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
+			return mapErr(err, "create index on "+collAttendance)
 		}
 	}
 	if err := s.createCalendarIndexes(ctx); err != nil {
