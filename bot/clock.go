@@ -5,6 +5,15 @@ import (
 	"time"
 )
 
+// SystemClock is the wall clock, for production wiring. Everything that
+// reads the time takes a Clock, so tests and the shell use a ManualClock.
+type SystemClock struct{}
+
+var _ Clock = SystemClock{}
+
+// Now implements Clock.
+func (SystemClock) Now() time.Time { return time.Now() }
+
 // ManualClock is a Clock that moves only when told to: the shell's :advance
 // plays weeks of a set's life in seconds, and tests step through time
 // without sleeping. It is safe for concurrent use.

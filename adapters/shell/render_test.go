@@ -1,15 +1,15 @@
 package shell
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/golden"
 )
 
-// Set ALSBOT_UPDATE_GOLDEN=1 to rewrite the golden files from the renderer's
-// output (then read the diff before keeping it).
+// go test -update rewrites the golden files from the renderer's output
+// (then read the diff before keeping it).
 func TestFormatGolden(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -84,23 +84,7 @@ func TestFormatGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Format(tt.where, tt.msg)
-			path := filepath.Join("testdata", "render", tt.name+".golden")
-			if os.Getenv("ALSBOT_UPDATE_GOLDEN") == "1" {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run with ALSBOT_UPDATE_GOLDEN=1 to create it): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("Format(%q) =\n%s\nwant (%s):\n%s", tt.where, got, path, want)
-			}
+			golden.Assert(t, filepath.Join("testdata", "render", tt.name+".golden"), []byte(Format(tt.where, tt.msg)))
 		})
 	}
 }

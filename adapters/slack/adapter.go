@@ -11,13 +11,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/workpool"
 )
 
 const (
@@ -63,17 +63,12 @@ type Adapter struct {
 	clock    bot.Clock
 	log      *slog.Logger
 	ackWait  time.Duration
-	pool     *pool
+	pool     *workpool.Pool
 	handler  atomic.Pointer[handlerBox]
 	botID    atomic.Pointer[string]
-	shutOnce sync.Once
 }
 
 type handlerBox struct{ h bot.Handler }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
 
 // New builds the adapter and starts its workers.
 func New(cfg Config) (*Adapter, error) {
@@ -87,7 +82,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.APIURL += "/"
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = wallClock{}
+		cfg.Clock = bot.SystemClock{}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -121,7 +116,7 @@ func New(cfg Config) (*Adapter, error) {
 		clock:    cfg.Clock,
 		log:      log,
 		ackWait:  cfg.AckWait,
-		pool:     newPool(cfg.Workers, cfg.Queue, log),
+		pool:     workpool.New(workpool.Config{Workers: cfg.Workers, Queue: cfg.Queue, Timeout: jobTimeout, Logger: log}),
 	}
 	if cfg.Handler != nil {
 		a.SetHandler(cfg.Handler)
@@ -152,8 +147,10 @@ func (a *Adapter) Start(ctx context.Context) error {
 // Shutdown stops taking work and waits for what was acknowledged to finish,
 // or for ctx to end.
 func (a *Adapter) Shutdown(ctx context.Context) error {
-	a.shutOnce.Do(a.pool.close)
-	return a.pool.wait(ctx)
+	if err := a.pool.Shutdown(ctx); err != nil {
+		return fmt.Errorf("slack: %w", err)
+	}
+	return nil
 }
 
 func (a *Adapter) botUserID() string {
@@ -164,7 +161,7 @@ func (a *Adapter) botUserID() string {
 }
 
 // handle runs the handler and always returns a message to show: a failure
-// becomes the user's error sentence; only internal errors are logged.
+// becomes the user's error sentence.
 func (a *Adapter) handle(ctx context.Context, req bot.Request) (msg bot.Message) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -178,9 +175,8 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (msg bot.Message)
 	}
 	msg, err := box.h.Handle(ctx, req)
 	if err != nil {
-		if bot.ErrorCode(err) == bot.EINTERNAL {
-			a.log.ErrorContext(ctx, "command failed", "err", err)
-		}
+		// Not logged here: the router logs internal errors once, with the
+		// request's context (ARCHITECTURE: log once, at the boundary).
 		if msg.Text == "" && len(msg.Sections) == 0 {
 			msg = bot.Message{Kind: bot.KindError, Private: true, Text: bot.ErrorMessage(err)}
 		}
@@ -201,71 +197,4 @@ func (a *Adapter) claim(ctx context.Context, key string) bool {
 		return true
 	}
 	return won
-}
-
-// pool is a bounded set of workers: a slow command never stalls receiving,
-// and a panic in one never takes the process down.
-type pool struct {
-	log  *slog.Logger
-	jobs chan func(context.Context)
-	wg   sync.WaitGroup
-
-	mu     sync.RWMutex
-	closed bool
-}
-
-func newPool(workers, queue int, log *slog.Logger) *pool {
-	p := &pool{log: log, jobs: make(chan func(context.Context), queue)}
-	for range workers {
-		p.wg.Go(func() {
-			for job := range p.jobs {
-				p.run(job)
-			}
-		})
-	}
-	return p
-}
-
-func (p *pool) run(job func(context.Context)) {
-	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
-	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			p.log.Error("slack work panicked", "panic", r)
-		}
-	}()
-	job(ctx)
-}
-
-// submit queues job; false when the queue is full or shut down.
-func (p *pool) submit(job func(context.Context)) bool {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
-		return false
-	}
-	select {
-	case p.jobs <- job:
-		return true
-	default:
-		return false
-	}
-}
-
-func (p *pool) close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.closed = true
-	close(p.jobs)
-}
-
-func (p *pool) wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { p.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("slack: shutdown: %w", ctx.Err())
-	}
 }

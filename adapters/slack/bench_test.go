@@ -3,6 +3,7 @@ package slack
 import (
 	"bytes"
 	"fmt"
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -37,7 +38,7 @@ func BenchmarkSlashCommand(b *testing.B) {
 		b.Run(strings.ReplaceAll(text, " ", "-"), func(b *testing.B) {
 			body := h.commandBody("UANA", setChannel, text)
 			ts := strconv.FormatInt(h.clock.Now().Unix(), 10)
-			sig := signRequest(testSecret, ts, body)
+			sig := slacktest.Sign(testSecret, ts, body)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -87,7 +88,7 @@ func TestLoad(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/slack/commands", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Slack-Request-Timestamp", ts)
-			req.Header.Set("X-Slack-Signature", signRequest(testSecret, ts, body))
+			req.Header.Set("X-Slack-Signature", slacktest.Sign(testSecret, ts, body))
 			t0 := time.Now()
 			resp, err := client.Do(req)
 			if err == nil {

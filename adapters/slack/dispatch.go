@@ -2,12 +2,9 @@ package slack
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
-	"time"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -264,52 +261,29 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (an
 	return nil, nil
 }
 
-// validate checks a modal's submitted values against its form. errs is
-// keyed by block id (the field name), as response_action "errors" wants.
+// validate reads a modal's submitted values and checks them against its
+// form (bot.Form.Validate). errs is keyed by block id (the field name), as
+// response_action "errors" wants.
 func validate(f *bot.Form, state *slack.ViewState) (values, errs map[string]string) {
-	values, errs = map[string]string{}, map[string]string{}
+	submitted := map[string]string{}
 	for _, fl := range f.Fields {
-		var v string
-		if state != nil {
-			if act, ok := state.Values[fl.Name][fl.Name]; ok {
-				switch fl.Kind {
-				case bot.FieldDate:
-					v = act.SelectedDate
-				case bot.FieldChoice:
-					v = act.SelectedOption.Value
-				default:
-					v = act.Value
-				}
-			}
+		if state == nil {
+			break
 		}
-		v = strings.TrimSpace(v)
-		switch n := utf8.RuneCountInString(v); {
-		case fl.Required && v == "":
-			errs[fl.Name] = "Please fill this in."
-		case fl.MaxLen > 0 && n > fl.MaxLen:
-			errs[fl.Name] = fmt.Sprintf("Please keep this to %d characters; it has %d.", fl.MaxLen, n)
-		case fl.Kind == bot.FieldDate && v != "" && !validDate(v):
-			errs[fl.Name] = "Please pick a date (YYYY-MM-DD)."
-		case fl.Kind == bot.FieldChoice && v != "" && !hasOption(fl.Options, v):
-			errs[fl.Name] = "Please pick one of the choices."
+		act, ok := state.Values[fl.Name][fl.Name]
+		if !ok {
+			continue
 		}
-		values[fl.Name] = v
-	}
-	return values, errs
-}
-
-func validDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
-
-func hasOption(opts []bot.Option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
+		switch fl.Kind {
+		case bot.FieldDate:
+			submitted[fl.Name] = act.SelectedDate
+		case bot.FieldChoice:
+			submitted[fl.Name] = act.SelectedOption.Value
+		default:
+			submitted[fl.Name] = act.Value
 		}
 	}
-	return false
+	return f.Validate(submitted)
 }
 
 // eventJob handles an Events API event once (claimKey), whichever way it

@@ -3,6 +3,8 @@ package slack
 import (
 	"strings"
 	"testing"
+
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 )
 
 // TestPrivateFilesToOwnDM: a private file (mydata, an export) goes to the
@@ -14,9 +16,9 @@ func TestPrivateFilesToOwnDM(t *testing.T) {
 	if !strings.Contains(r.Text, "Everything I keep about you") {
 		t.Fatalf("mydata answered %+v", r)
 	}
-	_, skip := h.fake.waitFor(0, func(c apiCall) bool { return c.Method == "conversations.open" && c.param("users") == "UANA" })
-	done, _ := h.fake.waitFor(skip, isMethod("files.completeUploadExternal"))
-	if got := done.param("channel_id"); got != "DANA" {
+	_, skip := h.fake.WaitFor(0, func(c slacktest.Call) bool { return c.Method == "conversations.open" && c.Param("users") == "UANA" })
+	done, _ := h.fake.WaitFor(skip, isMethod("files.completeUploadExternal"))
+	if got := done.Param("channel_id"); got != "DANA" {
 		t.Errorf("mydata shared in %q, want ana's own DM DANA", got)
 	}
 }

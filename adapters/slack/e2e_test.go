@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 )
 
@@ -78,12 +79,12 @@ func TestEndToEndHTTP(t *testing.T) {
 
 	step("check in with the button", func(t *testing.T) {
 		for i, u := range []string{"UANA", "UBEN", "UCAT"} {
-			ru := h.fake.responseURL(1000 + i)
+			ru := h.fake.ResponseURL(1000 + i)
 			code, _ := h.interact(buttonPress(u, setChannel, "als_cmd_0", "here", ru))
 			if code != http.StatusOK {
 				t.Fatalf("button press: %d", code)
 			}
-			_, seen = h.fake.waitFor(seen, responded(1000+i, "checked in"))
+			_, seen = h.fake.WaitFor(seen, responded(1000+i, "checked in"))
 		}
 		set, _ := h.store.GetSet(ctx, setID)
 		sess, err := h.store.GetSession(ctx, bot.SessionID(setID, set.OpenSession))
@@ -97,17 +98,17 @@ func TestEndToEndHTTP(t *testing.T) {
 		}
 	})
 
-	var prompt apiCall
+	var prompt slacktest.Call
 	step("round with role card and action prompt", func(t *testing.T) {
 		r := h.command("UFAC", setChannel, "round start <@UANA|ana>")
 		if r.ResponseType != "in_channel" || !strings.Contains(r.Text, "Round 1") || !strings.Contains(r.Text, "Ana") {
 			t.Fatalf("round start answered %+v", r)
 		}
 		h.command("UFAC", setChannel, "round end")
-		_, seen = h.fake.waitFor(seen, func(c apiCall) bool {
-			return c.Method == "conversations.open" && c.param("users") == "UANA"
+		_, seen = h.fake.WaitFor(seen, func(c slacktest.Call) bool {
+			return c.Method == "conversations.open" && c.Param("users") == "UANA"
 		})
-		prompt, seen = h.fake.waitFor(seen, posted("DANA", "Record my commitment"))
+		prompt, seen = h.fake.WaitFor(seen, posted("DANA", "Record my commitment"))
 	})
 
 	var commitModal map[string]any
@@ -116,10 +117,10 @@ func TestEndToEndHTTP(t *testing.T) {
 		if code, _ := h.interact(buttonPress("UANA", "DANA", actionID, value, "")); code != http.StatusOK {
 			t.Fatalf("press: %d", code)
 		}
-		var open apiCall
-		open, seen = h.fake.waitFor(seen, isMethod("views.open"))
+		var open slacktest.Call
+		open, seen = h.fake.WaitFor(seen, isMethod("views.open"))
 		commitModal, _ = open.JSON["view"].(map[string]any)
-		if commitModal["callback_id"] != "commit" || open.param("trigger_id") != "trigger-"+actionID+"-UANA" {
+		if commitModal["callback_id"] != "commit" || open.Param("trigger_id") != "trigger-"+actionID+"-UANA" {
 			t.Fatalf("views.open with %v", open.JSON)
 		}
 	})
@@ -151,7 +152,7 @@ func TestEndToEndHTTP(t *testing.T) {
 		if code != http.StatusOK || len(strings.TrimSpace(string(body))) != 0 {
 			t.Fatalf("good submission answered %d %q, want an empty 200 to close the modal", code, body)
 		}
-		_, seen = h.fake.waitFor(seen, posted("DANA", "Recorded C-1"))
+		_, seen = h.fake.WaitFor(seen, posted("DANA", "Recorded C-1"))
 		cs, err := h.store.ListCommitments(ctx, setID, "UANA", false)
 		if err != nil || len(cs) != 1 || cs[0].Text != "Talk to the duty team about handovers" {
 			t.Fatalf("stored %v, %v", cs, err)
@@ -167,12 +168,12 @@ func TestEndToEndHTTP(t *testing.T) {
 		if err != nil || ref.ChannelID != "DANA" || ref.ID == "" {
 			t.Fatalf("send nudge: %+v, %v", ref, err)
 		}
-		var nudgeCall apiCall
-		nudgeCall, seen = h.fake.waitFor(seen, posted("DANA", "How is your action going?"))
+		var nudgeCall slacktest.Call
+		nudgeCall, seen = h.fake.WaitFor(seen, posted("DANA", "How is your action going?"))
 		actionID, value := button(t, nudgeCall, "Done")
 		h.interact(buttonPress("UANA", "DANA", actionID, value, ""))
-		var open apiCall
-		open, seen = h.fake.waitFor(seen, isMethod("views.open"))
+		var open slacktest.Call
+		open, seen = h.fake.WaitFor(seen, isMethod("views.open"))
 		reportModal, _ = open.JSON["view"].(map[string]any)
 		if reportModal["callback_id"] != "report" {
 			t.Fatalf("views.open with %v", open.JSON)
@@ -186,7 +187,7 @@ func TestEndToEndHTTP(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("submit: %d", code)
 		}
-		_, seen = h.fake.waitFor(seen, func(c apiCall) bool { return posted("DANA", "C-1")(c) })
+		_, seen = h.fake.WaitFor(seen, func(c slacktest.Call) bool { return posted("DANA", "C-1")(c) })
 		c, err := h.store.GetCommitment(ctx, bot.CommitmentID(setID, "C-1"))
 		if err != nil {
 			t.Fatal(err)
@@ -203,27 +204,27 @@ func TestEndToEndHTTP(t *testing.T) {
 		if _, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, ChannelID: setChannel}, d); err != nil {
 			t.Fatal(err)
 		}
-		_, seen = h.fake.waitFor(seen, posted(setChannel, "Agreed a handover checklist"))
+		_, seen = h.fake.WaitFor(seen, posted(setChannel, "Agreed a handover checklist"))
 	})
 
 	step("app home", func(t *testing.T) {
 		if code := h.event("Ev-home", map[string]any{"type": "app_home_opened", "user": "UANA", "channel": "DANA", "tab": "home"}, nil); code != http.StatusOK {
 			t.Fatalf("event: %d", code)
 		}
-		var pub apiCall
-		pub, seen = h.fake.waitFor(seen, isMethod("views.publish"))
-		if pub.param("user_id") != "UANA" || !strings.Contains(pub.param("view"), "West set") || !strings.Contains(pub.param("view"), `"type":"home"`) {
+		var pub slacktest.Call
+		pub, seen = h.fake.WaitFor(seen, isMethod("views.publish"))
+		if pub.Param("user_id") != "UANA" || !strings.Contains(pub.Param("view"), "West set") || !strings.Contains(pub.Param("view"), `"type":"home"`) {
 			t.Fatalf("views.publish %v", pub.JSON)
 		}
 	})
 
 	step("app mention and DM accept commands", func(t *testing.T) {
 		h.event("Ev-mention", map[string]any{"type": "app_mention", "user": "UFAC", "channel": setChannel, "text": "<@UBOT> round status", "ts": "2.1"}, nil)
-		_, seen = h.fake.waitFor(seen, func(c apiCall) bool {
-			return (c.Method == "chat.postMessage" || c.Method == "chat.postEphemeral") && c.param("channel") == setChannel
+		_, seen = h.fake.WaitFor(seen, func(c slacktest.Call) bool {
+			return (c.Method == "chat.postMessage" || c.Method == "chat.postEphemeral") && c.Param("channel") == setChannel
 		})
 		h.event("Ev-dm", map[string]any{"type": "message", "channel_type": "im", "user": "UANA", "channel": "DANA", "text": "actions", "ts": "3.1"}, nil)
-		_, seen = h.fake.waitFor(seen, posted("DANA", ""))
+		_, seen = h.fake.WaitFor(seen, posted("DANA", ""))
 		// The bot's own message in the DM is not a command.
 		h.event("Ev-own", map[string]any{"type": "message", "channel_type": "im", "user": "UBOT", "bot_id": "B1", "channel": "DANA", "text": "actions", "ts": "4.1"}, nil)
 	})
@@ -234,10 +235,10 @@ func TestEndToEndHTTP(t *testing.T) {
 	if err := h.a.Shutdown(ctxShut); err != nil {
 		t.Fatal(err)
 	}
-	calls, _ := h.fake.snapshot()
+	calls, _ := h.fake.Calls()
 	for _, c := range calls[seen:] {
 		if c.Method == "chat.postMessage" || c.Method == "chat.postEphemeral" {
-			t.Errorf("the bot answered its own DM: %s", c.text())
+			t.Errorf("the bot answered its own DM: %s", c.Text())
 		}
 	}
 	known := webAPIScopes()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 )
 
@@ -39,18 +40,18 @@ func TestFilesUploaded(t *testing.T) {
 }
 
 // checkUpload waits for the three calls of one upload after call skip.
-func checkUpload(t *testing.T, f *fakeSlack, skip int, channel string, file bot.File) int {
+func checkUpload(t *testing.T, f *slacktest.Server, skip int, channel string, file bot.File) int {
 	t.Helper()
-	get, skip := f.waitFor(skip, isMethod("files.getUploadURLExternal"))
-	if get.param("filename") != file.Name || get.param("length") != strconv.Itoa(len(file.Data)) {
+	get, skip := f.WaitFor(skip, isMethod("files.getUploadURLExternal"))
+	if get.Param("filename") != file.Name || get.Param("length") != strconv.Itoa(len(file.Data)) {
 		t.Errorf("getUploadURLExternal with %v", get.Form)
 	}
-	up, skip := f.waitFor(skip, func(c apiCall) bool { return c.Method == "upload" })
+	up, skip := f.WaitFor(skip, func(c slacktest.Call) bool { return c.Method == "upload" })
 	if up.Status != http.StatusOK || up.Form.Get("filename") != file.Name || up.Form.Get("content") != string(file.Data) {
 		t.Errorf("upload %d with %v", up.Status, up.Form)
 	}
-	done, skip := f.waitFor(skip, isMethod("files.completeUploadExternal"))
-	if done.param("channel_id") != channel || !strings.Contains(done.param("files"), file.Name) {
+	done, skip := f.WaitFor(skip, isMethod("files.completeUploadExternal"))
+	if done.Param("channel_id") != channel || !strings.Contains(done.Param("files"), file.Name) {
 		t.Errorf("completeUploadExternal with %v, want channel %s", done.Form, channel)
 	}
 	return skip
@@ -65,16 +66,16 @@ func TestStatsChartUploaded(t *testing.T) {
 	if r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "Statistics of West set") {
 		t.Fatalf("stats answered %+v", r)
 	}
-	_, skip := h.fake.waitFor(0, func(c apiCall) bool { return c.Method == "conversations.open" && c.param("users") == "UFAC" })
-	up, _ := h.fake.waitFor(skip, func(c apiCall) bool { return c.Method == "upload" })
+	_, skip := h.fake.WaitFor(0, func(c slacktest.Call) bool { return c.Method == "conversations.open" && c.Param("users") == "UFAC" })
+	up, _ := h.fake.WaitFor(skip, func(c slacktest.Call) bool { return c.Method == "upload" })
 	if !strings.HasSuffix(up.Form.Get("filename"), "-chart.png") {
 		t.Errorf("uploaded %q", up.Form.Get("filename"))
 	}
 	if _, err := png.Decode(bytes.NewReader([]byte(up.Form.Get("content")))); err != nil {
 		t.Errorf("the chart is not a PNG: %v", err)
 	}
-	done, _ := h.fake.waitFor(skip, isMethod("files.completeUploadExternal"))
-	if done.param("channel_id") != "DFAC" {
-		t.Errorf("chart shared in %q, want the DM DFAC", done.param("channel_id"))
+	done, _ := h.fake.WaitFor(skip, isMethod("files.completeUploadExternal"))
+	if done.Param("channel_id") != "DFAC" {
+		t.Errorf("chart shared in %q, want the DM DFAC", done.Param("channel_id"))
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
 )
@@ -35,12 +36,14 @@ const (
 // the embedded store (or a handler double), talking to a fake Slack.
 type harness struct {
 	t      testing.TB
-	fake   *fakeSlack
+	fake   *slacktest.Server
 	a      *Adapter
 	srv    *httptest.Server
 	store  *mongo.Store
 	clock  *bot.ManualClock
 	nextRU int // response_url counter
+	// refusalsExpected: the test sends payloads Slack refuses on purpose.
+	refusalsExpected bool
 }
 
 type harnessOpt func(*Config)
@@ -60,16 +63,17 @@ func testLogger(t testing.TB) *slog.Logger {
 
 func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
-	h := &harness{t: t, fake: newFakeSlack(t), clock: bot.NewManualClock(time.Now().Truncate(time.Second))}
+	h := &harness{t: t, fake: slacktest.New(t), clock: bot.NewManualClock(time.Now().Truncate(time.Second))}
 	for _, u := range []struct{ id, name, tz string }{
 		{"UFAC", "Fay", "Europe/London"}, {"UANA", "Ana", "Europe/London"},
 		{"UBEN", "Ben", "America/New_York"}, {"UCAT", "Cat", "UTC"},
 	} {
-		h.fake.addUser(u.id, u.name, u.tz)
+		h.fake.AddUser(u.id, u.name, u.tz)
 	}
+	h.fake.AddChannel(setChannel, "C0SOCK")
 	h.store = mongotest.New(t)
 	cfg := Config{
-		BotToken: testBotToken, SigningSecret: testSecret, APIURL: h.fake.apiURL(),
+		BotToken: testBotToken, SigningSecret: testSecret, APIURL: h.fake.APIURL(),
 		Claimer: h.store, Clock: h.clock, Logger: testLogger(t), Workers: 4,
 	}
 	for _, o := range opts {
@@ -92,6 +96,13 @@ func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_ = a.Shutdown(ctx)
+		// Whatever a test checks, nothing the bot sent may be a payload
+		// Slack refuses.
+		if !h.refusalsExpected {
+			for _, c := range h.fake.Refused() {
+				t.Errorf("Slack would refuse %s (%s): %v", c.Method, c.Error, c.Problems)
+			}
+		}
 	})
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -110,7 +121,7 @@ func (h *harness) post(path, contentType string, body []byte, header http.Header
 	if header == nil {
 		ts := strconv.FormatInt(h.clock.Now().Unix(), 10)
 		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", signRequest(testSecret, ts, body))
+		req.Header.Set("X-Slack-Signature", slacktest.Sign(testSecret, ts, body))
 	} else {
 		for k, v := range header {
 			req.Header[k] = v
@@ -135,7 +146,7 @@ func (h *harness) commandBody(user, channel, text string) []byte {
 		"channel_id": {channel}, "channel_name": {chName},
 		"user_id": {user}, "user_name": {strings.ToLower(user)},
 		"command": {"/als"}, "text": {text},
-		"response_url": {h.fake.responseURL(h.nextRU)},
+		"response_url": {h.fake.ResponseURL(h.nextRU)},
 		"trigger_id":   {"trigger-" + strconv.Itoa(h.nextRU)},
 	}.Encode())
 }
@@ -161,6 +172,12 @@ func (h *harness) command(user, channel, text string) commandResponse {
 			h.t.Fatalf("/als %s: %v: %s", text, err, body)
 		}
 		cr.ResponseType, cr.Text = raw.ResponseType, raw.Text+"\n"+string(raw.Blocks)
+		// Slack checks the acknowledgement's blocks like a message's.
+		if problems := slacktest.ValidateMessage(raw.Text, raw.Blocks); len(problems) > 0 {
+			h.t.Errorf("/als %s: Slack would refuse the immediate answer: %v", text, problems)
+		} else {
+			h.fake.Capture("command", raw.Text, raw.Blocks)
+		}
 	}
 	return cr
 }
@@ -188,7 +205,7 @@ func (h *harness) event(eventID string, inner map[string]any, header http.Header
 	if header != nil {
 		ts := strconv.FormatInt(h.clock.Now().Unix(), 10)
 		header.Set("X-Slack-Request-Timestamp", ts)
-		header.Set("X-Slack-Signature", signRequest(testSecret, ts, body))
+		header.Set("X-Slack-Signature", slacktest.Sign(testSecret, ts, body))
 	}
 	resp := h.post("/slack/events", "application/json", body, header)
 	resp.Body.Close()
@@ -237,10 +254,10 @@ func maps(m map[string]any) map[string]any {
 }
 
 // button finds the button labelled label in a recorded message's blocks.
-func button(t testing.TB, c apiCall, label string) (actionID, value string) {
+func button(t testing.TB, c slacktest.Call, label string) (actionID, value string) {
 	t.Helper()
 	var blocks []map[string]any
-	if err := json.Unmarshal([]byte(c.param("blocks")), &blocks); err != nil {
+	if err := json.Unmarshal([]byte(c.Param("blocks")), &blocks); err != nil {
 		t.Fatalf("blocks of %s: %v", c.Method, err)
 	}
 	for _, b := range blocks {
@@ -253,24 +270,24 @@ func button(t testing.TB, c apiCall, label string) (actionID, value string) {
 			}
 		}
 	}
-	t.Fatalf("no button %q in %s", label, c.param("blocks"))
+	t.Fatalf("no button %q in %s", label, c.Param("blocks"))
 	return "", ""
 }
 
-func isMethod(method string) func(apiCall) bool {
-	return func(c apiCall) bool { return c.Method == method && c.Status == http.StatusOK }
+func isMethod(method string) func(slacktest.Call) bool {
+	return func(c slacktest.Call) bool { return c.Method == method && c.OK() }
 }
 
-func posted(channel, contains string) func(apiCall) bool {
-	return func(c apiCall) bool {
-		return (c.Method == "chat.postMessage" || c.Method == "chat.postEphemeral") && c.Status == http.StatusOK &&
-			c.param("channel") == channel && strings.Contains(c.text(), contains)
+func posted(channel, contains string) func(slacktest.Call) bool {
+	return func(c slacktest.Call) bool {
+		return (c.Method == "chat.postMessage" || c.Method == "chat.postEphemeral") && c.OK() &&
+			c.Param("channel") == channel && strings.Contains(c.Text(), contains)
 	}
 }
 
-func responded(n int, contains string) func(apiCall) bool {
-	return func(c apiCall) bool {
-		return c.Method == "response_url" && c.JSON["url"] == "/response/"+strconv.Itoa(n) && strings.Contains(c.text(), contains)
+func responded(n int, contains string) func(slacktest.Call) bool {
+	return func(c slacktest.Call) bool {
+		return c.Method == "response_url" && c.OK() && c.JSON["url"] == "/response/"+strconv.Itoa(n) && strings.Contains(c.Text(), contains)
 	}
 }
 

@@ -72,7 +72,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := newPending()
-	if !a.pool.submit(a.slashJob(cmd, p, "")) {
+	if !a.pool.Submit(a.slashJob(cmd, p, "")) {
 		writeCommandResponse(w, Render(busy()), false)
 		return
 	}
@@ -91,7 +91,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		// Slack hung up; an answer that arrived meanwhile goes by response_url.
 		if rep, ok := p.giveUp(); ok && !rep.none {
 			t := target{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}
-			a.pool.submit(func(ctx context.Context) { a.answer(ctx, t, rep.msg) })
+			a.pool.Submit(func(ctx context.Context) { a.answer(ctx, t, rep.msg) })
 		}
 		return
 	}
@@ -125,7 +125,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ack, job := a.interaction(cb, "")
-	if job != nil && !a.pool.submit(job) {
+	if job != nil && !a.pool.Submit(job) {
 		// Slack shows the user an error and nothing was done.
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
@@ -159,7 +159,7 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 	case slackevents.CallbackEvent:
 		// Retries (X-Slack-Retry-Num) carry the same event_id: the claim in
 		// the job drops them.
-		if !a.pool.submit(a.eventJob(ev, eventKey(ev))) {
+		if !a.pool.Submit(a.eventJob(ev, eventKey(ev))) {
 			// Slack retries later, perhaps on another replica.
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return

@@ -1,10 +1,7 @@
 package slack
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,9 +9,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func commitForm() *bot.Form {
 	return &bot.Form{
@@ -114,20 +110,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", tc.name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file (run with -update if intended):\n%s", path, got)
-			}
+			golden.Assert(t, filepath.Join("testdata", tc.name+".json"), append(got, '\n'))
 		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 )
 
@@ -46,7 +47,7 @@ func TestRejectedRequests(t *testing.T) {
 	now := h.clock.Now()
 	body := h.commandBody("UFAC", setChannel, "setup Forged set")
 	ts := strconv.FormatInt(now.Unix(), 10)
-	good := signRequest(testSecret, ts, body)
+	good := slacktest.Sign(testSecret, ts, body)
 	hdr := func(kv ...string) http.Header {
 		out := http.Header{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -65,18 +66,18 @@ func TestRejectedRequests(t *testing.T) {
 		header http.Header
 		want   int
 	}{
-		{"forged signature", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", signRequest("not-the-secret", ts, body)), 401},
-		{"stale timestamp", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", stale, "X-Slack-Signature", signRequest(testSecret, stale, body)), 401},
-		{"timestamp from the future", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", future, "X-Slack-Signature", signRequest(testSecret, future, body)), 401},
+		{"forged signature", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", slacktest.Sign("not-the-secret", ts, body)), 401},
+		{"stale timestamp", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", stale, "X-Slack-Signature", slacktest.Sign(testSecret, stale, body)), 401},
+		{"timestamp from the future", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", future, "X-Slack-Signature", slacktest.Sign(testSecret, future, body)), 401},
 		{"changed body", "/slack/commands", changed, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", good), 401},
 		{"no headers", "/slack/commands", body, hdr(), 401},
 		{"no timestamp", "/slack/commands", body, hdr("X-Slack-Signature", good), 401},
 		{"no signature", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", ts), 401},
 		{"not v0", "/slack/commands", body, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", "v1="+strings.TrimPrefix(good, "v0=")), 401},
-		{"oversized body", "/slack/commands", big, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", signRequest(testSecret, ts, big)), 413},
+		{"oversized body", "/slack/commands", big, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", slacktest.Sign(testSecret, ts, big)), 413},
 		{"forged interaction", "/slack/interactions", []byte(`payload={"type":"block_actions"}`), hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", good), 401},
 		{"forged event", "/slack/events", []byte(`{"type":"url_verification","challenge":"x"}`), hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", good), 401},
-		{"oversized event", "/slack/events", big, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", signRequest(testSecret, ts, big)), 413},
+		{"oversized event", "/slack/events", big, hdr("X-Slack-Request-Timestamp", ts, "X-Slack-Signature", slacktest.Sign(testSecret, ts, big)), 413},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,7 +94,7 @@ func TestRejectedRequests(t *testing.T) {
 	if sets, err := h.store.FindSets(context.Background(), "", ""); err != nil || len(sets) != 0 {
 		t.Errorf("rejected requests stored %d sets (%v)", len(sets), err)
 	}
-	if n := h.fake.count(func(c apiCall) bool { return c.Method != "auth.test" }); n != 0 {
+	if n := h.fake.Count(func(c slacktest.Call) bool { return c.Method != "auth.test" }); n != 0 {
 		t.Errorf("rejected requests caused %d calls to Slack", n)
 	}
 	// The same request, properly signed, is accepted: the table above failed
@@ -116,10 +117,10 @@ func TestPublishedSignatureExample(t *testing.T) {
 		sig    = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
 	)
 	handler := &recordingHandler{}
-	fake := newFakeSlack(t)
-	fake.addUser("U2CERLKJA", "Road Runner", "UTC")
+	fake := slacktest.New(t)
+	fake.AddUser("U2CERLKJA", "Road Runner", "UTC")
 	clock := bot.NewManualClock(time.Unix(1531420618, 0).Add(30 * time.Second))
-	a, err := New(Config{BotToken: testBotToken, SigningSecret: secret, APIURL: fake.apiURL(), Handler: handler, Clock: clock,
+	a, err := New(Config{BotToken: testBotToken, SigningSecret: secret, APIURL: fake.APIURL(), Handler: handler, Clock: clock,
 		Logger: testLogger(t), AckWait: time.Minute}) // the answer comes in the response: nothing goes to hooks.slack.com
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +188,7 @@ func TestEventRetryHandledOnce(t *testing.T) {
 		}
 	}
 	// A second replica sharing the store.
-	other, err := New(Config{BotToken: testBotToken, SigningSecret: testSecret, APIURL: h.fake.apiURL(), Handler: handler, Claimer: h.store, Clock: h.clock, Logger: testLogger(t)})
+	other, err := New(Config{BotToken: testBotToken, SigningSecret: testSecret, APIURL: h.fake.APIURL(), Handler: handler, Claimer: h.store, Clock: h.clock, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestEventRetryHandledOnce(t *testing.T) {
 	ts := strconv.FormatInt(h.clock.Now().Unix(), 10)
 	req, _ := http.NewRequest(http.MethodPost, "/slack/events", bytes.NewReader(body))
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", signRequest(testSecret, ts, body))
+	req.Header.Set("X-Slack-Signature", slacktest.Sign(testSecret, ts, body))
 	req.Header.Set("X-Slack-Retry-Num", "3")
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)
@@ -213,7 +214,7 @@ func TestEventRetryHandledOnce(t *testing.T) {
 	if n := handler.count(); n != 1 {
 		t.Errorf("event handled %d times, want once", n)
 	}
-	if n := h.fake.count(posted(setChannel, "ok: actions")); n != 1 {
+	if n := h.fake.Count(posted(setChannel, "ok: actions")); n != 1 {
 		t.Errorf("answered %d times, want once", n)
 	}
 }
@@ -222,7 +223,7 @@ func TestEventRetryHandledOnce(t *testing.T) {
 // (measured between the fake's recorded arrivals) and loses nothing.
 func TestRateLimitRetryAfter(t *testing.T) {
 	h := newHarness(t, withHandler(&recordingHandler{}))
-	h.fake.rateLimit("chat.postMessage", 2)
+	h.fake.RateLimit("chat.postMessage", 2)
 	msg := bot.Message{Kind: bot.KindReminder, Title: "Session 2 tomorrow", Text: "Thu 14:00"}
 	ref, err := h.a.Messenger().Send(context.Background(), bot.Destination{Platform: bot.Slack, ChannelID: setChannel}, msg)
 	if err != nil {
@@ -231,8 +232,8 @@ func TestRateLimitRetryAfter(t *testing.T) {
 	if ref.ID == "" || ref.ChannelID != setChannel {
 		t.Errorf("ref %+v", ref)
 	}
-	calls, _ := h.fake.snapshot()
-	var posts []apiCall
+	calls, _ := h.fake.Calls()
+	var posts []slacktest.Call
 	for _, c := range calls {
 		if c.Method == "chat.postMessage" {
 			posts = append(posts, c)
@@ -244,8 +245,8 @@ func TestRateLimitRetryAfter(t *testing.T) {
 	if gap := posts[1].At.Sub(posts[0].At); gap < 2*time.Second {
 		t.Errorf("retried %v after the 429, want at least the 2 s Slack asked for", gap)
 	}
-	if posts[1].text() != posts[0].text() || !strings.Contains(posts[1].text(), "Session 2 tomorrow") {
-		t.Errorf("retry sent something else:\n%s\n%s", posts[0].text(), posts[1].text())
+	if posts[1].Text() != posts[0].Text() || !strings.Contains(posts[1].Text(), "Session 2 tomorrow") {
+		t.Errorf("retry sent something else:\n%s\n%s", posts[0].Text(), posts[1].Text())
 	}
 }
 
@@ -253,7 +254,7 @@ func TestRateLimitRetryAfter(t *testing.T) {
 // goes back to the caller as *bot.RetryAfterError.
 func TestRateLimitGivesBack(t *testing.T) {
 	h := newHarness(t, withHandler(&recordingHandler{}))
-	h.fake.rateLimit("chat.postMessage", 120)
+	h.fake.RateLimit("chat.postMessage", 120)
 	_, err := h.a.Messenger().Send(context.Background(), bot.Destination{Platform: bot.Slack, ChannelID: setChannel}, bot.Message{Text: "x"})
 	var ra *bot.RetryAfterError
 	if !errors.As(err, &ra) || ra.After != 120*time.Second {
@@ -261,37 +262,48 @@ func TestRateLimitGivesBack(t *testing.T) {
 	}
 }
 
-// TestPacing: posts to one channel are about a second apart; another
-// channel is not held up.
+// TestPacing: posts to one channel are spaced a pace apart, while a post to
+// another channel is not held up behind them. Pacing is checked on the
+// sender's reservations with a clock the test holds still, and the other
+// channel by posting there while the first channel's second post waits.
 func TestPacing(t *testing.T) {
 	h := newHarness(t, withHandler(&recordingHandler{}))
-	h.a.send.pace = time.Second
+	const pace = time.Hour // a wait no test run could sit out by accident
+	h.a.send.pace = pace
+	start := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	h.a.send.now = func() time.Time { return start }
+	for i, want := range []time.Duration{0, pace, 2 * pace} {
+		if got := h.a.send.slot("C0A"); got != want {
+			t.Errorf("post %d to C0A waits %v, want %v", i, got, want)
+		}
+	}
+	if got := h.a.send.slot("C0B"); got != 0 {
+		t.Errorf("first post to C0B waits %v behind C0A's, want 0", got)
+	}
+
+	h.a.send.now = time.Now
+	h.fake.AddChannel("C1ONE", "C1TWO")
 	ctx := context.Background()
-	var wg sync.WaitGroup
-	for i := range 3 {
-		wg.Go(func() {
-			if _, err := h.a.Messenger().Send(ctx, bot.Destination{ChannelID: setChannel}, bot.Message{Text: "m" + strconv.Itoa(i)}); err != nil {
-				t.Error(err)
-			}
-		})
+	send := func(ctx context.Context, channel, text string) error {
+		_, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, ChannelID: channel}, bot.Message{Text: text})
+		return err
 	}
-	wg.Wait()
-	calls, _ := h.fake.snapshot()
-	var at []time.Time
-	for _, c := range calls {
-		if c.Method == "chat.postMessage" {
-			at = append(at, c.At)
-		}
+	if err := send(ctx, "C1ONE", "first in one"); err != nil {
+		t.Fatal(err)
 	}
-	if len(at) != 3 {
-		t.Fatalf("%d posts", len(at))
+	waitCtx, cancel := context.WithCancel(ctx)
+	held := make(chan error, 1)
+	go func() { held <- send(waitCtx, "C1ONE", "second in one") }()
+	if err := send(ctx, "C1TWO", "first in two"); err != nil {
+		t.Fatal(err)
 	}
-	for i := 1; i < len(at); i++ {
-		// 900 ms leaves room for the fake's and the sender's clocks reading
-		// at slightly different points of a request.
-		if gap := at[i].Sub(at[i-1]); gap < 900*time.Millisecond {
-			t.Errorf("posts %d and %d %v apart, want about 1 s", i-1, i, gap)
-		}
+	h.fake.WaitFor(0, posted("C1TWO", "first in two"))
+	if n := h.fake.Count(posted("C1ONE", "second in one")); n != 0 {
+		t.Error("the second post to C1ONE did not wait for its pace")
+	}
+	cancel()
+	if err := <-held; !errors.Is(err, context.Canceled) {
+		t.Errorf("the held post returned %v, want it cancelled", err)
 	}
 }
 
@@ -318,7 +330,7 @@ func TestSlowHandlerAcknowledgesAtOnce(t *testing.T) {
 		t.Errorf("acknowledged with %+v, want an ephemeral working-on-it", r)
 	}
 	close(release)
-	c, _ := h.fake.waitFor(0, responded(h.nextRU, "slow answer"))
+	c, _ := h.fake.WaitFor(0, responded(h.nextRU, "slow answer"))
 	if c.JSON["response_type"] != "in_channel" {
 		t.Errorf("public answer sent as %v", c.JSON["response_type"])
 	}
@@ -365,7 +377,7 @@ func TestMentionsAndActor(t *testing.T) {
 	if r.Conv.DM || r.Conv.ID != setChannel || !handler.reqs[1].Conv.DM {
 		t.Errorf("conversations %+v / %+v", r.Conv, handler.reqs[1].Conv)
 	}
-	if n := h.fake.count(func(c apiCall) bool { return c.Method == "users.info" && c.param("user") == "UANA" }); n != 1 {
+	if n := h.fake.Count(func(c slacktest.Call) bool { return c.Method == "users.info" && c.Param("user") == "UANA" }); n != 1 {
 		t.Errorf("users.info for UANA called %d times, want once (cached)", n)
 	}
 }
@@ -390,7 +402,7 @@ func TestMessengerDestinations(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			calls, _ := h.fake.snapshot()
+			calls, _ := h.fake.Calls()
 			ref, err := h.a.Messenger().Send(context.Background(), tc.to, msg)
 			if bot.ErrorCode(err) != tc.wantCode {
 				t.Fatalf("error %v, want code %q", err, tc.wantCode)
@@ -398,16 +410,16 @@ func TestMessengerDestinations(t *testing.T) {
 			if tc.wantCode != "" {
 				return
 			}
-			c, _ := h.fake.waitFor(len(calls), isMethod(tc.method))
-			if c.param("channel") != tc.channel || c.param("user") != tc.user || !strings.Contains(c.text(), "Session 2 tomorrow") {
-				t.Errorf("%s to channel %q user %q: %s", c.Method, c.param("channel"), c.param("user"), c.text())
+			c, _ := h.fake.WaitFor(len(calls), isMethod(tc.method))
+			if c.Param("channel") != tc.channel || c.Param("user") != tc.user || !strings.Contains(c.Text(), "Session 2 tomorrow") {
+				t.Errorf("%s to channel %q user %q: %s", c.Method, c.Param("channel"), c.Param("user"), c.Text())
 			}
 			if ref.ChannelID != tc.channel || ref.Platform != bot.Slack {
 				t.Errorf("ref %+v", ref)
 			}
 		})
 	}
-	if n := h.fake.count(isMethod("conversations.open")); n != 1 {
+	if n := h.fake.Count(isMethod("conversations.open")); n != 1 {
 		t.Errorf("conversations.open called %d times, want once", n)
 	}
 }

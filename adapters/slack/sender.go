@@ -39,6 +39,10 @@ type sender struct {
 	backoff    time.Duration // first wait after a transient failure; doubles
 	maxWaitFor time.Duration // longest RetryAfter waited here; longer goes back to the caller
 
+	// now is real time, not the bot's clock: the limit is the platform's.
+	// Tests replace it to check the reservations without waiting.
+	now func() time.Time
+
 	mu   sync.Mutex
 	next map[string]time.Time // channel -> earliest time of its next post
 	dms  map[string]string    // user -> DM channel
@@ -52,6 +56,7 @@ func newSender(api *slack.Client, log *slog.Logger) *sender {
 		retries:    3,
 		backoff:    250 * time.Millisecond,
 		maxWaitFor: 30 * time.Second,
+		now:        time.Now,
 		next:       map[string]time.Time{},
 		dms:        map[string]string{},
 	}
@@ -266,6 +271,9 @@ func (s *sender) call(ctx context.Context, channel string, fn func(context.Conte
 			}
 			continue
 		}
+		if reason, ok := permanent(err); ok {
+			return bot.Permanent(reason, err)
+		}
 		if attempt >= s.retries || !transient(err) || ctx.Err() != nil {
 			return err
 		}
@@ -278,7 +286,7 @@ func (s *sender) call(ctx context.Context, channel string, fn func(context.Conte
 // slot reserves the next free posting time on channel and returns how long
 // to wait for it.
 func (s *sender) slot(channel string) time.Duration {
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := s.next[channel]
@@ -294,6 +302,24 @@ func (s *sender) slot(channel string) time.Duration {
 		}
 	}
 	return at.Sub(now)
+}
+
+// permanent reports whether err is one of Slack's answers that the same
+// call will get again however often it is tried (the payload is refused, or
+// the channel or user is gone or out of the bot's reach), and which. The
+// caller records such a send instead of retrying it (bot.PermanentError).
+func permanent(err error) (string, bool) {
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return "", false
+	}
+	switch se.Err {
+	case "invalid_blocks", "invalid_blocks_format", "invalid_arguments", "no_text", "msg_too_long",
+		"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_not_in_channel",
+		"account_inactive", "cannot_dm_bot", "messages_tab_disabled", "restricted_action", "message_not_found":
+		return se.Err, true
+	}
+	return "", false
 }
 
 // transient reports whether a failed call may succeed when tried again.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 )
 
@@ -22,7 +23,7 @@ func TestButtonsCarryTheirSet(t *testing.T) {
 	if _, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, UserID: "UANA"}, pulse); err != nil {
 		t.Fatal(err)
 	}
-	sent, seen := h.fake.waitFor(0, posted("DANA", "How was session 2?"))
+	sent, seen := h.fake.WaitFor(0, posted("DANA", "How was session 2?"))
 
 	last := func(t *testing.T, n int) bot.Request {
 		t.Helper()
@@ -52,7 +53,7 @@ func TestButtonsCarryTheirSet(t *testing.T) {
 				t.Errorf("button value %q, want the bare command %q", value, tc.wantText)
 			}
 			h.interact(buttonPress("UANA", "DANA", actionID, value, ""))
-			_, seen = h.fake.waitFor(seen, posted("DANA", "ok: "+tc.wantText))
+			_, seen = h.fake.WaitFor(seen, posted("DANA", "ok: "+tc.wantText))
 			req := last(t, i+1)
 			if req.Text != tc.wantText || req.SetID != tc.wantSet || !req.Conv.DM {
 				t.Errorf("request text %q set %q DM %v, want %q set %q in a DM", req.Text, req.SetID, req.Conv.DM, tc.wantText, tc.wantSet)
@@ -63,8 +64,8 @@ func TestButtonsCarryTheirSet(t *testing.T) {
 	t.Run("form submission with its set", func(t *testing.T) {
 		actionID, value := button(t, sent, "Rate with a comment")
 		h.interact(buttonPress("UANA", "DANA", actionID, value, ""))
-		var open apiCall
-		open, seen = h.fake.waitFor(seen, isMethod("views.open"))
+		var open slacktest.Call
+		open, seen = h.fake.WaitFor(seen, isMethod("views.open"))
 		view, _ := open.JSON["view"].(map[string]any)
 		if view["callback_id"] != "feedback" {
 			t.Fatalf("views.open with %v", open.JSON)
@@ -73,7 +74,7 @@ func TestButtonsCarryTheirSet(t *testing.T) {
 			"rating":  {"type": "static_select", "selected_option": map[string]any{"value": "4"}},
 			"comment": {"type": "plain_text_input", "value": "Useful"},
 		}))
-		_, seen = h.fake.waitFor(seen, posted("DANA", "ok: feedback"))
+		_, seen = h.fake.WaitFor(seen, posted("DANA", "ok: feedback"))
 		req := last(t, len(cases)+1)
 		if req.Action == nil || req.Action.Values["rating"] != "4" || req.SetID != setID {
 			t.Errorf("submission request %+v (action %+v), want rating 4 for set %s", req, req.Action, setID)

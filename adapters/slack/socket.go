@@ -68,7 +68,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		if key == "" {
 			key = envelopeKey
 		}
-		if !a.pool.submit(a.eventJob(ev, key)) {
+		if !a.pool.Submit(a.eventJob(ev, key)) {
 			a.log.WarnContext(ctx, "dropped event: workers busy")
 		}
 	case socketmode.EventTypeSlashCommand:
@@ -77,7 +77,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		if !ok {
 			return
 		}
-		if !a.pool.submit(a.slashJob(cmd, nil, envelopeKey)) {
+		if !a.pool.Submit(a.slashJob(cmd, nil, envelopeKey)) {
 			go a.answer(context.WithoutCancel(ctx), target{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}, busy())
 		}
 	case socketmode.EventTypeInteractive:
@@ -89,7 +89,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		// Validation needs no store, so modal errors go back in the ack.
 		payload, job := a.interaction(cb, envelopeKey)
 		ack(payload)
-		if job != nil && !a.pool.submit(job) {
+		if job != nil && !a.pool.Submit(job) {
 			a.log.WarnContext(ctx, "dropped interaction: workers busy")
 		}
 	default:

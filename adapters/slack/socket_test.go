@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +18,8 @@ func TestSocketMode(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.a.RunSocketMode(ctx) }()
-	_, seen := h.fake.waitFor(0, func(c apiCall) bool { return c.Method == "websocket" })
-	if c, _ := h.fake.waitFor(0, isMethod("apps.connections.open")); c.Auth != "Bearer "+testAppToken {
+	_, seen := h.fake.WaitFor(0, func(c slacktest.Call) bool { return c.Method == "websocket" })
+	if c, _ := h.fake.WaitFor(0, isMethod("apps.connections.open")); c.Auth != "Bearer "+testAppToken {
 		t.Errorf("apps.connections.open authorized with %q, want the app-level token", c.Auth)
 	}
 	const channel = "C0SOCK"
@@ -26,7 +27,7 @@ func TestSocketMode(t *testing.T) {
 		return map[string]any{
 			"token": "x", "team_id": "T1", "channel_id": channel, "channel_name": "sock-set",
 			"user_id": user, "user_name": strings.ToLower(user), "command": "/als", "text": text,
-			"response_url": h.fake.responseURL(n), "trigger_id": "trig",
+			"response_url": h.fake.ResponseURL(n), "trigger_id": "trig",
 		}
 	}
 	step := func(name string, f func(t *testing.T)) {
@@ -37,11 +38,11 @@ func TestSocketMode(t *testing.T) {
 
 	var setupEnv string
 	step("slash command acknowledged, answered through response_url", func(t *testing.T) {
-		setupEnv = h.fake.sendEnvelope("slash_commands", slash(1, "UFAC", "setup Socket set"), "")
-		if ack := h.fake.waitAck(setupEnv); len(ack.Payload) != 0 && string(ack.Payload) != "null" {
+		setupEnv = h.fake.SendEnvelope("slash_commands", slash(1, "UFAC", "setup Socket set"), "")
+		if ack := h.fake.WaitAck(setupEnv); len(ack.Payload) != 0 && string(ack.Payload) != "null" {
 			t.Errorf("ack payload %s, want empty", ack.Payload)
 		}
-		c, n := h.fake.waitFor(seen, responded(1, "Socket set"))
+		c, n := h.fake.WaitFor(seen, responded(1, "Socket set"))
 		seen = n
 		if c.JSON["response_type"] != "in_channel" {
 			t.Errorf("setup answered as %v", c.JSON["response_type"])
@@ -52,34 +53,34 @@ func TestSocketMode(t *testing.T) {
 	})
 
 	step("redelivered envelope handled once", func(t *testing.T) {
-		h.fake.sendEnvelope("slash_commands", slash(1, "UFAC", "setup Socket set"), setupEnv)
-		h.fake.waitAck(setupEnv)
-		h.fake.sendEnvelope("slash_commands", slash(2, "UFAC", "members add <@UANA|ana> <@UBEN>"), "")
-		_, seen = h.fake.waitFor(seen, responded(2, "Ana"))
+		h.fake.SendEnvelope("slash_commands", slash(1, "UFAC", "setup Socket set"), setupEnv)
+		h.fake.WaitAck(setupEnv)
+		h.fake.SendEnvelope("slash_commands", slash(2, "UFAC", "members add <@UANA|ana> <@UBEN>"), "")
+		_, seen = h.fake.WaitFor(seen, responded(2, "Ana"))
 		// Counted after Shutdown below, when all acknowledged work is done.
 	})
 
 	step("app mention event", func(t *testing.T) {
-		env := h.fake.sendEnvelope("events_api", map[string]any{
+		env := h.fake.SendEnvelope("events_api", map[string]any{
 			"type": "event_callback", "event_id": "Ev-sock-1", "team_id": "T1",
 			"event": map[string]any{"type": "app_mention", "user": "UFAC", "channel": channel, "text": "<@UBOT> members", "ts": "9.1"},
 		}, "")
-		h.fake.waitAck(env)
-		_, seen = h.fake.waitFor(seen, posted(channel, "Ben"))
+		h.fake.WaitAck(env)
+		_, seen = h.fake.WaitFor(seen, posted(channel, "Ben"))
 	})
 
 	step("button press", func(t *testing.T) {
-		env := h.fake.sendEnvelope("interactive", buttonPress("UANA", channel, "als_cmd_0", "sessions", h.fake.responseURL(3)), "")
-		h.fake.waitAck(env)
-		_, seen = h.fake.waitFor(seen, responded(3, ""))
+		env := h.fake.SendEnvelope("interactive", buttonPress("UANA", channel, "als_cmd_0", "sessions", h.fake.ResponseURL(3)), "")
+		h.fake.WaitAck(env)
+		_, seen = h.fake.WaitFor(seen, responded(3, ""))
 	})
 
 	step("modal errors come back in the ack", func(t *testing.T) {
 		view := map[string]any{"type": "modal", "callback_id": "commit", "private_metadata": encodeForm(commitForm(), channel, false)}
-		env := h.fake.sendEnvelope("interactive", viewSubmission("UANA", view, map[string]map[string]any{
+		env := h.fake.SendEnvelope("interactive", viewSubmission("UANA", view, map[string]map[string]any{
 			"text": {"type": "plain_text_input", "value": strings.Repeat("x", 3001)},
 		}), "")
-		ack := h.fake.waitAck(env)
+		ack := h.fake.WaitAck(env)
 		var resp struct {
 			ResponseAction string            `json:"response_action"`
 			Errors         map[string]string `json:"errors"`
@@ -101,7 +102,7 @@ func TestSocketMode(t *testing.T) {
 	if err := h.a.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := h.fake.count(responded(1, "")); n != 1 {
+	if n := h.fake.Count(responded(1, "")); n != 1 {
 		t.Errorf("redelivered setup answered %d times, want once", n)
 	}
 	if cs, _ := h.store.ListCommitments(context.Background(), "slack:"+channel, "", false); len(cs) != 0 {

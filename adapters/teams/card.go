@@ -2,19 +2,25 @@ package teams
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/alsbot/alsbot/bot"
 )
 
-// Adaptive Card version: Teams supports up to 1.5 in bots (1.4 on some older
-// mobile clients, which show the fallback text). Input labels, isRequired and
-// errorMessage need 1.3.
+// Adaptive Card version: Teams renders cards up to 1.5 in bots on desktop and
+// web ("Universal Actions ... introduced in the Adaptive Cards schema version
+// 1.5", learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/
+// cards/universal-actions-for-adaptive-cards); older mobile clients show the
+// fallback text. The cards use nothing newer than 1.3 (input labels,
+// isRequired, errorMessage).
 const (
 	cardVersion     = "1.5"
 	cardSchema      = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -105,31 +111,37 @@ type Submission struct {
 	Set     string    `json:"set,omitempty"` // bot.Button.SetID / bot.Form.SetID: the set the command acts on in a DM
 }
 
-// FormSpec is a bot.Form as carried in a card; each field knows its input id.
+// FormSpec is a bot.Form as carried in a card: the core's wire form
+// (bot.FormData, complete, so the form can be drawn again with its errors)
+// and the prefix of its inputs' ids, which keeps them unique when one card
+// holds several forms.
 type FormSpec struct {
-	ID     string      `json:"id"`
-	Title  string      `json:"title,omitempty"`
-	Submit string      `json:"submit,omitempty"`
-	Fields []FieldSpec `json:"fields"`
+	bot.FormData
+	Prefix string `json:"pre,omitempty"`
 }
 
-// FieldSpec is a bot.FormField with the id of its input in the card.
-type FieldSpec struct {
-	Name        string        `json:"name"`
-	InputID     string        `json:"input"`
-	Label       string        `json:"label,omitempty"`
-	Kind        bot.FieldKind `json:"kind"`
-	Required    bool          `json:"required,omitempty"`
-	Multiline   bool          `json:"multiline,omitempty"`
-	MaxLen      int           `json:"maxLen,omitempty"`
-	Placeholder string        `json:"placeholder,omitempty"`
-	Options     []bot.Option  `json:"options,omitempty"`
-	Value       string        `json:"value,omitempty"` // the field's starting value
-}
+// inputID is the id of the input of field name in the card.
+func (s FormSpec) inputID(name string) string { return s.Prefix + s.ID + "." + name }
 
 // maxActions is how many actions Adaptive Card hosts show in one set (the
-// default host config of Microsoft's renderer).
+// default host config of Microsoft's renderer); more go into further sets.
 const maxActions = 5
+
+// maxCardBytes bounds a card as Teams measures a message: Teams' bot message
+// size limit is about 100 KB of the payload encoded as UTF-16 (base64 images
+// excepted), and Microsoft recommends keeping the message itself within
+// 80 KB to be sure it is delivered; beyond the limit the connector answers
+// 413 MessageSizeTooBig ("Format your bot messages",
+// learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages).
+// 72 KB leaves room for the activity around the card.
+const maxCardBytes = 72 << 10
+
+// maxTextRunes caps one TextBlock or fact: the renderer writes a line per
+// block, and no line of alsbot's is longer unless a member pasted a book.
+const maxTextRunes = 4000
+
+// cutNotice ends a card that had to be cut to fit.
+const cutNotice = "… (cut: the message was longer than Teams shows in one message)"
 
 // maxInlineImage is the largest PNG shown inline (base64 in the card).
 const maxInlineImage = 20 << 10
@@ -211,7 +223,81 @@ func RenderCard(m bot.Message) Card {
 	if len(c.Body) == 0 {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: " ", Wrap: true})
 	}
+	return fitCard(c)
+}
+
+// fitCard keeps c within maxCardBytes: it cuts over-long texts, then drops
+// content from the end (never the inputs or buttons) and says so, then cuts
+// what is left harder.
+func fitCard(c Card) Card {
+	if cardBytes(c) <= maxCardBytes {
+		return c
+	}
+	// Content comes before the first input or action set; those stay.
+	end := len(c.Body)
+	for i, e := range c.Body {
+		if e.Type == "ActionSet" || strings.HasPrefix(e.Type, "Input.") {
+			end = i
+			break
+		}
+	}
+	content, rest := c.Body[:end:end], c.Body[end:]
+	build := func(content []Element, cut bool) []Element {
+		body := append([]Element{}, content...)
+		if cut {
+			body = append(body, Element{Type: "TextBlock", Text: cutNotice, Wrap: true, IsSubtle: true})
+		}
+		return append(body, rest...)
+	}
+	limit := maxTextRunes
+	c.Body = build(capTexts(content, limit), false)
+	for n := len(content); n > 1 && cardBytes(c) > maxCardBytes; {
+		n--
+		content = content[:n]
+		c.Body = build(capTexts(content, limit), true)
+	}
+	for limit > 100 && cardBytes(c) > maxCardBytes {
+		limit /= 2
+		c.Body = build(capTexts(content, limit), true)
+	}
 	return c
+}
+
+func capTexts(els []Element, n int) []Element {
+	out := make([]Element, len(els))
+	for i, e := range els {
+		e.Text = cutRunes(e.Text, n)
+		if e.Facts != nil {
+			facts := make([]Fact, len(e.Facts))
+			for j, f := range e.Facts {
+				facts[j] = Fact{Title: cutRunes(f.Title, n), Value: cutRunes(f.Value, n)}
+			}
+			e.Facts = facts
+		}
+		e.Items = capTexts(e.Items, n)
+		out[i] = e
+	}
+	return out
+}
+
+func cutRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// cardBytes is c's size as Teams counts it: its JSON as UTF-16.
+func cardBytes(c Card) int {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return 0 // plain strings and numbers: cannot fail
+	}
+	n := 0
+	for _, r := range string(b) {
+		n += 2 * utf16.RuneLen(r)
+	}
+	return n
 }
 
 // FormCard shows a form again with the values the person gave and, under
@@ -240,16 +326,20 @@ func newCard(fallbackText string) Card {
 // opens the form inline (Action.ShowCard), whose submit runs the form's
 // command. Input ids carry the button's index so they stay unique in the card.
 func buttonAction(b bot.Button, i int) Action {
+	label := strings.TrimSpace(b.Label)
+	if label == "" {
+		label = firstNonEmpty(strings.TrimSpace(b.Command), "Open") // Teams shows no untitled action
+	}
 	if b.Form == nil {
-		return Action{Type: "Action.Submit", Title: b.Label, Style: actionStyle(b.Style),
+		return Action{Type: "Action.Submit", Title: label, Style: actionStyle(b.Style),
 			Data: &SubmitData{ALSBot: Submission{Command: b.Command, Set: b.SetID}}}
 	}
 	spec := formSpec(b.Form, "b"+strconv.Itoa(i+1)+".")
 	inner := Card{Type: "AdaptiveCard", Body: formInputs(spec, nil, nil), Actions: []Action{submitAction(spec, b.Form.Command, formSet(b))}}
-	if b.Form.Title != "" {
-		inner.Body = append([]Element{{Type: "TextBlock", Text: markdown(b.Form.Title), Wrap: true, Weight: "Bolder"}}, inner.Body...)
+	if spec.Title != "" {
+		inner.Body = append([]Element{{Type: "TextBlock", Text: markdown(spec.Title), Wrap: true, Weight: "Bolder"}}, inner.Body...)
 	}
-	return Action{Type: "Action.ShowCard", Title: b.Label, Style: actionStyle(b.Style), Card: &inner}
+	return Action{Type: "Action.ShowCard", Title: label, Style: actionStyle(b.Style), Card: &inner}
 }
 
 // formSet is the set a button's form acts on: the form's own, else the button's.
@@ -280,15 +370,19 @@ func actionStyle(s bot.ButtonStyle) string {
 	return ""
 }
 
+// maxFormLabel caps a form's title, labels and placeholders: the form
+// travels in the card twice (drawn, and in its submit data), and no label
+// needs more.
+const maxFormLabel = 200
+
 func formSpec(f *bot.Form, prefix string) FormSpec {
-	spec := FormSpec{ID: f.ID, Title: f.Title, Submit: f.Submit}
-	for _, ff := range f.Fields {
-		spec.Fields = append(spec.Fields, FieldSpec{
-			Name: ff.Name, InputID: prefix + f.ID + "." + ff.Name, Label: ff.Label, Kind: ff.Kind,
-			Required: ff.Required, Multiline: ff.Multiline, MaxLen: ff.MaxLen, Placeholder: ff.Placeholder, Options: ff.Options, Value: ff.Value,
-		})
+	d := bot.NewFormData(f, true)
+	d.Title, d.Submit = cutRunes(d.Title, maxFormLabel), cutRunes(d.Submit, maxFormLabel)
+	for i := range d.Fields {
+		d.Fields[i].Label = cutRunes(d.Fields[i].Label, maxFormLabel)
+		d.Fields[i].Placeholder = cutRunes(d.Fields[i].Placeholder, maxFormLabel)
 	}
-	return spec
+	return FormSpec{FormData: d, Prefix: prefix}
 }
 
 // formInputs renders the inputs of spec with initial values and errors (by
@@ -296,20 +390,24 @@ func formSpec(f *bot.Form, prefix string) FormSpec {
 func formInputs(spec FormSpec, values, errs map[string]string) []Element {
 	var out []Element
 	for _, f := range spec.Fields {
-		in := Element{ID: f.InputID, Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: f.Value}
+		in := Element{ID: spec.inputID(f.Name), Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: f.Value}
 		if v, ok := values[f.Name]; ok {
 			in.Value = v // what the person typed wins over the starting value
 		}
 		if f.Required {
-			in.ErrorMessage = "Please fill this in."
+			in.ErrorMessage = bot.FormRequired
 		}
-		switch f.Kind {
+		switch bot.FieldKind(f.Kind) {
 		case bot.FieldDate:
 			in.Type = "Input.Date"
 			if f.Required {
 				in.ErrorMessage = "Please pick a date."
 			}
 		case bot.FieldChoice:
+			if len(f.Options) == 0 {
+				in.Type = "Input.Text" // a choice set without choices is refused
+				break
+			}
 			in.Type = "Input.ChoiceSet"
 			in.Style = "compact"
 			for _, o := range f.Options {
@@ -378,4 +476,13 @@ func fallback(m bot.Message) string {
 		s = string(r[:199]) + "…"
 	}
 	return s
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -65,6 +66,8 @@ type recorded struct {
 	Params             schema.ConversationParameters
 	Raw                map[string]any
 	At                 time.Time
+	Status             int      // what the fake answered
+	Problems           []string // why it refused the activity (400/413), as Teams would
 }
 
 // botFramework fakes, on one loopback server, what alsbot talks to: the
@@ -74,6 +77,7 @@ type botFramework struct {
 	srv *httptest.Server
 
 	metadataFetches, jwksFetches, tokenCalls atomic.Int64
+	captured                                 atomic.Int64
 
 	mu        sync.Mutex
 	published []signingKey
@@ -141,22 +145,39 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		}
 		var raw map[string]any
 		_ = json.Unmarshal(body, &raw)
+		// Strict like Teams: an activity over the documented size limit
+		// is refused with 413 MessageSizeTooBig, a card Teams cannot take
+		// with 400.
+		problems, status := refusal(body, raw)
+		if status == http.StatusOK {
+			bf.capture(raw)
+		}
 		bf.mu.Lock()
-		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: time.Now()})
+		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: time.Now(), Problems: problems})
 		n := len(bf.requests)
-		status := http.StatusOK
-		if s := bf.script[conv]; len(s) > 0 {
+		switch s := bf.script[conv]; {
+		case status != http.StatusOK: // refused for its content
+		case len(s) > 0:
 			status, bf.script[conv] = s[0], s[1:]
-		} else if bf.gone[conv] {
+		case bf.gone[conv]:
 			status = http.StatusForbidden
 		}
+		bf.requests[n-1].Status = status
 		bf.mu.Unlock()
 		if status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", "1")
 		}
-		w.WriteHeader(status)
-		if status == http.StatusOK {
+		switch status {
+		case http.StatusOK:
 			writeJSON(w, map[string]any{"id": fmt.Sprintf("act-%d", n)})
+		case http.StatusRequestEntityTooLarge:
+			w.WriteHeader(status)
+			writeJSON(w, map[string]any{"error": map[string]any{"code": "MessageSizeTooBig", "message": "Message size too big"}})
+		case http.StatusBadRequest:
+			w.WriteHeader(status)
+			writeJSON(w, map[string]any{"error": map[string]any{"code": "BadArgument", "message": strings.Join(problems, "; ")}})
+		default:
+			w.WriteHeader(status)
 		}
 	})
 	mux.HandleFunc("GET /svc/v3/conversations/{conv}/members/{member}", func(w http.ResponseWriter, r *http.Request) {
@@ -192,6 +213,77 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 	bf.srv = httptest.NewServer(mux)
 	t.Cleanup(bf.srv.Close)
 	return bf
+}
+
+// teamsMessageLimit is Teams' documented bot message size limit: about
+// 100 KB of the payload encoded as UTF-16 (learn.microsoft.com, "Format your
+// bot messages"); the fake refuses beyond it as Teams does.
+const teamsMessageLimit = 100 << 10
+
+// refusal is why Teams would refuse an activity, and with which status
+// (200 when it would not).
+func refusal(body []byte, raw map[string]any) ([]string, int) {
+	if n := utf16Bytes(body); n > teamsMessageLimit {
+		return []string{fmt.Sprintf("%d bytes as UTF-16, over %d", n, teamsMessageLimit)}, http.StatusRequestEntityTooLarge
+	}
+	var problems []string
+	atts, _ := raw["attachments"].([]any)
+	for _, a := range atts {
+		att, _ := a.(map[string]any)
+		if att["contentType"] != cardContentType {
+			continue
+		}
+		card, _ := json.Marshal(att["content"])
+		problems = append(problems, validateCard(card)...)
+	}
+	if len(problems) > 0 {
+		return problems, http.StatusBadRequest
+	}
+	return nil, http.StatusOK
+}
+
+// capture writes the cards of an accepted activity to ALSBOT_CAPTURE_DIR
+// (when set), for tools/platform-check to hold to Microsoft's adaptivecards.
+func (bf *botFramework) capture(raw map[string]any) {
+	dir := os.Getenv("ALSBOT_CAPTURE_DIR")
+	if dir == "" {
+		return
+	}
+	dir = filepath.Join(dir, "teams")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		bf.t.Errorf("capture: %v", err)
+		return
+	}
+	atts, _ := raw["attachments"].([]any)
+	for _, a := range atts {
+		att, _ := a.(map[string]any)
+		if att["contentType"] != cardContentType {
+			continue
+		}
+		b, _ := json.MarshalIndent(att["content"], "", "  ")
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, bf.t.Name()) + fmt.Sprintf("-%03d.json", bf.captured.Add(1))
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			bf.t.Errorf("capture: %v", err)
+		}
+	}
+}
+
+// refused returns the activities the fake refused.
+func (bf *botFramework) refused() []recorded {
+	bf.mu.Lock()
+	defer bf.mu.Unlock()
+	var out []recorded
+	for _, r := range bf.requests {
+		if len(r.Problems) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -264,6 +356,8 @@ type rig struct {
 	srv     *httptest.Server
 	// allowEmulator builds the adapter with AllowEmulator on the next start.
 	allowEmulator bool
+	// refusalsExpected: the test sends what Teams refuses on purpose.
+	refusalsExpected bool
 }
 
 func newRig(t testing.TB, h bot.Handler) *rig {
@@ -272,6 +366,14 @@ func newRig(t testing.TB, h bot.Handler) *rig {
 	r := &rig{t: t, key: key, clock: newFakeClock(), store: mongotest.New(t)}
 	r.bf = newBotFramework(t, key)
 	r.start(h)
+	t.Cleanup(func() {
+		// Whatever a test checks, nothing the bot sent may be refused.
+		if !r.refusalsExpected {
+			for _, x := range r.bf.refused() {
+				t.Errorf("Teams would refuse the activity to %s: %v", x.ConvID, x.Problems)
+			}
+		}
+	})
 	return r
 }
 

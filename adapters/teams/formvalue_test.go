@@ -26,7 +26,7 @@ func TestFormStartingValue(t *testing.T) {
 		{Name: "text", Label: "What did you do?", Kind: bot.FieldText, Value: "started the rota"},
 	}}
 	spec := formSpec(form, "")
-	id := spec.Fields[0].InputID
+	id := spec.inputID(spec.Fields[0].Name)
 	tests := []struct {
 		name  string
 		typed map[string]string

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -77,20 +76,14 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+	// Refused while shutting down or when every worker is busy: the Bot
+	// Framework retries, perhaps on another replica.
+	if !a.pool.Submit(func(ctx context.Context) { a.runJob(ctx, j) }) {
+		w.Header().Set("Retry-After", "2")
+		http.Error(w, "busy or shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	select {
-	case a.jobs <- j:
-		w.WriteHeader(http.StatusAccepted)
-	default:
-		w.Header().Set("Retry-After", "2")
-		http.Error(w, "busy", http.StatusServiceUnavailable)
-	}
+	w.WriteHeader(http.StatusAccepted)
 }
 
 // authReason keeps the validator's reason (no token contents) for the log.
@@ -102,21 +95,9 @@ func authReason(err error) string {
 	return s
 }
 
-func (a *Adapter) work(ctx context.Context) {
-	defer a.wg.Done()
-	for j := range a.jobs {
-		a.runJob(ctx, j)
-	}
-}
-
+// runJob handles one activity in the pool (which bounds its time and
+// recovers a panic).
 func (a *Adapter) runJob(ctx context.Context, j job) {
-	ctx, cancel := context.WithTimeout(ctx, jobTimeout)
-	defer cancel()
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("panic handling an activity", "panic", fmt.Sprint(p), "type", string(j.act.Type))
-		}
-	}()
 	if err := a.handleActivity(ctx, j); err != nil {
 		a.log.Error("handling an activity failed", "type", string(j.act.Type), "err", err)
 	}
@@ -296,10 +277,8 @@ func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentio
 			req.Text = "help"
 		}
 	}
+	// Not logged here: the router logs internal errors once.
 	msg, err := a.handler.Handle(ctx, req)
-	if err != nil && bot.ErrorCode(err) == bot.EINTERNAL {
-		a.log.Error("command failed", "err", err)
-	}
 	if err != nil && msg.Text == "" && msg.Title == "" {
 		msg = bot.Message{Kind: bot.KindError, Private: true, Text: bot.ErrorMessage(err)}
 	}
@@ -372,43 +351,16 @@ func submissionOf(act schema.Activity) (Submission, bool) {
 }
 
 // validateForm reads the submitted values (by input id) into field names and
-// checks them the way Slack's modals are checked: required, length, dates,
-// choices. Errors are by field name, in plain sentences.
+// checks them with the form's own rules (bot.Form.Validate), the same as in
+// Slack. A value that is not a string counts as empty.
 func validateForm(spec *FormSpec, value map[string]any) (values, errs map[string]string) {
-	values = map[string]string{}
-	errs = map[string]string{}
+	submitted := map[string]string{}
 	for _, f := range spec.Fields {
-		v, _ := value[f.InputID].(string)
-		v = strings.TrimSpace(v)
-		values[f.Name] = v
-		label := f.Label
-		if label == "" {
-			label = f.Name
-		}
-		switch {
-		case v == "" && f.Required:
-			errs[f.Name] = fmt.Sprintf("%q is required.", label)
-		case v == "":
-		case f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen:
-			errs[f.Name] = fmt.Sprintf("Keep this to %d characters or fewer (it has %d).", f.MaxLen, utf8.RuneCountInString(v))
-		case f.Kind == bot.FieldDate:
-			if _, err := time.Parse("2006-01-02", v); err != nil {
-				errs[f.Name] = "Pick a date, or write it as YYYY-MM-DD, e.g. 2026-12-03."
-			}
-		case f.Kind == bot.FieldChoice && !validChoice(f.Options, v):
-			errs[f.Name] = "Pick one of the choices offered."
+		if v, ok := value[spec.inputID(f.Name)].(string); ok {
+			submitted[f.Name] = v
 		}
 	}
-	return values, errs
-}
-
-func validChoice(opts []bot.Option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
+	return spec.Form().Validate(submitted)
 }
 
 var (

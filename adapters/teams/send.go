@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/infracloudio/msbotbuilder-go/core/activity"
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -35,6 +36,9 @@ func (a *Adapter) Send(ctx context.Context, to bot.Destination, m bot.Message) (
 	default:
 		return bot.MessageRef{}, bot.Errorf(bot.EINVALID, "A Teams message needs a channel or a user to go to.")
 	}
+	if errors.Is(err, ErrStaleConversation) {
+		return bot.MessageRef{}, bot.Permanent("teams conversation gone", err)
+	}
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
@@ -43,12 +47,29 @@ func (a *Adapter) Send(ctx context.Context, to bot.Destination, m bot.Message) (
 		if serr := a.convs.MarkConversationStale(ctx, key); serr != nil {
 			a.log.Warn("marking a conversation stale failed", "err", serr)
 		}
-		return bot.MessageRef{}, fmt.Errorf("send to %s: %w: %w", key, ErrStaleConversation, err)
+		err = fmt.Errorf("send to %s: %w: %w", key, ErrStaleConversation, err)
+		return bot.MessageRef{}, bot.Permanent(fmt.Sprintf("teams %d", statusOf(err)), err)
 	}
 	if err != nil {
-		return bot.MessageRef{}, fmt.Errorf("send to %s: %w", key, err)
+		err = fmt.Errorf("send to %s: %w", key, err)
+		if permanentStatus(statusOf(err)) {
+			return bot.MessageRef{}, bot.Permanent(fmt.Sprintf("teams %d", statusOf(err)), err)
+		}
+		return bot.MessageRef{}, err
 	}
 	return bot.MessageRef{Platform: bot.Teams, ChannelID: ref.Conversation.ID, ID: id}, nil
+}
+
+// permanentStatus reports whether a connector answer will be the same on
+// every retry: the activity is refused (400, 413 MessageSizeTooBig) or the
+// bot may no longer post in the conversation (403, 404). 429 and 5xx are
+// retried; the connector's own retries have already run.
+func permanentStatus(code int) bool {
+	switch code {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusRequestEntityTooLarge:
+		return true
+	}
+	return false
 }
 
 // storedRef loads a reference; a stale one is refused without asking Teams.

@@ -40,7 +40,7 @@ func TestSubmissionsCarryTheirSet(t *testing.T) {
 	spec := form.Actions[0].Data.ALSBot.Form
 	ids := map[string]string{}
 	for _, f := range spec.Fields {
-		ids[f.Name] = f.InputID
+		ids[f.Name] = spec.inputID(f.Name)
 	}
 
 	tests := []struct {

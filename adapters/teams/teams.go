@@ -16,13 +16,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/connector/auth"
 	"github.com/infracloudio/msbotbuilder-go/core"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/workpool"
 )
 
 // Public Bot Framework endpoints.
@@ -90,11 +90,7 @@ type Adapter struct {
 	conn      *connector
 	bf        *core.BotFrameworkAdapter // parses requests through our validator
 
-	mu      sync.RWMutex // guards closed and sends on jobs
-	closed  bool
-	jobs    chan job
-	wg      sync.WaitGroup
-	stopAll context.CancelFunc // cancels the workers' context when Shutdown gives up waiting
+	pool *workpool.Pool
 }
 
 var _ bot.Messenger = (*Adapter)(nil)
@@ -121,7 +117,7 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	clock := cfg.Clock
 	if clock == nil {
-		clock = wallClock{}
+		clock = bot.SystemClock{}
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -157,7 +153,7 @@ func New(cfg Config) (*Adapter, error) {
 		clock:     clock,
 		log:       log,
 		validator: newValidator(cfg.AppID, metadataURL, httpc, clock, cfg.TenantID, cfg.AllowEmulator),
-		jobs:      make(chan job, workers*32),
+		pool:      workpool.New(workpool.Config{Workers: workers, Queue: workers * 32, Timeout: jobTimeout, Logger: log}),
 	}
 	a.conn = newConnector(newTokenSource(tokenURL, cfg.AppID, cfg.AppPassword, httpc, clock), httpc, log)
 	a.bf = &core.BotFrameworkAdapter{
@@ -170,13 +166,6 @@ func New(cfg Config) (*Adapter, error) {
 		},
 		TokenValidator: a.validator,
 		// Client stays nil here: each send binds its own (see send.go).
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	a.stopAll = cancel
-	for range workers {
-		a.wg.Add(1)
-		go a.work(ctx)
 	}
 	return a, nil
 }
@@ -193,27 +182,11 @@ func (a *Adapter) Messenger() bot.Messenger { return a }
 // retries them elsewhere) and waits for the acknowledged ones to be handled,
 // or until ctx ends.
 func (a *Adapter) Shutdown(ctx context.Context) error {
-	a.mu.Lock()
-	if !a.closed {
-		a.closed = true
-		close(a.jobs)
+	if err := a.pool.Shutdown(ctx); err != nil {
+		return fmt.Errorf("teams: %w", err)
 	}
-	a.mu.Unlock()
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		a.stopAll()
-		return nil
-	case <-ctx.Done():
-		a.stopAll() // in-flight handlers see a cancelled context and return soon
-		return fmt.Errorf("teams: shutdown: %w", ctx.Err())
-	}
+	return nil
 }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
 
 // Keys of stored references.
 func convKey(conversationID string) string { return "teams:conv:" + conversationID }

@@ -136,7 +136,7 @@ func newRouter(store bot.Store, clock bot.Clock, notifier bot.Notifier, planner 
 		Notifier: notifier,
 		Planner:  planner,
 		Rand:     rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
-		Logger:   log.With("component", "handlers"),
+		Logger:   log, // the router attaches its component itself
 	})
 }
 

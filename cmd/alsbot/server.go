@@ -25,11 +25,6 @@ import (
 // sends finish within it.
 const shutdownGrace = 20 * time.Second
 
-// wallClock is the production clock.
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
-
 // runServer serves Slack and/or Teams with the scheduler on one HTTP server
 // until ctx ends, then stops taking work, finishes what was acknowledged and
 // returns nil. It opens the store itself, counted by the process's metrics.
@@ -49,7 +44,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer closeStore(ctx, store, log)
 
-	clock := wallClock{}
+	clock := bot.SystemClock{}
 	// The scheduler and the use cases need the platforms' messengers, and the
 	// platforms need the use cases: the map is filled in before anything runs.
 	messengers := bot.Messengers{}
@@ -73,7 +68,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			BotToken: cfg.SlackBotToken, SigningSecret: cfg.SlackSigningSecret,
 			AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 			Handler: router, Claimer: store,
-			Logger: log.With("component", "adapter", "platform", "slack"),
+			Logger: log, // the adapter attaches component and platform itself
 		})
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
@@ -98,7 +93,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			AppID: cfg.MicrosoftAppID, AppPassword: cfg.MicrosoftAppPassword,
 			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
 			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
-			Claimer: store, Logger: log.With("component", "adapter", "platform", "teams"),
+			Claimer: store, Logger: log, // the adapter attaches component and platform
 		})
 		if err != nil {
 			return fmt.Errorf("teams: %w", err)

@@ -9,30 +9,22 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 )
 
-// fakeSlackAPI answers the Web API calls the served bot makes at start and
-// for a command: auth.test, users.info, and ok to everything else.
+// fakeSlackAPI is the loopback Slack the served bot talks to, knowing the
+// one user and channel the tests use.
 func fakeSlackAPI(t *testing.T) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch strings.TrimPrefix(r.URL.Path, "/api/") {
-		case "auth.test":
-			io.WriteString(w, `{"ok":true,"user_id":"UBOT","user":"alsbot","team_id":"T1"}`)
-		case "users.info":
-			io.WriteString(w, `{"ok":true,"user":{"id":"UFRAN","name":"fran","real_name":"Fran","tz":"Europe/London"}}`)
-		default:
-			io.WriteString(w, `{"ok":true,"channel":"C1","ts":"1.0"}`)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/api/"
+	f := slacktest.New(t)
+	f.AddUser("UFRAN", "Fran", "Europe/London")
+	f.AddChannel("C1")
+	return f.APIURL()
 }
 
 func freeAddr(t *testing.T) string {

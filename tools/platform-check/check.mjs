@@ -11,7 +11,10 @@
 //     keys are checked too.
 //
 // Prints one line per file (ok / FAIL with the errors) and exits 1 on any
-// failure. Usage: node check.mjs [--root <repo root>] (default: ../..).
+// failure. Usage: node check.mjs [--root <repo root>] [--captured <dir>]
+// (root default: ../..). --captured also checks the payloads an end-to-end
+// test run captured (ALSBOT_CAPTURE_DIR=<dir> go test ./adapters/...):
+// <dir>/slack/*.json as Block Kit, <dir>/teams/*.json as Adaptive Cards.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -24,6 +27,8 @@ const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const rootArg = args.indexOf("--root");
 const root = path.resolve(rootArg >= 0 ? args[rootArg + 1] : path.join(here, "..", ".."));
+const capturedArg = args.indexOf("--captured");
+const captured = capturedArg >= 0 ? path.resolve(args[capturedArg + 1]) : undefined;
 
 let failures = 0;
 function report(file, errors) {
@@ -108,6 +113,11 @@ function checkCards() {
   if (files.length === 0) {
     report(path.join(root, "adapters/teams/testdata"), ["no golden Adaptive Card files found"]);
     return;
+  }
+  if (captured) {
+    const more = jsonFiles(path.join(captured, "teams"));
+    if (more.length === 0) report(path.join(captured, "teams"), ["no captured Adaptive Cards (was the end-to-end run given ALSBOT_CAPTURE_DIR?)"]);
+    files.push(...more);
   }
   const { AC, document } = loadAdaptiveCards();
   const eventName = (n) => AC.ValidationEvent[n] ?? n;
@@ -243,6 +253,13 @@ function slackLimits(json, kind) {
   const max = (what, s, n) => {
     if (typeof s === "string" && [...s].length > n) errs.push(`limit: ${what} is ${[...s].length} characters, Slack allows ${n}`);
   };
+  // A text object of 0 characters is refused too (e.g. an empty section
+  // text beside fields).
+  const text = (what, t, n) => {
+    if (t === undefined) return;
+    if (typeof t?.text !== "string" || [...t.text].length === 0) errs.push(`limit: ${what} is empty, Slack wants 1 to ${n} characters`);
+    max(what, t?.text, n);
+  };
   const isView = kind !== "Message";
   if (!Array.isArray(json.blocks)) return errs; // tsc reports it
   if (json.blocks.length > (isView ? 100 : 50)) errs.push(`limit: ${json.blocks.length} blocks, Slack allows ${isView ? 100 : 50}`);
@@ -261,10 +278,10 @@ function slackLimits(json, kind) {
       if (blockIds.has(b.block_id)) errs.push(`${at}: block_id ${JSON.stringify(b.block_id)} is used twice`);
       blockIds.add(b.block_id);
     }
-    if (b.type === "header") max(`${at} header text`, b.text?.text, 150);
+    if (b.type === "header") text(`${at} header text`, b.text, 150);
     if (b.type === "section") {
-      max(`${at} section text`, b.text?.text, 3000);
-      (b.fields ?? []).forEach((f, j) => max(`${at}.fields[${j}]`, f.text, 2000));
+      text(`${at} section text`, b.text, 3000);
+      (b.fields ?? []).forEach((f, j) => text(`${at}.fields[${j}]`, f, 2000));
       if ((b.fields ?? []).length > 10) errs.push(`limit: ${at} has ${b.fields.length} fields, Slack allows 10`);
     }
     if (b.type === "context" && (b.elements ?? []).length > 10) errs.push(`limit: ${at} has ${b.elements.length} elements, Slack allows 10`);
@@ -277,7 +294,7 @@ function slackLimits(json, kind) {
         actionIds.add(el.action_id);
       }
       if (el.type === "button") {
-        max(`${at} button text`, el.text?.text, 75);
+        text(`${at} button text`, el.text, 75);
         max(`${at} button value`, el.value, 2000);
       }
     }
@@ -290,6 +307,11 @@ function checkBlockKit() {
   if (files.length === 0) {
     report(path.join(root, "adapters/slack/testdata"), ["no golden Block Kit files found"]);
     return;
+  }
+  if (captured) {
+    const more = jsonFiles(path.join(captured, "slack"));
+    if (more.length === 0) report(path.join(captured, "slack"), ["no captured Block Kit payloads (was the end-to-end run given ALSBOT_CAPTURE_DIR?)"]);
+    files.push(...more);
   }
   // Generated inside this package so tsc resolves @slack/types from node_modules.
   const gen = path.join(here, ".gen");
