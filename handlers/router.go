@@ -23,6 +23,10 @@ type Deps struct {
 	Clock    bot.Clock
 	Notifier bot.Notifier
 	Planner  bot.Planner // may be nil: then nothing is planned
+	// Live are the platforms that can update a message they sent: there a
+	// round's card is posted once and updated in place. Absent: the card is
+	// the answer to round start, and each phase answers anew (the shell).
+	Live map[bot.Platform]bot.LiveMessenger
 	Rand     *rand.Rand  // nil: seeded from the time
 	Logger   *slog.Logger
 }
@@ -33,6 +37,7 @@ type Router struct {
 	clock    bot.Clock
 	notifier bot.Notifier
 	planner  bot.Planner
+	live     map[bot.Platform]bot.LiveMessenger
 	log      *slog.Logger
 	locks    keyedMutex
 	verbs    map[bot.Verb]binding // one per registered verb; see verbs.go
@@ -45,7 +50,7 @@ var _ bot.Handler = (*Router)(nil)
 
 // New returns a Router.
 func New(d Deps) *Router {
-	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, rng: d.Rand}
+	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, live: d.Live, rng: d.Rand}
 	if d.Logger != nil {
 		r.log = d.Logger.With("component", "handlers")
 	}

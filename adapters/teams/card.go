@@ -41,7 +41,8 @@ type Card struct {
 
 // MSTeams holds Teams-only card properties.
 type MSTeams struct {
-	Width string `json:"width,omitempty"`
+	Width    string    `json:"width,omitempty"`
+	Entities []Mention `json:"entities,omitempty"` // the people <at>mentioned</at> in the card
 }
 
 // Element is a card element: TextBlock, FactSet, Container or an Input.
@@ -152,9 +153,39 @@ func Attachment(m bot.Message) schema.Attachment {
 	return schema.Attachment{ContentType: cardContentType, Content: c}
 }
 
-// RenderCard renders the neutral message as an Adaptive Card. It is a pure
-// function of m.
-func RenderCard(m bot.Message) Card {
+// RenderCard renders the neutral message as an Adaptive Card for a channel
+// or group chat. It is a pure function of m.
+func RenderCard(m bot.Message) Card { return renderCard(m, inChannel) }
+
+// RenderPersonalCard renders m for the 1:1 chat with the bot, where a
+// command is typed without @alsbot.
+func RenderPersonalCard(m bot.Message) Card { return renderCard(m, inPersonal) }
+
+func renderCard(m bot.Message, to audience) Card {
+	c := renderBody(teamsWords(m, to))
+	// The notification preview is plain text: names, not <at> tags.
+	c.FallbackText = fallback(bot.Message{Title: plainWords(m.Title, to), Text: plainWords(m.Text, to)})
+	if ents := mentionEntities(m, cardTexts(c.Body)); len(ents) > 0 {
+		c.MSTeams.Entities = ents
+	}
+	return c
+}
+
+// cardTexts is every text of els, joined: where a mention's <at> text must be.
+func cardTexts(els []Element) string {
+	var b strings.Builder
+	for _, e := range els {
+		b.WriteString(e.Text)
+		b.WriteByte('\n')
+		for _, f := range e.Facts {
+			b.WriteString(f.Title + "\n" + f.Value + "\n")
+		}
+		b.WriteString(cardTexts(e.Items))
+	}
+	return b.String()
+}
+
+func renderBody(m bot.Message) Card {
 	c := newCard(fallback(m))
 	if m.Title != "" {
 		tb := Element{Type: "TextBlock", Text: markdown(m.Title), Wrap: true, Size: "Medium", Weight: "Bolder"}

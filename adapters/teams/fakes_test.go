@@ -91,10 +91,13 @@ type botFramework struct {
 	// directory answers GET .../members/{id}: channel account id -> account.
 	directory     map[string]schema.ChannelAccount
 	memberLookups atomic.Int64
+	// posted are the activities the connector created, by conversation
+	// and id: an update of any other answers 404 like Teams.
+	posted map[string]bool
 }
 
 func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
-	bf := &botFramework{t: t, published: keys, script: map[string][]int{}, gone: map[string]bool{}, tokenTTL: 3600, directory: map[string]schema.ChannelAccount{}}
+	bf := &botFramework{t: t, published: keys, script: map[string][]int{}, gone: map[string]bool{}, tokenTTL: 3600, directory: map[string]schema.ChannelAccount{}, posted: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
 		bf.metadataFetches.Add(1)
@@ -169,6 +172,9 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		}
 		switch status {
 		case http.StatusOK:
+			bf.mu.Lock()
+			bf.posted[baseConv(conv)+"/"+fmt.Sprintf("act-%d", n)] = true
+			bf.mu.Unlock()
 			writeJSON(w, map[string]any{"id": fmt.Sprintf("act-%d", n)})
 		case http.StatusRequestEntityTooLarge:
 			w.WriteHeader(status)
@@ -179,6 +185,35 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		default:
 			w.WriteHeader(status)
 		}
+	})
+	// Update activity: the card is checked like a new one, and only an
+	// activity the connector created can be updated.
+	mux.HandleFunc("PUT /svc/v3/conversations/{conv}/activities/{id}", func(w http.ResponseWriter, r *http.Request) {
+		conv, id := r.PathValue("conv"), r.PathValue("id")
+		var act schema.Activity
+		body, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(body, &act); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var raw map[string]any
+		_ = json.Unmarshal(body, &raw)
+		problems, status := refusal(body, raw)
+		bf.mu.Lock()
+		if status == http.StatusOK && !bf.posted[baseConv(conv)+"/"+id] {
+			status = http.StatusNotFound
+		}
+		if status == http.StatusOK && bf.gone[conv] {
+			status = http.StatusForbidden
+		}
+		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: time.Now(), Problems: problems, Status: status})
+		bf.mu.Unlock()
+		if status == http.StatusOK {
+			bf.capture(raw)
+			writeJSON(w, map[string]any{"id": id})
+			return
+		}
+		w.WriteHeader(status)
 	})
 	mux.HandleFunc("GET /svc/v3/conversations/{conv}/members/{member}", func(w http.ResponseWriter, r *http.Request) {
 		bf.memberLookups.Add(1)
@@ -222,6 +257,9 @@ const teamsMessageLimit = 100 << 10
 
 // refusal is why Teams would refuse an activity, and with which status
 // (200 when it would not).
+// baseConv is a conversation id without its thread (";messageid=…").
+func baseConv(id string) string { base, _, _ := strings.Cut(id, ";"); return base }
+
 func refusal(body []byte, raw map[string]any) ([]string, int) {
 	if n := utf16Bytes(body); n > teamsMessageLimit {
 		return []string{fmt.Sprintf("%d bytes as UTF-16, over %d", n, teamsMessageLimit)}, http.StatusRequestEntityTooLarge

@@ -298,7 +298,11 @@ func (a *Adapter) reply(ctx context.Context, act schema.Activity, m bot.Message)
 		}
 		a.log.Warn("private reply could not reach the 1:1 chat; answering in the thread", "err", err)
 	}
-	return a.replyCard(ctx, act, RenderCard(m), false)
+	card := RenderCard(m)
+	if isPersonal(act) {
+		card = RenderPersonalCard(m)
+	}
+	return a.replyCard(ctx, act, card, false)
 }
 
 func (a *Adapter) replyCard(ctx context.Context, act schema.Activity, card Card, private bool) error {
