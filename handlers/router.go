@@ -26,9 +26,9 @@ type Deps struct {
 	// Live are the platforms that can update a message they sent: there a
 	// round's card is posted once and updated in place. Absent: the card is
 	// the answer to round start, and each phase answers anew (the shell).
-	Live map[bot.Platform]bot.LiveMessenger
-	Rand     *rand.Rand  // nil: seeded from the time
-	Logger   *slog.Logger
+	Live   map[bot.Platform]bot.LiveMessenger
+	Rand   *rand.Rand // nil: seeded from the time
+	Logger *slog.Logger
 }
 
 // Router implements bot.Handler.
