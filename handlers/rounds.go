@@ -162,6 +162,9 @@ func (r *Router) postCard(ctx context.Context, c *call, sess *bot.Session, rd *b
 	ref, err := live.Send(ctx, bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, roleCard(c.set, rd))
 	if err != nil {
 		r.log.WarnContext(ctx, "post the round card", "set", c.set.ID, "round", rd.Number, "err", err)
+		if reason, ok := bot.PermanentReason(err); ok {
+			r.tellUndeliverable(ctx, c, sess, reason)
+		}
 		return false
 	}
 	if ref.Platform == "" {
@@ -174,6 +177,30 @@ func (r *Router) postCard(ctx context.Context, c *call, sess *bot.Session, rd *b
 		r.log.ErrorContext(ctx, "keep the round card reference", "session", sess.ID, "err", err)
 	}
 	return true
+}
+
+// tellUndeliverable tells the set's facilitators by DM, once per session,
+// that the bot could not post in the set's channel and how to fix it: the
+// command's answer still reaches whoever typed it (Slack's response_url
+// works in any channel), but reminders and notices would not.
+func (r *Router) tellUndeliverable(ctx context.Context, c *call, sess *bot.Session, reason string) {
+	fix := "Check that I am still in the channel and may post there."
+	if c.set.Platform == bot.Slack {
+		fix = "Invite me to the channel: type /invite @alsbot there."
+	}
+	var out []bot.Outgoing
+	for _, p := range c.set.People {
+		if !p.Has(bot.RoleFacilitator) {
+			continue
+		}
+		out = append(out, bot.Outgoing{
+			To: bot.Destination{Platform: c.set.Platform, UserID: p.User.ID},
+			Message: bot.Message{Kind: bot.KindError, Title: "I cannot post in " + c.set.Name + "'s channel",
+				Text: fmt.Sprintf("Posting the round card in the set's channel failed (%s), so reminders and notices will not reach it either. %s", reason, fix)},
+			Key: fmt.Sprintf("%s/undeliverable/%s/%s", sess.ID, reason, p.User.ID),
+		})
+	}
+	r.notify(ctx, c, out)
 }
 
 // updateCard changes the round's live card to its current state; false

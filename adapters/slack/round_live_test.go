@@ -197,3 +197,50 @@ func TestNoiseBudget(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupNotInChannel: setup in a channel the bot was not invited to
+// says how to invite it; later, a round card Slack refuses there
+// (not_in_channel) reaches the facilitator once by DM, and the card still
+// reaches the channel as the command's answer.
+func TestSetupNotInChannel(t *testing.T) {
+	r := newLiveRig(t, true)
+	const outside = "COUT"
+	r.fake.AddChannel(outside)
+	r.fake.RefuseChannel(outside, "not_in_channel")
+
+	ans := r.command("UFAC", setChannel, "setup West set")
+	if strings.Contains(ans.Text, "/invite") {
+		t.Errorf("setup in a channel the bot is in says to invite it:\n%s", ans.Text)
+	}
+	ans = r.command("UFAC", outside, "setup East set")
+	if !strings.Contains(ans.Text, "East set") || !strings.Contains(ans.Text, `/invite \u003c@UBOT\u003e`) { // <@UBOT>, JSON-escaped in the blocks
+		t.Fatalf("setup outside answered:\n%s\nwant how to invite the bot (/invite <@UBOT>)", ans.Text)
+	}
+	if !strings.Contains(ans.Text, "not a member of this channel") {
+		t.Errorf("setup outside does not say why:\n%s", ans.Text)
+	}
+	r.fake.WaitFor(0, func(c slacktest.Call) bool { return c.Method == "conversations.info" && c.Param("channel") == outside })
+
+	r.command("UFAC", outside, "members add <@UANA> <@UBEN> <@UCAT>")
+	r.command("UFAC", outside, "session start")
+	for _, u := range []string{"UANA", "UBEN", "UCAT"} {
+		r.command(u, outside, "here")
+	}
+	calls, _ := r.fake.Calls()
+	seen := len(calls)
+	for i := 0; i < 2; i++ {
+		ans = r.command("UFAC", outside, "round start")
+		if ans.ResponseType != "in_channel" || !strings.Contains(ans.Text, "presents now") {
+			t.Fatalf("round start where the bot cannot post answered %+v, want the card as the answer", ans)
+		}
+		r.command("UFAC", outside, "round end")
+	}
+	r.tick()
+	dm, _ := r.fake.WaitFor(seen, posted("DFAC", "cannot post in East set"))
+	if !strings.Contains(dm.Text(), "not_in_channel") || !strings.Contains(dm.Text(), "/invite") {
+		t.Errorf("facilitator told:\n%s", dm.Text())
+	}
+	if n := r.fake.Count(posted("DFAC", "cannot post in East set")); n != 1 {
+		t.Errorf("facilitator told %d times, want once", n)
+	}
+}

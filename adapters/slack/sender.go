@@ -150,6 +150,27 @@ func (s *sender) update(ctx context.Context, ref bot.MessageRef, m bot.Message) 
 	return nil
 }
 
+// isMember asks conversations.info whether the bot is in channel. A private
+// channel the bot is not in answers channel_not_found: not a member either.
+func (s *sender) isMember(ctx context.Context, channel string) (bool, error) {
+	var member bool
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		c, err := s.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+		if err == nil {
+			member = c.IsMember
+		}
+		return err
+	})
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "channel_not_found" {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("conversations.info of %s: %w", channel, err)
+	}
+	return member, nil
+}
+
 func (s *sender) postEphemeral(ctx context.Context, channel, user string, p Payload) (string, error) {
 	var ts string
 	err := s.call(ctx, channel, func(ctx context.Context) error {
