@@ -224,14 +224,13 @@ func renderBody(m bot.Message) Card {
 	for _, f := range m.Files {
 		// A PNG (the stats chart) shows inline as a data URL; Teams keeps a
 		// message under about 28 KB, so only a small one fits.
-		if f.ContentType == "image/png" && len(f.Data) <= maxInlineImage {
+		if inlineImage(f) {
 			c.Body = append(c.Body, Element{Type: "Image", URL: "data:image/png;base64," + base64.StdEncoding.EncodeToString(f.Data), AltText: f.Name, Size: "Stretch"})
 			continue
 		}
-		// Other files would need Teams' file consent flow, which the bot
-		// does not do yet.
+		// Other files are offered in the person's 1:1 chat (files.go).
 		c.Body = append(c.Body, Element{Type: "TextBlock", Wrap: true, IsSubtle: true,
-			Text: fmt.Sprintf("File %s (%d bytes) cannot be sent in Teams yet: an administrator can write the set's CSV files with `alsbot export --set <name> --out <dir>`.", f.Name, len(f.Data))})
+			Text: fmt.Sprintf("File %s (%d bytes): accept it in your chat with me to save it to your OneDrive.", f.Name, len(f.Data))})
 	}
 	if m.Form != nil {
 		spec := formSpec(m.Form, "")
@@ -255,6 +254,11 @@ func renderBody(m bot.Message) Card {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: " ", Wrap: true})
 	}
 	return fitCard(c)
+}
+
+// inlineImage reports whether f is shown in the card itself.
+func inlineImage(f bot.File) bool {
+	return f.ContentType == "image/png" && len(f.Data) <= maxInlineImage
 }
 
 // fitCard keeps c within maxCardBytes: it cuts over-long texts, then drops

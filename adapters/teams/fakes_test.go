@@ -94,10 +94,13 @@ type botFramework struct {
 	// posted are the activities the connector created, by conversation
 	// and id: an update of any other answers 404 like Teams.
 	posted map[string]bool
+	// uploads are the files put at the upload URLs the fake hands out in
+	// file consent answers (as OneDrive would take them), by name.
+	uploads map[string][]byte
 }
 
 func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
-	bf := &botFramework{t: t, published: keys, script: map[string][]int{}, gone: map[string]bool{}, tokenTTL: 3600, directory: map[string]schema.ChannelAccount{}, posted: map[string]bool{}}
+	bf := &botFramework{t: t, published: keys, script: map[string][]int{}, gone: map[string]bool{}, tokenTTL: 3600, directory: map[string]schema.ChannelAccount{}, posted: map[string]bool{}, uploads: map[string][]byte{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
 		bf.metadataFetches.Add(1)
@@ -215,6 +218,21 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		}
 		w.WriteHeader(status)
 	})
+	// OneDrive's upload session as the file consent flow uses it: one PUT
+	// of the whole file with Content-Range, no bot token.
+	mux.HandleFunc("PUT /upload/{name}", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		want := fmt.Sprintf("bytes 0-%d/%d", len(body)-1, len(body))
+		if r.Header.Get("Content-Range") != want || r.Header.Get("Authorization") != "" {
+			http.Error(w, "bad upload", http.StatusBadRequest)
+			return
+		}
+		bf.mu.Lock()
+		bf.uploads[r.PathValue("name")] = body
+		bf.mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		writeJSON(w, map[string]any{"id": "file-" + r.PathValue("name"), "name": r.PathValue("name")})
+	})
 	mux.HandleFunc("GET /svc/v3/conversations/{conv}/members/{member}", func(w http.ResponseWriter, r *http.Request) {
 		bf.memberLookups.Add(1)
 		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer bot-token-") {
@@ -255,11 +273,11 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 // bot messages"); the fake refuses beyond it as Teams does.
 const teamsMessageLimit = 100 << 10
 
-// refusal is why Teams would refuse an activity, and with which status
-// (200 when it would not).
 // baseConv is a conversation id without its thread (";messageid=…").
 func baseConv(id string) string { base, _, _ := strings.Cut(id, ";"); return base }
 
+// refusal is why Teams would refuse an activity, and with which status
+// (200 when it would not).
 func refusal(body []byte, raw map[string]any) ([]string, int) {
 	if n := utf16Bytes(body); n > teamsMessageLimit {
 		return []string{fmt.Sprintf("%d bytes as UTF-16, over %d", n, teamsMessageLimit)}, http.StatusRequestEntityTooLarge
@@ -268,6 +286,18 @@ func refusal(body []byte, raw map[string]any) ([]string, int) {
 	atts, _ := raw["attachments"].([]any)
 	for _, a := range atts {
 		att, _ := a.(map[string]any)
+		if att["contentType"] == fileConsentType {
+			// Teams offers files only in the personal scope.
+			conv, _ := raw["conversation"].(map[string]any)
+			content, _ := att["content"].(map[string]any)
+			if conv["conversationType"] != "personal" {
+				problems = append(problems, "file consent card outside a personal chat")
+			}
+			if att["name"] == "" || att["name"] == nil || content["sizeInBytes"] == nil || content["acceptContext"] == nil {
+				problems = append(problems, "file consent card without name, sizeInBytes or acceptContext")
+			}
+			continue
+		}
 		if att["contentType"] != cardContentType {
 			continue
 		}

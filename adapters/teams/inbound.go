@@ -83,6 +83,11 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "busy or shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	if act.Type == schema.Invoke {
+		// An invoke (a file consent answer) wants 200; the work follows.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -109,7 +114,7 @@ func (a *Adapter) handleActivity(ctx context.Context, j job) error {
 	act := j.act
 	// Only activities the bot acts on are deduped: a claim is a write that
 	// stays, and a repeated typing or reaction activity changes nothing.
-	if act.ID != "" && (act.Type == schema.Message || act.Type == schema.ConversationUpdate) {
+	if act.ID != "" && (act.Type == schema.Message || act.Type == schema.ConversationUpdate || act.Type == schema.Invoke) {
 		won, err := a.claimer.Claim(ctx, activityKey(act.Conversation.ID, act.ID))
 		if err != nil {
 			return fmt.Errorf("claim activity: %w", err)
@@ -130,6 +135,10 @@ func (a *Adapter) handleActivity(ctx context.Context, j job) error {
 	case schema.ConversationUpdate:
 		if a.botAdded(act) {
 			return a.reply(ctx, act, welcome(act))
+		}
+	case schema.Invoke:
+		if act.Name == invokeFileConsent {
+			return a.handleFileConsent(ctx, act)
 		}
 	}
 	return nil
@@ -282,7 +291,19 @@ func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentio
 	if err != nil && msg.Text == "" && msg.Title == "" {
 		msg = bot.Message{Kind: bot.KindError, Private: true, Text: bot.ErrorMessage(err)}
 	}
-	return a.reply(ctx, act, msg)
+	if err := a.reply(ctx, act, msg); err != nil {
+		return err
+	}
+	var offer []bot.File
+	for _, f := range msg.Files {
+		if !inlineImage(f) {
+			offer = append(offer, f)
+		}
+	}
+	if len(offer) == 0 {
+		return nil
+	}
+	return a.offerFiles(ctx, req.Actor.ID, offer, req.Text, req.SetID)
 }
 
 // reply answers an activity: in its conversation (the thread, in a channel),

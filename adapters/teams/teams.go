@@ -79,6 +79,7 @@ type Config struct {
 
 // Adapter is the Teams endpoint and messenger.
 type Adapter struct {
+	httpc     *http.Client // file uploads to the URL Teams gives (never with the bot's token)
 	appID     string
 	tenantID  string
 	handler   bot.Handler
@@ -145,6 +146,7 @@ func New(cfg Config) (*Adapter, error) {
 	}
 
 	a := &Adapter{
+		httpc:     httpc,
 		appID:     cfg.AppID,
 		tenantID:  cfg.TenantID,
 		handler:   cfg.Handler,
