@@ -5,24 +5,17 @@ import (
 	"testing"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 )
 
-// recorder is a Messenger double that remembers where it was asked to send.
-type recorder struct{ got []bot.Destination }
-
-func (r *recorder) Send(_ context.Context, to bot.Destination, _ bot.Message) (bot.MessageRef, error) {
-	r.got = append(r.got, to)
-	return bot.MessageRef{Platform: to.Platform, ID: "1"}, nil
-}
-
 func TestMessengersRouteByPlatform(t *testing.T) {
-	slack, shell := &recorder{}, &recorder{}
+	slack, shell := bottest.NewRecorder(nil), bottest.NewRecorder(nil)
 	ms := bot.Messengers{bot.Slack: slack, bot.Shell: shell}
 	tests := []struct {
 		name     string
 		to       bot.Destination
 		wantErr  bool
-		wantTo   *recorder
+		wantTo   *bottest.Recorder
 		wantSent int
 	}{
 		{name: "slack channel", to: bot.Destination{Platform: bot.Slack, ChannelID: "C1"}, wantTo: slack, wantSent: 1},
@@ -31,19 +24,19 @@ func TestMessengersRouteByPlatform(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := len(slack.got) + len(shell.got)
+			before := len(slack.All()) + len(shell.All())
 			_, err := ms.Send(context.Background(), tt.to, bot.Message{Text: "hi"})
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
 			}
 			if tt.wantErr {
-				if bot.ErrorCode(err) != bot.EINVALID || len(slack.got)+len(shell.got) != before {
-					t.Fatalf("code %q, sends %d -> %d", bot.ErrorCode(err), before, len(slack.got)+len(shell.got))
+				if bot.ErrorCode(err) != bot.EINVALID || len(slack.All())+len(shell.All()) != before {
+					t.Fatalf("code %q, sends %d -> %d", bot.ErrorCode(err), before, len(slack.All())+len(shell.All()))
 				}
 				return
 			}
-			if n := len(tt.wantTo.got); n == 0 || tt.wantTo.got[n-1] != tt.to {
-				t.Fatalf("destination not routed to its platform: %+v", tt.wantTo.got)
+			if got := tt.wantTo.All(); len(got) == 0 || got[len(got)-1].To != tt.to {
+				t.Fatalf("destination not routed to its platform: %+v", got)
 			}
 		})
 	}

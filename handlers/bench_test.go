@@ -56,7 +56,7 @@ func BenchmarkCommands(b *testing.B) {
 		b.Run(bb.name, func(b *testing.B) {
 			e := newEnv(b, 1)
 			bb.setup(e)
-			e.msgr.take()
+			e.msgr.Take()
 			b.ReportAllocs()
 			b.ResetTimer()
 			before := e.store.RoundTrips()
@@ -73,7 +73,7 @@ func BenchmarkCommands(b *testing.B) {
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(e.store.RoundTrips()-before-untimed)/float64(b.N), "trips/op")
-			e.msgr.take()
+			e.msgr.Take()
 		})
 	}
 }

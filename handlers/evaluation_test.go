@@ -27,7 +27,7 @@ func (e *env) closedSession() {
 	e.must("ana", "here")
 	e.must("ben", "here")
 	e.must("fac", "session end")
-	e.msgr.take()
+	e.msgr.Take()
 }
 
 func (e *env) feedback() []*bot.Feedback {
@@ -124,7 +124,7 @@ func TestFeedback(t *testing.T) {
 	e.must("fac", "session start")
 	e.must("ben", "here")
 	e.must("fac", "session end")
-	if pulse := e.msgr.take(); len(pulse) != 1 || pulse[0].To.UserID != e.id("ben") || pulse[0].Msg.Kind != bot.KindFeedback ||
+	if pulse := e.msgr.Take(); len(pulse) != 1 || pulse[0].To.UserID != e.id("ben") || pulse[0].Msg.Kind != bot.KindFeedback ||
 		len(pulse[0].Msg.Buttons) != 6 || pulse[0].Msg.Buttons[5].Form == nil || pulse[0].Msg.Buttons[5].Form.ID != "feedback" {
 		t.Fatalf("session end sent %+v, want the feedback pulse to ben", pulse)
 	}
@@ -170,7 +170,7 @@ func TestFeedback(t *testing.T) {
 			if !reflect.DeepEqual(got, st.want) {
 				t.Errorf("feedback %+v, want %+v", got, st.want)
 			}
-			if sent := e.msgr.take(); len(sent) != 0 {
+			if sent := e.msgr.Take(); len(sent) != 0 {
 				t.Errorf("feedback was posted somewhere: %+v", sent)
 			}
 		})

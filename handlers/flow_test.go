@@ -85,7 +85,7 @@ func TestFlow(t *testing.T) {
 	if want := []string{"shell:C1/1/round/1/action-prompt"}; !slices.Equal(keys, want) {
 		t.Errorf("keys = %v, want %v", keys, want)
 	}
-	out := e.msgr.take()
+	out := e.msgr.Take()
 	if len(out) != 1 || !out[0].To.IsDM() || out[0].To.UserID != e.id("ana") || out[0].Msg.Kind != bot.KindActionPrompt {
 		t.Fatalf("after round 1: sent %+v, want the action prompt DM to ana", out)
 	}
@@ -99,7 +99,7 @@ func TestFlow(t *testing.T) {
 	if keys := e.keys.take(); !slices.Equal(keys, []string{"shell:C1/1/round/2/action-prompt"}) {
 		t.Errorf("round end keys = %v", keys)
 	}
-	e.msgr.take()
+	e.msgr.Take()
 	msg = e.must("fac", "round start @cy observer @dee")
 	if field(msg, "Presenter") != "Cy" || field(msg, "Observer") != "Dee" {
 		t.Errorf("round 3 roles: %q / %q, want Cy / Dee", field(msg, "Presenter"), field(msg, "Observer"))
@@ -166,7 +166,7 @@ func TestFlow(t *testing.T) {
 	if !slices.Equal(keys, want) {
 		t.Errorf("session end keys = %v, want %v", keys, want)
 	}
-	out = e.msgr.take()
+	out = e.msgr.Take()
 	if len(out) != 6 || out[0].To.UserID != e.id("cy") || out[0].Msg.Kind != bot.KindActionPrompt || out[1].Msg.Kind != bot.KindFeedback || out[1].To.UserID != e.id("ana") {
 		t.Errorf("session end sent %+v", out)
 	}
@@ -204,7 +204,7 @@ func TestDirectMessages(t *testing.T) {
 	if !msg.Private {
 		t.Error("a DM reply is public")
 	}
-	out := e.msgr.take()
+	out := e.msgr.Take()
 	if len(out) != 1 || out[0].To.ChannelID != "C1" || out[0].Msg.Kind != bot.KindRoleCard {
 		t.Errorf("round start in a DM sent %+v, want the role card in C1", out)
 	}
@@ -355,12 +355,12 @@ func TestStatusInDM(t *testing.T) {
 	e := newEnv(t, 10)
 	e.openSession("ana", "ben")
 	e.must("fac", "round start")
-	e.msgr.take()
+	e.msgr.Take()
 	msg, err := e.dm("ana", "round status")
 	if err != nil || !msg.Private || msg.Kind != bot.KindPhase {
 		t.Fatalf("round status in a DM: %+v %v", msg, err)
 	}
-	if out := e.msgr.take(); len(out) != 0 {
+	if out := e.msgr.Take(); len(out) != 0 {
 		t.Errorf("round status in a DM posted %+v", out)
 	}
 }

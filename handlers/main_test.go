@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,38 +13,11 @@ import (
 	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 	"github.com/alsbot/alsbot/handlers"
 )
 
 func TestMain(m *testing.M) { os.Exit(mongotest.Run(m)) }
-
-// sent is one message a Messenger was asked to send.
-type sent struct {
-	To  bot.Destination
-	Msg bot.Message
-}
-
-// recordingMessenger is a test double of the Messenger port.
-type recordingMessenger struct {
-	mu   sync.Mutex
-	sent []sent
-}
-
-func (m *recordingMessenger) Send(_ context.Context, to bot.Destination, msg bot.Message) (bot.MessageRef, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sent = append(m.sent, sent{To: to, Msg: msg})
-	return bot.MessageRef{Platform: to.Platform, ChannelID: to.ChannelID, ID: "m" + strconv.Itoa(len(m.sent))}, nil
-}
-
-// take returns and forgets what was sent so far.
-func (m *recordingMessenger) take() []sent {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := m.sent
-	m.sent = nil
-	return out
-}
 
 // keyRecorder is a Notifier double that keeps the idempotency keys and hands
 // the messages to the real DirectNotifier.
@@ -80,7 +52,7 @@ type env struct {
 	t       testing.TB
 	store   *mongo.Store
 	clock   *bot.ManualClock
-	msgr    *recordingMessenger
+	msgr    *bottest.Recorder
 	keys    *keyRecorder
 	router  *handlers.Router
 	channel string
@@ -95,7 +67,7 @@ func newEnv(tb testing.TB, seed uint64) *env {
 }
 
 func newEnvOn(tb testing.TB, store *mongo.Store, seed uint64) *env {
-	e := &env{t: tb, store: store, clock: bot.NewManualClock(start), msgr: &recordingMessenger{}, channel: "C1", users: map[string]bot.UserRef{}}
+	e := &env{t: tb, store: store, clock: bot.NewManualClock(start), msgr: bottest.NewRecorder(nil), channel: "C1", users: map[string]bot.UserRef{}}
 	e.keys = &keyRecorder{next: handlers.NewDirectNotifier(e.msgr, nil)}
 	e.router = handlers.New(handlers.Deps{
 		Store:    store,
@@ -211,7 +183,7 @@ func (e *env) openSession(members ...string) {
 	for _, m := range members {
 		e.must(m, "here")
 	}
-	e.msgr.take()
+	e.msgr.Take()
 	e.keys.take()
 }
 

@@ -8,20 +8,20 @@ import (
 	"testing"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 	"github.com/alsbot/alsbot/handlers"
 )
 
 // failingMessenger refuses messages to one user and records the rest.
-type failingMessenger struct {
-	recordingMessenger
-	fail string
-}
-
-func (m *failingMessenger) Send(ctx context.Context, to bot.Destination, msg bot.Message) (bot.MessageRef, error) {
-	if m.fail != "" && to.UserID == m.fail {
-		return bot.MessageRef{}, errors.New("platform said no")
-	}
-	return m.recordingMessenger.Send(ctx, to, msg)
+func failingMessenger(fail string) *bottest.Recorder {
+	m := bottest.NewRecorder(nil)
+	m.FailWith(func(to bot.Destination, _ bot.Message) error {
+		if fail != "" && to.UserID == fail {
+			return errors.New("platform said no")
+		}
+		return nil
+	})
+	return m
 }
 
 func TestDirectNotifier(t *testing.T) {
@@ -41,13 +41,13 @@ func TestDirectNotifier(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := &failingMessenger{fail: tt.fail}
+			m := failingMessenger(tt.fail)
 			err := handlers.NewDirectNotifier(m, nil).Notify(context.Background(), msgs)
 			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("err = %v, want %q", err, tt.wantErr)
 			}
 			var got []string
-			for _, s := range m.take() {
+			for _, s := range m.Take() {
 				got = append(got, s.Msg.Text)
 			}
 			if strings.Join(got, ",") != strings.Join(tt.sent, ",") {

@@ -75,7 +75,7 @@ func TestPermissions(t *testing.T) {
 				t.Errorf("refusal shows a member's text: %q", msg.Text)
 			}
 			e.assertUnchanged(before)
-			if out := e.msgr.take(); len(out) != 0 {
+			if out := e.msgr.Take(); len(out) != 0 {
 				t.Errorf("refusal sent %+v", out)
 			}
 		})

@@ -55,7 +55,7 @@ func New(d Deps) *Router {
 		r.log = d.Logger.With("component", "handlers")
 	}
 	if r.clock == nil {
-		r.clock = systemClock{}
+		r.clock = bot.SystemClock{}
 	}
 	if r.log == nil {
 		r.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -68,10 +68,6 @@ func New(d Deps) *Router {
 	r.verbs = r.handlers()
 	return r
 }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
 
 // call is one request being handled: what was asked, by whom, about which set.
 type call struct {

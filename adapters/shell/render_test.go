@@ -6,6 +6,7 @@ import (
 
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/internal/golden"
+	"github.com/alsbot/alsbot/internal/goldenmsg"
 )
 
 // go test -update rewrites the golden files from the renderer's output
@@ -81,6 +82,22 @@ func TestFormatGolden(t *testing.T) {
 			where: "#als",
 			msg:   bot.Message{},
 		},
+	}
+	// And what production sends in a session, drawn by the real router and
+	// scheduler (goldenmsg), so these goldens follow the wording.
+	msgs, _ := goldenmsg.Messages(t, goldenmsg.Cast{Platform: bot.Shell, Channel: "west-set",
+		Facilitator: bot.UserRef{ID: "fay", Name: "fay", TZ: "Europe/London"},
+		Members:     [3]bot.UserRef{{ID: "ana", Name: "ana", TZ: "Europe/London"}, {ID: "ben", Name: "ben"}, {ID: "cat", Name: "cat"}}})
+	for _, name := range []string{"check-in", "role-card", "reminder", "reminder-dm", "nudge", "action-prompt", "digest"} {
+		where := "#west-set"
+		if name == "reminder-dm" || name == "nudge" || name == "action-prompt" {
+			where = "DM @ana"
+		}
+		tests = append(tests, struct {
+			name  string
+			where string
+			msg   bot.Message
+		}{"session-" + name, where, msgs[name]})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -283,9 +283,7 @@ func (s *Shell) handle(ctx context.Context, text string) {
 	s.out.hold()
 	msg, err := s.call(ctx, req)
 	if err != nil {
-		if bot.ErrorCode(err) == bot.EINTERNAL {
-			s.log.Error("handle command", "err", err)
-		}
+		// Not logged here: the router logs internal errors once.
 		if isEmpty(msg) {
 			msg = bot.Message{Kind: bot.KindError, Text: bot.ErrorMessage(err)}
 		}

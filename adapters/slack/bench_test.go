@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,34 +55,31 @@ func BenchmarkSlashCommand(b *testing.B) {
 	}
 }
 
-// TestLoad is a loopback load run: signed /als actions commands at a fixed
-// rate (open loop: requests start on schedule whether or not earlier ones
-// finished) over real HTTP, reporting acknowledgement latency percentiles.
-// It runs only with ALSBOT_SLACK_LOAD=1:
+// BenchmarkSlashCommandLoad: signed /als actions commands from many
+// concurrent clients over real loopback HTTP (the server, the worker pool,
+// the real handlers on the embedded store), reporting the acknowledgement
+// latency percentiles beside ns/op (the inverse of the throughput).
 //
-//	ALSBOT_SLACK_LOAD=1 go test -run TestLoad -v ./adapters/slack
-//
-// ALSBOT_SLACK_LOAD_RPS (default 200) and ALSBOT_SLACK_LOAD_SECONDS
-// (default 10) change the rate and length.
-func TestLoad(t *testing.T) {
-	if os.Getenv("ALSBOT_SLACK_LOAD") != "1" {
-		t.Skip("set ALSBOT_SLACK_LOAD=1 to run the load test")
-	}
-	rps := envInt("ALSBOT_SLACK_LOAD_RPS", 200)
-	seconds := envInt("ALSBOT_SLACK_LOAD_SECONDS", 10)
-	h := benchSet(t)
+//	go test -run '^$' -bench SlashCommandLoad -benchtime 2000x ./adapters/slack
+func BenchmarkSlashCommandLoad(b *testing.B) {
+	h := benchSet(b)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: 10 * time.Second}
 	users := []string{"UANA", "UBEN", "UCAT"}
-	total := rps * seconds
-	lat := make([]time.Duration, total)
-	errs := make([]error, total)
-	var wg sync.WaitGroup
-	interval := time.Second / time.Duration(rps)
-	start := time.Now()
-	for i := range total {
-		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
-		body := h.commandBody(users[i%len(users)], setChannel, "actions")
-		wg.Go(func() {
+	var (
+		mu     sync.Mutex
+		lat    []time.Duration
+		failed int
+		next   int
+	)
+	b.SetParallelism(16) // 16 clients per core: more than the pool's workers
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			mu.Lock()
+			next++
+			body := h.commandBody(users[next%len(users)], setChannel, "actions")
+			mu.Unlock()
 			ts := strconv.FormatInt(h.clock.Now().Unix(), 10)
 			req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/slack/commands", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -98,30 +94,23 @@ func TestLoad(t *testing.T) {
 					err = fmt.Errorf("status %d", resp.StatusCode)
 				}
 			}
-			lat[i], errs[i] = time.Since(t0), err
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	failed := 0
-	for _, err := range errs {
-		if err != nil {
-			failed++
+			d := time.Since(t0)
+			mu.Lock()
+			lat = append(lat, d)
+			if err != nil {
+				failed++
+			}
+			mu.Unlock()
 		}
+	})
+	b.StopTimer()
+	if failed > 0 {
+		b.Errorf("%d of %d requests failed", failed, len(lat))
 	}
 	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
-	t.Logf("%d requests in %v (%.0f req/s), %d failed; ack latency p50 %v, p90 %v, p99 %v, max %v",
-		total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), failed,
-		pct(0.50), pct(0.90), pct(0.99), lat[len(lat)-1])
-	if failed > 0 {
-		t.Errorf("%d requests failed", failed)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))]) / float64(time.Millisecond)
 	}
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
 }

@@ -1,10 +1,9 @@
 package slack
 
 import (
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"strings"
 	"testing"
-
-	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 )
 
 // TestPrivateFilesToOwnDM: a private file (mydata, an export) goes to the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/internal/goldenmsg"
 )
 
 // TestEndToEndHTTP drives the HTTP endpoints with signed requests through
@@ -164,7 +165,7 @@ func TestEndToEndHTTP(t *testing.T) {
 
 	var reportModal map[string]any
 	step("nudge button opens the report modal", func(t *testing.T) {
-		ref, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, UserID: "UANA"}, nudgeFor("C-1"))
+		ref, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, UserID: "UANA"}, nudgeFor(t))
 		if err != nil || ref.ChannelID != "DANA" || ref.ID == "" {
 			t.Fatalf("send nudge: %+v, %v", ref, err)
 		}
@@ -249,14 +250,56 @@ func TestEndToEndHTTP(t *testing.T) {
 	}
 }
 
-// nudgeFor is the nudge the scheduler sends for a commitment.
-func nudgeFor(id string) bot.Message {
-	m := nudge()
-	m.Text = id + ": how is it going?"
-	m.Buttons = []bot.Button{
-		{Label: "Done", Command: "report " + id + " done", Form: reportForm(id, "done"), Style: bot.StylePrimary},
-		{Label: "In progress", Command: "report " + id + " progress", Form: reportForm(id, "progress")},
-		{Label: "Blocked", Command: "report " + id + " blocked", Form: reportForm(id, "blocked"), Style: bot.StyleDanger},
+// nudgeFor is the nudge the scheduler sends for commitment C-1 of UANA in
+// the harness's set, as production draws it (goldenmsg plays the same set).
+func nudgeFor(t *testing.T) bot.Message {
+	msgs, _ := goldenmsg.Messages(t, slackCast())
+	return msgs["nudge"]
+}
+
+// TestReminderThroughStrictSlack: the real scheduler's session reminders
+// reach the set's channel and every member's DM through the loopback Slack
+// that refuses what Slack refuses. (With the empty section text beside the
+// When / Length fields the renderer used to send, every one of them was
+// answered invalid_blocks.)
+func TestReminderThroughStrictSlack(t *testing.T) {
+	h := newHarness(t)
+	h.withScheduler()
+	ctx := context.Background()
+	h.command("UFAC", setChannel, "setup West set")
+	h.command("UFAC", setChannel, "members add <@UANA> <@UBEN> <@UCAT>")
+	start := h.clock.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	h.command("UFAC", setChannel, "session add "+start.In(londonTZ(t)).Format("2006-01-02 15:04")+" 90m Room 4")
+	want := map[string]bool{setChannel: false, "DANA": false, "DBEN": false, "DCAT": false}
+	done := func() bool {
+		for ch := range want {
+			want[ch] = h.fake.Count(posted(ch, "Reminder")) > 0
+		}
+		for _, ok := range want {
+			if !ok {
+				return false
+			}
+		}
+		return true
 	}
-	return m
+	for !done() {
+		due, err := h.sched.NextDue(ctx)
+		if err != nil || due.IsZero() || !due.Before(start) {
+			t.Fatalf("reminders reached %v before the session (next due %v, %v)", want, due, err)
+		}
+		if due.After(h.clock.Now()) {
+			h.clock.Set(due)
+		}
+		if err := h.sched.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func londonTZ(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
+	"github.com/alsbot/alsbot/scheduler"
 )
 
 func TestMain(m *testing.M) { os.Exit(mongotest.Run(m)) }
@@ -44,6 +45,7 @@ type harness struct {
 	nextRU int // response_url counter
 	// refusalsExpected: the test sends payloads Slack refuses on purpose.
 	refusalsExpected bool
+	sched            *scheduler.Scheduler // set by withScheduler
 }
 
 type harnessOpt func(*Config)
@@ -289,6 +291,18 @@ func responded(n int, contains string) func(slacktest.Call) bool {
 	return func(c slacktest.Call) bool {
 		return c.Method == "response_url" && c.OK() && c.JSON["url"] == "/response/"+strconv.Itoa(n) && strings.Contains(c.Text(), contains)
 	}
+}
+
+// withScheduler wires the handler as the served bot is: the real scheduler
+// (h.sched) plans and delivers through the adapter's Messenger.
+func (h *harness) withScheduler() {
+	h.t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	h.sched = scheduler.New(scheduler.Deps{Store: h.store, Deliveries: h.store, Messenger: h.a.Messenger(), Clock: h.clock, Logger: log, Instance: "test"})
+	h.a.SetHandler(handlers.New(handlers.Deps{
+		Store: h.store, Clock: h.clock, Logger: log, Notifier: h.sched, Planner: h.sched,
+		Rand: rand.New(rand.NewPCG(1, 2)),
+	}))
 }
 
 // realHandler is the bot's real command handler on the harness's store,

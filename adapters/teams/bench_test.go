@@ -12,7 +12,7 @@ import (
 // go test -run '^$' -bench . -benchmem ./adapters/teams
 
 func BenchmarkRenderCard(b *testing.B) {
-	msgs := goldenMessages()
+	msgs := goldenMessages(b)
 	for _, name := range []string{"reply", "nudge", "digest"} {
 		m := msgs[name]
 		b.Run(name, func(b *testing.B) {

@@ -262,8 +262,11 @@ func inlineImage(f bot.File) bool {
 }
 
 // fitCard keeps c within maxCardBytes: it cuts over-long texts, then drops
-// content from the end (never the inputs or buttons) and says so, then cuts
-// what is left harder.
+// content from the end (never the inputs or buttons) and says so, cutting
+// harder while even the first piece of content does not fit; as a last
+// resort the forms' submit data keeps only what validation needs. Each
+// element is measured once per pass, so a huge message costs a few passes,
+// not one per element.
 func fitCard(c Card) Card {
 	if cardBytes(c) <= maxCardBytes {
 		return c
@@ -277,25 +280,86 @@ func fitCard(c Card) Card {
 		}
 	}
 	content, rest := c.Body[:end:end], c.Body[end:]
+	notice := Element{Type: "TextBlock", Text: cutNotice, Wrap: true, IsSubtle: true}
 	build := func(content []Element, cut bool) []Element {
 		body := append([]Element{}, content...)
 		if cut {
-			body = append(body, Element{Type: "TextBlock", Text: cutNotice, Wrap: true, IsSubtle: true})
+			body = append(body, notice)
 		}
 		return append(body, rest...)
 	}
-	limit := maxTextRunes
-	c.Body = build(capTexts(content, limit), false)
-	for n := len(content); n > 1 && cardBytes(c) > maxCardBytes; {
-		n--
-		content = content[:n]
-		c.Body = build(capTexts(content, limit), true)
+	frame := c
+	frame.Body = build(nil, true)
+	base := cardBytes(frame)
+	for limit := maxTextRunes; ; limit /= 2 {
+		capped := capTexts(content, limit)
+		total, keep := base, 0
+		for _, e := range capped {
+			n := elementBytes(e) + 2 // and its comma
+			if total+n > maxCardBytes {
+				break
+			}
+			total += n
+			keep++
+		}
+		if keep > 0 || limit <= 100 || len(capped) == 0 {
+			c.Body = build(capped[:min(max(keep, 1), len(capped))], true)
+			break
+		}
 	}
-	for limit > 100 && cardBytes(c) > maxCardBytes {
-		limit /= 2
-		c.Body = build(capTexts(content, limit), true)
+	if cardBytes(c) > maxCardBytes {
+		c = shortForms(c)
 	}
 	return c
+}
+
+// shortForms replaces the forms carried in c's submit data by what
+// validating a submission needs (bot.NewFormData without full): a form shown
+// again with errors then names its fields instead of labelling them.
+func shortForms(c Card) Card {
+	var fix func(acts []Action) []Action
+	fixEls := func(els []Element) []Element {
+		out := make([]Element, len(els))
+		for i, e := range els {
+			e.Actions = fix(e.Actions)
+			out[i] = e
+		}
+		return out
+	}
+	fix = func(acts []Action) []Action {
+		if acts == nil {
+			return nil
+		}
+		out := make([]Action, len(acts))
+		for i, a := range acts {
+			if a.Data != nil && a.Data.ALSBot.Form != nil {
+				d := *a.Data
+				f := *d.ALSBot.Form
+				f.FormData = bot.NewFormData(f.Form(), false)
+				d.ALSBot.Form = &f
+				a.Data = &d
+			}
+			if a.Card != nil {
+				inner := *a.Card
+				inner.Body = fixEls(inner.Body)
+				inner.Actions = fix(inner.Actions)
+				a.Card = &inner
+			}
+			out[i] = a
+		}
+		return out
+	}
+	c.Body = fixEls(c.Body)
+	c.Actions = fix(c.Actions)
+	return c
+}
+
+func elementBytes(e Element) int {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return 0 // plain strings and numbers: cannot fail
+	}
+	return utf16Len(b)
 }
 
 func capTexts(els []Element, n int) []Element {
@@ -328,6 +392,11 @@ func cardBytes(c Card) int {
 	if err != nil {
 		return 0 // plain strings and numbers: cannot fail
 	}
+	return utf16Len(b)
+}
+
+// utf16Len is the size of b encoded as UTF-16, in bytes.
+func utf16Len(b []byte) int {
 	n := 0
 	for _, r := range string(b) {
 		n += 2 * utf16.RuneLen(r)
@@ -413,12 +482,38 @@ const maxFormLabel = 200
 func formSpec(f *bot.Form, prefix string) FormSpec {
 	d := bot.NewFormData(f, true)
 	d.Title, d.Submit = cutRunes(d.Title, maxFormLabel), cutRunes(d.Submit, maxFormLabel)
-	for i := range d.Fields {
-		d.Fields[i].Label = cutRunes(d.Fields[i].Label, maxFormLabel)
-		d.Fields[i].Placeholder = cutRunes(d.Fields[i].Placeholder, maxFormLabel)
+	fields := d.Fields[:0:0]
+	seen := map[string]bool{}
+	for _, fd := range d.Fields {
+		if fd.Name == "" || seen[fd.Name] {
+			continue // its input could not be told apart: Teams refuses repeated ids
+		}
+		seen[fd.Name] = true
+		fd.Label = cutRunes(fd.Label, maxFormLabel)
+		fd.Placeholder = cutRunes(fd.Placeholder, maxFormLabel)
+		opts := fd.Options[:0:0]
+		for _, o := range fd.Options {
+			if len(opts) == maxChoices {
+				break
+			}
+			o.Label = cutRunes(o.Label, maxChoiceTitle)
+			opts = append(opts, o)
+		}
+		if fd.Options != nil {
+			fd.Options = opts
+		}
+		fields = append(fields, fd)
 	}
+	d.Fields = fields
 	return FormSpec{FormData: d, Prefix: prefix}
 }
+
+// A choice set is a list to pick from: titles beyond a line and lists beyond
+// a hundred (Slack's limits too) do not help anyone pick.
+const (
+	maxChoiceTitle = 75
+	maxChoices     = 100
+)
 
 // formInputs renders the inputs of spec with initial values and errors (by
 // field name), both optional.

@@ -8,63 +8,35 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/internal/golden"
+	"github.com/alsbot/alsbot/internal/goldenmsg"
 )
 
-func goldenMessages() map[string]bot.Message {
-	london, _ := time.LoadLocation("Europe/London")
-	start := time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)
-	set := &bot.Set{ID: "teams:19:west", Name: "West set", People: []bot.Person{
-		{User: bot.UserRef{ID: "aad-ana", Name: "Ana"}, Roles: []bot.Role{bot.RoleMember}},
-		{User: bot.UserRef{ID: "aad-bob", Name: "Bob"}, Roles: []bot.Role{bot.RoleMember}},
-		{User: bot.UserRef{ID: "aad-cy", Name: "Cy"}, Roles: []bot.Role{bot.RoleMember}},
-	}}
-	c12 := &bot.Commitment{ShortID: "C-12", UserID: "aad-ana", Text: "Talk to the duty team about handovers", Status: bot.CommitmentOpen, Due: start,
-		Reports: []bot.Report{{Status: bot.ReportProgress, Text: "Met the team lead; agreed a trial.", At: start.Add(-7 * 24 * time.Hour)}}}
-	c13 := &bot.Commitment{ShortID: "C-13", UserID: "aad-bob", Text: "Shadow a colleague on a home visit", Status: bot.CommitmentOpen}
-
-	reportForm := func(st bot.ReportStatus) *bot.Form {
-		return &bot.Form{ID: "report", Title: "Report on C-12", Submit: "Report", Command: "report C-12 " + string(st),
-			Fields: []bot.FormField{{Name: "text", Label: "What did you do and learn?", Kind: bot.FieldText, Required: true, Multiline: true, MaxLen: bot.MaxTextLen}}}
-	}
-	return map[string]bot.Message{
-		"feedback": bot.FeedbackPulse(set, &bot.Session{ID: "teams:19:west/2", Number: 2}),
-		"reply":    {Kind: bot.KindReply, Text: "Recorded *C-12*: Talk to the duty team about handovers, due Thu 3 Dec 2026 18:00 (Europe/London).", Private: true},
-		"error":    {Kind: bot.KindError, Private: true, Text: "\"2026-02-30\" is not a date. Usage: /als session add <YYYY-MM-DD> <HH:MM> [<duration>] [<where>]"},
-		"role-card": {Kind: bot.KindRoleCard, Title: "Round 1", Text: "Presenting now: 10 min, until 14:10.\nThen questioning 25 min, action 5 min, process-review 10 min.",
-			Sections: []bot.Section{
-				{Fields: []bot.Field{{Label: "Presenter", Value: "Ana"}, {Label: "Observer", Value: "Cy"}, {Label: "Enablers", Value: "Bob"}}},
-				{Text: "Enablers: ask open questions that help the presenter think; no advice.\nObserver: watch the process and feed back at the end."},
-			}},
-		"reminder": {Kind: bot.KindReminder, Title: "Reminder: West set, session 3", Text: "Session 3 is in 1 day: " + bot.FormatTime(start, london) + ".",
-			Sections: []bot.Section{
-				{Fields: []bot.Field{{Label: "When", Value: bot.FormatTime(start, london)}, {Label: "Length", Value: "3h"}, {Label: "Where", Value: "https://teams.example/meet/west"}}},
-				{Title: "Your open commitment", Text: bot.CommitmentLine(c12, london)},
-			}},
-		"action-prompt": bot.ActionPrompt(set, &bot.Session{Number: 3}),
-		"nudge": {Kind: bot.KindNudge, Title: "How is your action going?",
-			Text:     "A between-sessions check-in from West set. Tell the set what you did and learned.",
-			Sections: []bot.Section{{Text: bot.CommitmentLine(c12, london)}},
-			Buttons: []bot.Button{
-				{Label: "Done", Command: "report C-12 done", Form: reportForm(bot.ReportDone), Style: bot.StylePrimary},
-				{Label: "Progress", Command: "report C-12 progress", Form: reportForm(bot.ReportProgress)},
-				{Label: "Blocked", Command: "report C-12 blocked", Form: reportForm(bot.ReportBlocked)},
-			}},
-		"digest": bot.Digest(set, []*bot.Commitment{c12, c13}, start.Add(-28*24*time.Hour), london),
+// goldenMessages are the messages Teams receives, one per kind, drawn from
+// what production answers and sends (goldenmsg), plus a statistics answer
+// with files.
+func goldenMessages(t testing.TB) map[string]bot.Message {
+	msgs, _ := goldenmsg.Messages(t, goldenmsg.Cast{Platform: bot.Teams, Channel: "19:west",
+		Facilitator: bot.UserRef{ID: "aad-fay", Name: "Fay", TZ: "Europe/London"},
+		Members: [3]bot.UserRef{
+			{ID: "aad-ana", Name: "Ana", TZ: "Europe/London"}, {ID: "aad-bob", Name: "Bob", TZ: "Europe/London"}, {ID: "aad-cy", Name: "Cy", TZ: "Europe/London"},
+		}})
+	out := map[string]bot.Message{
 		"stats": {Kind: bot.KindReply, Title: "Statistics of West set", Text: "2 sessions held, 3 members.", Private: true,
 			Sections: []bot.Section{{Title: "The set", Fields: []bot.Field{{Label: "Attendance", Value: "5 of 6 (83%)"}}}},
 			Files: []bot.File{
 				{Name: "west-set-20261203-chart.png", ContentType: "image/png", Data: tinyPNG()},
 				{Name: "west-set-20261203-attendance.csv", ContentType: "text/csv", Data: []byte("session,member\n1,Ana\n")},
 			}},
-		"check-in": {Kind: bot.KindCheckIn, Title: "Session 3 is open", Text: "Check in with `/als here`.",
-			Buttons: []bot.Button{{Label: "I'm here", Command: "here", Style: bot.StylePrimary}}},
 	}
+	for _, name := range []string{"feedback", "reply", "error", "role-card", "reminder", "reminder-dm", "action-prompt", "nudge", "digest", "check-in", "home"} {
+		out[name] = msgs[name]
+	}
+	return out
 }
 
 // tinyPNG is a 2x2 PNG, made the same way every time.
@@ -81,7 +53,7 @@ func tinyPNG() []byte {
 // TestGoldenCards renders each kind of message and compares the card with
 // testdata/<name>.json (go test -run TestGoldenCards -update rewrites them).
 func TestGoldenCards(t *testing.T) {
-	for name, m := range goldenMessages() {
+	for name, m := range goldenMessages(t) {
 		t.Run(name, func(t *testing.T) {
 			card := RenderCard(m)
 			got, err := json.MarshalIndent(card, "", "  ")

@@ -169,29 +169,36 @@ func retryAfter(h string, now time.Time) time.Duration {
 // the limit is the platform's.
 func (c *connector) pace(ctx context.Context, key string) error {
 	for {
-		c.mu.Lock()
-		now := time.Now()
-		recent := c.sent[key][:0:0]
-		for _, t := range c.sent[key] {
-			if now.Sub(t) < time.Second {
-				recent = append(recent, t)
-			}
-		}
-		if len(recent) < perConvPerSecond {
-			c.sent[key] = append(recent, now)
-			if len(c.sent) > 1000 {
-				c.pruneLocked(now)
-			}
-			c.mu.Unlock()
+		wait := c.reserve(key, time.Now())
+		if wait == 0 {
 			return nil
 		}
-		wait := recent[0].Add(time.Second).Sub(now)
-		c.sent[key] = recent
-		c.mu.Unlock()
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
+}
+
+// reserve records a send to key at now and returns 0 when it keeps within
+// the limit; otherwise it records nothing and returns how long to wait.
+func (c *connector) reserve(key string, now time.Time) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	recent := c.sent[key][:0:0]
+	for _, t := range c.sent[key] {
+		if now.Sub(t) < time.Second {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) < perConvPerSecond {
+		c.sent[key] = append(recent, now)
+		if len(c.sent) > 1000 {
+			c.pruneLocked(now)
+		}
+		return 0
+	}
+	c.sent[key] = recent
+	return recent[0].Add(time.Second).Sub(now)
 }
 
 func (c *connector) pruneLocked(now time.Time) {

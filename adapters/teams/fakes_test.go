@@ -142,6 +142,7 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": ttl, "ext_expires_in": ttl, "access_token": fmt.Sprintf("bot-token-%d", n)})
 	})
 	mux.HandleFunc("POST /svc/v3/conversations/{conv}/activities", func(w http.ResponseWriter, r *http.Request) {
+		arrived := time.Now() // before the checks below, which take their time
 		conv := r.PathValue("conv")
 		var act schema.Activity
 		body, _ := io.ReadAll(r.Body)
@@ -159,7 +160,7 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 			bf.capture(raw)
 		}
 		bf.mu.Lock()
-		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: time.Now(), Problems: problems})
+		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: arrived, Problems: problems})
 		n := len(bf.requests)
 		switch s := bf.script[conv]; {
 		case status != http.StatusOK: // refused for its content
@@ -422,10 +423,10 @@ type rig struct {
 	store   *mongo.Store
 	adapter *Adapter
 	srv     *httptest.Server
-	// allowEmulator builds the adapter with AllowEmulator on the next start.
-	allowEmulator bool
 	// refusalsExpected: the test sends what Teams refuses on purpose.
 	refusalsExpected bool
+	// allowEmulator builds the adapter with AllowEmulator on the next start.
+	allowEmulator bool
 }
 
 func newRig(t testing.TB, h bot.Handler) *rig {

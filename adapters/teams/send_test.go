@@ -187,18 +187,31 @@ func TestConcurrentSends(t *testing.T) {
 	if n := r.bf.tokenCalls.Load(); n != 1 {
 		t.Errorf("token endpoint called %d times, want 1", n)
 	}
-	// Pacing: within one conversation, the 8th message is at least a second
-	// after the 1st (arrival times at the fake; a lower bound cannot flake).
-	byConv := map[string][]time.Time{}
-	for _, p := range posts {
-		byConv[p.ConvID] = append(byConv[p.ConvID], p.At)
-	}
-	for conv, ts := range byConv {
-		for i := perConvPerSecond; i < len(ts); i++ {
-			if d := ts[i].Sub(ts[i-perConvPerSecond]); d < 900*time.Millisecond {
-				t.Errorf("%s: messages %d and %d only %s apart: more than 7 per second", conv, i-perConvPerSecond, i, d)
-			}
+	// Pacing is checked on the reservations, with a clock held still, in
+	// TestPacingReservations: arrival times at the fake also carry each
+	// request's own delay on a loaded machine, so they cannot show it.
+}
+
+// TestPacingReservations: within one conversation at most 7 sends in any
+// second (Teams' limit); the 8th waits until the 1st is a second old; another
+// conversation is not held up.
+func TestPacingReservations(t *testing.T) {
+	c := newConnector(nil, nil, nil)
+	t0 := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	for i := range perConvPerSecond {
+		if wait := c.reserve("19:a", t0.Add(time.Duration(i)*100*time.Millisecond)); wait != 0 {
+			t.Fatalf("send %d waits %v, want none", i+1, wait)
 		}
+	}
+	at := t0.Add(700 * time.Millisecond)
+	if wait := c.reserve("19:a", at); wait != 300*time.Millisecond {
+		t.Errorf("the 8th send waits %v, want 300ms (until the 1st is a second old)", wait)
+	}
+	if wait := c.reserve("19:b", at); wait != 0 {
+		t.Errorf("another conversation waits %v, want none", wait)
+	}
+	if wait := c.reserve("19:a", t0.Add(time.Second)); wait != 0 {
+		t.Errorf("a second after the 1st the 8th still waits %v", wait)
 	}
 }
 

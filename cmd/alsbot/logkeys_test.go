@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -36,7 +35,7 @@ func TestJSONLogKeysOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs lockedBuffer
+	var logs syncBuffer // replicas_test.go: safe for the bot's goroutines
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, envOf(env), strings.NewReader(""), io.Discard, &logs) }()
 	base := "http://" + addr
@@ -161,22 +160,4 @@ func TestDuplicateKey(t *testing.T) {
 			t.Errorf("duplicateKey(%s) = %q, want %q", in, got, want)
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer the bot's goroutines may log to at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

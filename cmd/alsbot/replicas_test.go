@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -27,6 +26,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/alsbot/alsbot/adapters/mongo"
+	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 )
 
@@ -40,72 +40,35 @@ type slackPost struct {
 	Channel, Text string
 }
 
-// replicaSlack is a loopback Slack Web API for several bot processes: it
-// records every chat.postMessage and every response_url answer.
-type replicaSlack struct {
-	srv *httptest.Server
-
-	mu        sync.Mutex
-	posts     []slackPost
-	responses []string // bodies posted to response_urls
-}
+// replicaSlack is the strict loopback Slack (slacktest) shared by several
+// bot processes, read as the posts and response_url answers they made.
+type replicaSlack struct{ *slacktest.Server }
 
 func newReplicaSlack(t *testing.T) *replicaSlack {
-	f := &replicaSlack{}
-	users := map[string]string{"UFRAN": "fran", "UANA": "ana", "UBEN": "ben"}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(body))
-		param := func(name string) string {
-			if v := form.Get(name); v != "" {
-				return v
-			}
-			var js map[string]any
-			if json.Unmarshal(body, &js) == nil {
-				if s, ok := js[name].(string); ok {
-					return s
-				}
-			}
-			return ""
-		}
-		w.Header().Set("Content-Type", "application/json")
-		var resp any
-		switch method := strings.TrimPrefix(r.URL.Path, "/api/"); method {
-		case "auth.test":
-			resp = map[string]any{"ok": true, "user_id": "UBOT", "user": "alsbot", "team": "T", "team_id": "T1"}
-		case "users.info":
-			id := param("user")
-			resp = map[string]any{"ok": true, "user": map[string]any{"id": id, "name": users[id], "real_name": users[id], "tz": "UTC"}}
-		case "conversations.open":
-			resp = map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(param("users"), "U")}}
-		case "chat.postMessage":
-			f.mu.Lock()
-			f.posts = append(f.posts, slackPost{Channel: param("channel"), Text: param("text") + "\n" + param("blocks")})
-			n := len(f.posts)
-			f.mu.Unlock()
-			resp = map[string]any{"ok": true, "channel": param("channel"), "ts": fmt.Sprintf("1700000000.%06d", n)}
-		default:
-			resp = map[string]any{"ok": true}
-		}
-		_ = json.NewEncoder(w).Encode(resp)
-	})
-	mux.HandleFunc("/response/", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.responses = append(f.responses, string(body))
-		f.mu.Unlock()
-		io.WriteString(w, "ok")
-	})
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
-	return f
+	f := slacktest.New(t)
+	for id, name := range map[string]string{"UFRAN": "fran", "UANA": "ana", "UBEN": "ben"} {
+		f.AddUser(id, name, "UTC")
+	}
+	f.AddChannel("C1")
+	return &replicaSlack{f}
 }
 
+// snapshot returns the messages posted with chat.postMessage and the bodies
+// of the response_url answers so far, each as the text it shows.
 func (f *replicaSlack) snapshot() ([]slackPost, []string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]slackPost(nil), f.posts...), append([]string(nil), f.responses...)
+	calls, _ := f.Calls()
+	var posts []slackPost
+	var responses []string
+	for _, c := range calls {
+		switch {
+		case !c.OK():
+		case c.Method == "chat.postMessage":
+			posts = append(posts, slackPost{Channel: c.Param("channel"), Text: c.Text()})
+		case c.Method == "response_url":
+			responses = append(responses, c.Text())
+		}
+	}
+	return posts, responses
 }
 
 // syncBuffer collects a process's output for failure messages.
@@ -322,12 +285,12 @@ func TestReplicas(t *testing.T) {
 	store.start(t)
 	t.Cleanup(func() { store.stop(t) })
 	slack := newReplicaSlack(t)
-	respURL := slack.srv.URL + "/response/"
+	respURL := slack.URL() + "/response/"
 
 	env := []string{
 		// A short server selection: commands fail fast while the store is down.
 		"MONGODB_URI=mongodb://" + store.addr + "/?serverSelectionTimeoutMS=2000",
-		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=shh", "SLACK_API_URL=" + slack.srv.URL + "/api/",
+		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=shh", "SLACK_API_URL=" + slack.APIURL(),
 		"ALSBOT_LOG_FORMAT=json", "ALSBOT_LOG_LEVEL=warn",
 	}
 	for _, name := range []string{"PATH", "HOME", "TMPDIR"} {
