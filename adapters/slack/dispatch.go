@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -182,9 +183,16 @@ func (a *Adapter) slashJob(cmd slack.SlashCommand, p *pending, claimKey string) 
 			p.offer(reply{none: true})
 			return
 		}
+		stop := func() {}
+		if p == nil {
+			// Socket Mode acknowledged already: say something when the
+			// answer takes longer than HTTP mode waits, as HTTP mode does.
+			stop = a.workingAfter(ctx, cmd.ResponseURL)
+		}
 		req := a.request(ctx, cmd.UserID, cmd.UserName, cmd.ChannelID, cmd.ChannelName, cmd.Text)
 		msg := a.handle(ctx, req)
 		msg = a.withMembership(ctx, cmd.ChannelID, cmd.Text, msg)
+		stop()
 		t := target{responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, channel: cmd.ChannelID, user: cmd.UserID}
 		if msg.Form != nil && t.triggerID != "" {
 			if err := a.send.openView(ctx, t.triggerID, RenderModal(msg.Form, t.channel)); err == nil {
@@ -336,6 +344,33 @@ func eventKey(ev slackevents.EventsAPIEvent) string {
 // busy is the answer when no worker can take a command.
 func busy() bot.Message {
 	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot is busy or restarting; nothing was done. Please try again in a minute."}
+}
+
+// workingAfter posts "Working on it…" through responseURL once ackWait has
+// passed, unless stop is called first. stop waits for a post in flight, so
+// the notice never lands after the answer.
+func (a *Adapter) workingAfter(ctx context.Context, responseURL string) (stop func()) {
+	if responseURL == "" {
+		return func() {}
+	}
+	var mu sync.Mutex
+	stopped := false
+	t := time.AfterFunc(a.ackWait, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		if err := a.send.respond(ctx, responseURL, Render(working()), false); err != nil {
+			a.log.WarnContext(ctx, "could not say working on it", "err", err)
+		}
+	})
+	return func() {
+		t.Stop()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}
 }
 
 func working() bot.Message {
