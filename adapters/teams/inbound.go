@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/infracloudio/msbotbuilder-go/core/activity"
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/alsbot/alsbot/bot"
@@ -287,7 +289,9 @@ func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentio
 		}
 	}
 	// Not logged here: the router logs internal errors once.
+	stopTyping := a.typingAfterDelay(ctx, act)
 	msg, err := a.handler.Handle(ctx, req)
+	stopTyping()
 	if err != nil && msg.Text == "" && msg.Title == "" {
 		msg = bot.Message{Kind: bot.KindError, Private: true, Text: bot.ErrorMessage(err)}
 	}
@@ -304,6 +308,44 @@ func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentio
 		return nil
 	}
 	return a.offerFiles(ctx, req.Actor.ID, offer, req.Text, req.SetID)
+}
+
+// typingAfterDelay shows Teams' typing indicator in the activity's
+// conversation once the command has taken typingAfter, unless stop is
+// called first; stop waits for an indicator in flight, so it never follows
+// the answer.
+func (a *Adapter) typingAfterDelay(ctx context.Context, act schema.Activity) (stop func()) {
+	if a.typingAfter < 0 {
+		return func() {}
+	}
+	var mu sync.Mutex
+	stopped := false
+	t := time.AfterFunc(a.typingAfter, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		if err := a.sendTyping(ctx, act); err != nil {
+			a.log.Warn("typing indicator failed", "err", err)
+		}
+	})
+	return func() {
+		t.Stop()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}
+}
+
+// sendTyping posts a typing activity in reply to act.
+func (a *Adapter) sendTyping(ctx context.Context, act schema.Activity) error {
+	bc := &boundClient{ctx: ctx, conn: a.conn}
+	bf := *a.bf
+	bf.Client = bc
+	return bf.ProactiveMessage(ctx, replyRef(act), activity.HandlerFuncs{OnMessageFunc: func(turn *activity.TurnContext) (schema.Activity, error) {
+		return turn.SendActivity(func(out *schema.Activity) error { out.Type = schema.Typing; return nil })
+	}})
 }
 
 // reply answers an activity: in its conversation (the thread, in a channel),
