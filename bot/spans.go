@@ -105,8 +105,15 @@ func Spans(text string) []Span {
 		rest := text[i+len(spanMark):]
 		j := strings.Index(rest, spanMark)
 		if j < 0 {
-			// A span cut short (a text shortened to fit): its words stay.
-			addText(strings.TrimPrefix(strings.ReplaceAll(rest, spanSep, " "), "@"))
+			// A span cut short (a text shortened to fit): its words stay,
+			// never a bare user id.
+			switch {
+			case strings.HasPrefix(rest, "@"):
+				_, name, _ := strings.Cut(rest, spanSep)
+				addText(name)
+			default:
+				addText(strings.TrimPrefix(rest, "/"))
+			}
 			break
 		}
 		body := rest[:j]

@@ -43,6 +43,7 @@ const (
 // member would type it in that conversation. It returns a copy.
 func teamsWords(m bot.Message, to audience) bot.Message {
 	w := bot.SpanWriter{
+		Text:    func(s string) string { return slashless(s, to) },
 		Mention: func(_, name string) string { return "<at>" + atName(name) + "</at>" },
 		Command: func(c string) string {
 			if to == inPersonal {
@@ -77,6 +78,7 @@ func teamsWords(m bot.Message, to audience) bot.Message {
 // notification preview): a person by name, a command as typed there.
 func plainWords(s string, to audience) string {
 	return bot.SpanWriter{
+		Text:    func(s string) string { return slashless(s, to) },
 		Mention: func(_, name string) string { return name },
 		Command: func(c string) string {
 			if to == inPersonal {
@@ -85,6 +87,18 @@ func plainWords(s string, to audience) string {
 			return botMention + " " + c
 		},
 	}.Write(s)
+}
+
+// slashless rewrites a "/als " that wording still writes outside a
+// command span (usage lines, help) as the member types it in Teams.
+func slashless(s string, to audience) string {
+	if !strings.Contains(s, "/als ") {
+		return s
+	}
+	if to == inPersonal {
+		return strings.ReplaceAll(s, "/als ", "")
+	}
+	return strings.ReplaceAll(s, "/als ", botMention+" ")
 }
 
 // atName keeps a display name from closing its <at> tag early or reading
