@@ -115,6 +115,16 @@ func TestLiveRoundCard(t *testing.T) {
 		t.Errorf("phase notice thread_ts = %q, want the card's ts %q", got, ts)
 	}
 
+	// The card's buttons check the presser's role like the typed command.
+	code, _ := r.interact(buttonPress("UANA", setChannel, "als_cmd_0", "round next", r.fake.ResponseURL(900)))
+	if code != 200 {
+		t.Fatalf("button press: %d", code)
+	}
+	_, seen = r.fake.WaitFor(seen, responded(900, "Only a facilitator"))
+	if n := r.fake.Count(isMethod("chat.update")); n != 0 {
+		t.Errorf("a member's press updated the card %d times", n)
+	}
+
 	ans = r.command("UFAC", setChannel, "round next")
 	if ans.ResponseType != "ephemeral" || !strings.Contains(ans.Text, "Round 1: questioning") {
 		t.Errorf("round next answered %+v, want a private confirmation", ans)
