@@ -136,3 +136,53 @@ func TestLiveRoundCardTeams(t *testing.T) {
 	}
 	mustContain(t, "updated card", cardText(cardOf(t, put.Activity)), "questioning", "presenting 10 min (done)")
 }
+
+// TestRoundCardRefusedTeams: when the connector answers 403 for the set's
+// channel (the bot was removed), the round still starts, its card answers
+// the command, and the facilitator is told once by DM.
+func TestRoundCardRefusedTeams(t *testing.T) {
+	r := newRig(t, &recordingHandler{})
+	r.refusalsExpected = true
+	a := newLiveApp(r)
+	r.start(a.router)
+	a.out.set(r.adapter.Messenger())
+	svc := r.bf.serviceURL()
+	const channel = "19:west@thread.tacv2"
+	fay := person("29:fay", "aad-fay", "Fay")
+	people := []map[string]any{person("29:ana", "aad-ana", "Ana"), person("29:bob", "aad-bob", "Bob"), person("29:cy", "aad-cy", "Cy")}
+	seq := 0
+	say := func(from map[string]any, text string, mentioned ...map[string]any) {
+		seq++
+		var ents []map[string]any
+		for _, m := range mentioned {
+			ents = append(ents, mention(m))
+		}
+		r.send(channelMessage(svc, fmt.Sprint("m", seq), text, from, ents...))
+	}
+	r.send(installActivity(svc, "install-1"))
+	say(fay, "setup West set")
+	say(fay, "members add <at>Ana</at> <at>Bob</at> <at>Cy</at>", people...)
+	say(fay, "session start")
+	for _, p := range people {
+		say(p, "here")
+	}
+	r.bf.mu.Lock()
+	r.bf.gone[channel] = true
+	r.bf.mu.Unlock()
+	for i := 0; i < 2; i++ {
+		say(fay, "round start")
+		say(fay, "round end")
+	}
+	var told int
+	for _, p := range r.tick(a) {
+		if strings.Contains(cardText(cardOf(t, p.Activity)), "cannot post in West set") {
+			told++
+			if strings.HasPrefix(p.ConvID, "19:") {
+				t.Errorf("told in %s, want fay's 1:1 chat", p.ConvID)
+			}
+		}
+	}
+	if told != 1 {
+		t.Errorf("facilitator told %d times, want once", told)
+	}
+}
