@@ -25,6 +25,8 @@ const (
 	VerbSchedule       Verb = "schedule"
 	VerbScheduleOff    Verb = "schedule off"
 	VerbSessions       Verb = "sessions"
+	VerbCalendar       Verb = "calendar"
+	VerbCalendarReset  Verb = "calendar reset"
 	VerbSessionCancel  Verb = "session cancel"
 	VerbSessionStart   Verb = "session start"
 	VerbSessionEnd     Verb = "session end"

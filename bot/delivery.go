@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strconv"
 	"time"
 )
 
@@ -28,6 +27,9 @@ const (
 	DeliveryPending DeliveryStatus = "pending"
 	DeliverySent    DeliveryStatus = "sent"
 	DeliverySkipped DeliveryStatus = "skipped" // useless by the time it could be sent, or nobody to send to
+	// DeliveryUndeliverable: the platform refused it for good (a
+	// PermanentError); Reason has the platform's word for why.
+	DeliveryUndeliverable DeliveryStatus = "undeliverable"
 )
 
 // Delivery is one time-driven message. Its ID is its idempotency key: a
@@ -58,7 +60,7 @@ type Delivery struct {
 	Status   DeliveryStatus `bson:"status"`
 	Done     time.Time      `bson:"done,omitempty"`
 	Instance string         `bson:"instance,omitempty"`
-	Reason   string         `bson:"reason,omitempty"` // why it was skipped
+	Reason   string         `bson:"reason,omitempty"` // why it was skipped or failed
 }
 
 // DeliveryClaim is the right of one instance to send one attempt of a
@@ -70,11 +72,6 @@ type DeliveryClaim struct {
 	Instance   string    `bson:"instance"`
 	At         time.Time `bson:"at"`
 	LeaseUntil time.Time `bson:"lease_until"`
-}
-
-// ClaimKey is the unique key of one attempt of a delivery.
-func ClaimKey(deliveryID string, attempt int) string {
-	return deliveryID + "#" + strconv.Itoa(attempt)
 }
 
 // DeliveryStore keeps the pending queue of deliveries, the claims on them and
@@ -112,6 +109,17 @@ type DeliveryStore interface {
 	GetDelivered(ctx context.Context, id string) (*Delivery, error)
 	// History returns a set's sent and skipped deliveries done at or after since, by Done.
 	History(ctx context.Context, setID string, since time.Time) ([]*Delivery, error)
+	// PendingOfSets returns the pending deliveries of the given sets in one
+	// round trip, by Due, then ID.
+	PendingOfSets(ctx context.Context, setIDs []string) ([]*Delivery, error)
+	// ClaimDeliveries inserts the claims in one round trip and reports, for
+	// each, whether this caller won it.
+	ClaimDeliveries(ctx context.Context, cs []DeliveryClaim) ([]bool, error)
+	// ReleaseClaims deletes claims won but not used (the instance is
+	// stopping before it sent them), so another instance may take them.
+	ReleaseClaims(ctx context.Context, keys []string) error
+	// RecordDeliveries is RecordDelivery for many, in one round trip.
+	RecordDeliveries(ctx context.Context, ds []*Delivery) error
 	// PruneClaims deletes claims taken before t (a claim is only needed while
 	// a stale reader could still try the same attempt).
 	PruneClaims(ctx context.Context, before time.Time) error

@@ -18,6 +18,7 @@ const (
 	RecordDeliveryClaims  RecordKind = "delivery_claims"  // claims on delivery attempts, keyed ClaimKey
 	RecordClaims          RecordKind = "claims"           // event dedupe claims, keyed by the platform event
 	RecordConversations   RecordKind = "conversations"    // platform conversation references, keyed by user or conversation
+	RecordCalendarTokens  RecordKind = "calendar_tokens"  // calendar feed tokens (hashed), by owner
 )
 
 // EraseRule deletes the records of one kind that name the person in one
@@ -66,6 +67,7 @@ func NewErasePlan(platform Platform, userID string, sets []*Set) (ErasePlan, err
 		EraseRule{Records: RecordDeliveryClaims, Key: true},
 		EraseRule{Records: RecordClaims, Key: true},
 		EraseRule{Records: RecordConversations, Key: true},
+		EraseRule{Records: RecordCalendarTokens, Field: "user_id"}, // their feed stops
 	)
 	return p, nil
 }

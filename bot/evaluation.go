@@ -308,29 +308,3 @@ func NextAnonymousID(set *Set) string {
 	}
 	return anonPrefix + strconv.Itoa(n+1)
 }
-
-// FeedbackPulse is the message that asks an attendee of a closed session for
-// feedback: buttons 1 to 5 ("feedback <n>") and a form (ID "feedback",
-// fields "rating" and "comment") for a rating with a comment. It goes to a
-// DM, so buttons and form carry the set.
-func FeedbackPulse(set *Set, sess *Session) Message {
-	m := Message{
-		Kind:  KindFeedback,
-		Title: "How was session " + strconv.Itoa(sess.Number) + "?",
-		Text:  "Thank you for taking part in session " + strconv.Itoa(sess.Number) + " of " + set.Name + ". How useful was it, from 1 (not at all) to 5 (very)? You can add a comment: `/als feedback <1-5> [comment]`.",
-	}
-	opts := make([]Option, 0, 5)
-	for i := 1; i <= 5; i++ {
-		n := strconv.Itoa(i)
-		m.Buttons = append(m.Buttons, Button{Label: n, Command: "feedback " + n, SetID: set.ID})
-		opts = append(opts, Option{Label: n, Value: n})
-	}
-	m.Buttons = append(m.Buttons, Button{Label: "Rate with a comment", Command: "feedback", SetID: set.ID, Form: &Form{
-		ID: "feedback", Title: "Session " + strconv.Itoa(sess.Number) + " feedback", Submit: "Send", Command: "feedback", SetID: set.ID,
-		Fields: []FormField{
-			{Name: "rating", Label: "How useful was the session (1-5)?", Kind: FieldChoice, Required: true, Options: opts},
-			{Name: "comment", Label: "Comment (optional)", Kind: FieldText, Multiline: true, MaxLen: MaxTextLen},
-		},
-	}})
-	return m
-}

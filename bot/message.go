@@ -134,9 +134,10 @@ type MessageRef struct {
 
 // Outgoing is a message the core wants sent somewhere other than as the
 // reply to the request, e.g. role cards to the channel or a DM to a presenter.
-// Key, when set, is an idempotency key: the message is sent at most once.
+// Key, when set, is an idempotency key (built in keys.go): the message is
+// sent at most once.
 type Outgoing struct {
 	To      Destination
 	Message Message
-	Key     string
+	Key     DeliveryKey
 }

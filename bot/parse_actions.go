@@ -80,11 +80,15 @@ func parseReport(p parser, args []token) (any, error) {
 }
 
 // formReport reads the report form of a nudge's button ("report C-12 done"
-// with the text in the form's "text" field).
+// with the text in the form's "text" field, or "report C-12" with the status
+// chosen in its "status" field).
 func formReport(p parser, args []token, values map[string]string) (any, bool, error) {
 	text, ok := values["text"]
 	if !ok {
 		return nil, false, nil
+	}
+	if st := strings.TrimSpace(values["status"]); len(args) == 1 && st != "" {
+		args = append(args, token{val: st, raw: st})
 	}
 	if len(args) != 2 {
 		return nil, true, p.fail("Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -94,6 +95,12 @@ func Digest(set *Set, commitments []*Commitment, since time.Time, loc *time.Loca
 	if set != nil && set.Name != "" {
 		msg.Title = "Report-back: " + set.Name
 	}
+	if len(byUser) == 0 {
+		// Nothing to report back on (e.g. before the first session): one
+		// line, not a "No open commitment" per member.
+		msg.Text = "No commitments yet."
+		return msg
+	}
 	msg.Text = "Each member's commitments and what they reported."
 	if !since.IsZero() {
 		msg.Text = "Each member's commitments and what they reported since " + FormatTime(since, loc) + "."
@@ -128,9 +135,6 @@ func Digest(set *Set, commitments []*Commitment, since time.Time, loc *time.Loca
 		}
 		msg.Sections = append(msg.Sections, sec)
 	}
-	if len(msg.Sections) == 0 {
-		msg.Text = "No members or commitments yet."
-	}
 	return msg
 }
 
@@ -163,4 +167,224 @@ func reportedSince(c *Commitment, since time.Time) bool {
 		}
 	}
 	return false
+}
+
+// FeedbackPulse is the message that asks an attendee of a closed session for
+// feedback: buttons 1 to 5 ("feedback <n>") and a form (ID "feedback",
+// fields "rating" and "comment") for a rating with a comment. It goes to a
+// DM, so buttons and form carry the set.
+func FeedbackPulse(set *Set, sess *Session) Message {
+	m := Message{
+		Kind:  KindFeedback,
+		Title: "How was session " + strconv.Itoa(sess.Number) + "?",
+		Text:  "Thank you for taking part in session " + strconv.Itoa(sess.Number) + " of " + set.Name + ". How useful was it, from 1 (not at all) to 5 (very)? You can add a comment: `/als feedback <1-5> [comment]`.",
+	}
+	opts := make([]Option, 0, 5)
+	for i := 1; i <= 5; i++ {
+		n := strconv.Itoa(i)
+		m.Buttons = append(m.Buttons, Button{Label: n, Command: "feedback " + n, SetID: set.ID})
+		opts = append(opts, Option{Label: n, Value: n})
+	}
+	m.Buttons = append(m.Buttons, Button{Label: "Rate with a comment", Command: "feedback", SetID: set.ID, Form: &Form{
+		ID: "feedback", Title: "Session " + strconv.Itoa(sess.Number) + " feedback", Submit: "Send", Command: "feedback", SetID: set.ID,
+		Fields: []FormField{
+			{Name: "rating", Label: "How useful was the session (1-5)?", Kind: FieldChoice, Required: true, Options: opts},
+			{Name: "comment", Label: "Comment (optional)", Kind: FieldText, Multiline: true, MaxLen: MaxTextLen},
+		},
+	}})
+	return m
+}
+
+// FormatDuration is how every message writes a length of time: "25 min",
+// "3 h", "1 h 30 min" (rounded to the minute).
+func FormatDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d/time.Hour), int((d%time.Hour)/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d min", m)
+	case m == 0:
+		return fmt.Sprintf("%d h", h)
+	default:
+		return fmt.Sprintf("%d h %d min", h, m)
+	}
+}
+
+// InWords says how far ahead d is: "in 7 days", "in 3 hours", "in 20 minutes".
+func InWords(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "in 1 " + unit
+		}
+		return fmt.Sprintf("in %d %ss", n, unit)
+	}
+	switch {
+	case d >= 23*time.Hour+30*time.Minute:
+		return plural(int64((d+12*time.Hour)/(24*time.Hour)), "day")
+	case d >= 55*time.Minute:
+		return plural(int64((d+30*time.Minute)/time.Hour), "hour")
+	default:
+		return plural(max(1, int64((d+30*time.Second)/time.Minute)), "minute")
+	}
+}
+
+// Reminder is a session reminder sent at now, with times in loc. For a
+// member's DM (dm true) it adds their open commitments; a member with none
+// is asked to record one only once they have presented (before that they
+// have nothing to commit to).
+func Reminder(set *Set, sess *Session, now time.Time, loc *time.Location, open []*Commitment, dm, presented bool) Message {
+	m := Message{
+		Kind:  KindReminder,
+		Title: fmt.Sprintf("Reminder: %s, session %d", set.Name, sess.Number),
+		Text:  fmt.Sprintf("Session %d is %s: %s.", sess.Number, InWords(sess.Start.Sub(now)), FormatTime(sess.Start, loc)),
+	}
+	fields := []Field{{Label: "When", Value: FormatTime(sess.Start, loc)}, {Label: "Length", Value: FormatDuration(sess.Duration)}}
+	if sess.Where != "" {
+		fields = append(fields, Field{Label: "Where", Value: sess.Where})
+	}
+	m.Sections = append(m.Sections, Section{Fields: fields})
+	if !dm {
+		return m
+	}
+	switch {
+	case len(open) > 0:
+		lines := make([]string, 0, len(open))
+		for _, c := range open {
+			lines = append(lines, CommitmentLine(c, loc))
+		}
+		m.Sections = append(m.Sections, Section{Title: "Your open commitment",
+			Text: strings.Join(lines, "\n") + "\nReport on it with `/als report <id> <done|progress|blocked> <what you did and learned>`."})
+	case presented:
+		m.Sections = append(m.Sections, Section{Title: "Your open commitment",
+			Text: "You have no open commitment. Record one with `/als commit <text>`."})
+	}
+	return m
+}
+
+// PhaseNotice tells the set's channel at now that round r's phase is nearly
+// up (nearly true) or up; times in loc.
+func PhaseNotice(r *Round, nearly bool, now time.Time, loc *time.Location) Message {
+	until := r.Deadline().In(loc).Format("15:04")
+	m := Message{Kind: KindPhase, Title: fmt.Sprintf("Round %d", r.Number)}
+	if nearly {
+		left := max(time.Minute, r.Deadline().Sub(now).Round(time.Minute))
+		m.Text = fmt.Sprintf("Round %d: %s is nearly up (%s left, until %s). The facilitator moves on with `/als round next`.", r.Number, r.Phase, FormatDuration(left), until)
+	} else {
+		m.Text = fmt.Sprintf("Round %d: time is up for %s (%s). The facilitator moves on with `/als round next`.", r.Number, r.Phase, until)
+	}
+	return m
+}
+
+// ReportForm is the form a nudge's button opens: submitting it runs
+// "report <id> <status>" with the value "text".
+func ReportForm(setID, shortID string, status ReportStatus) *Form {
+	return &Form{
+		ID: "report", Title: "Report on " + shortID, Submit: "Report", Command: "report " + shortID + " " + string(status), SetID: setID,
+		Fields: []FormField{{Name: "text", Label: "What did you do and learn?", Kind: FieldText, Required: true, Multiline: true, MaxLen: MaxTextLen}},
+	}
+}
+
+// ReportChoiceForm is the form of a nudge's button when the member has
+// several commitments: one button per commitment, the status chosen in the
+// form ("status") with the text ("text"); it runs "report <id>".
+func ReportChoiceForm(setID, shortID string) *Form {
+	return &Form{
+		ID: "report", Title: "Report on " + shortID, Submit: "Report", Command: "report " + shortID, SetID: setID,
+		Fields: []FormField{
+			{Name: "status", Label: "How is it going?", Kind: FieldChoice, Required: true, Options: []Option{
+				{Label: "Done", Value: string(ReportDone)}, {Label: "Progress", Value: string(ReportProgress)}, {Label: "Blocked", Value: string(ReportBlocked)},
+			}},
+			{Name: "text", Label: "What did you do and learn?", Kind: FieldText, Required: true, Multiline: true, MaxLen: MaxTextLen},
+		},
+	}
+}
+
+// Nudge asks a member between sessions how their open commitments are
+// going; open must not be empty (a nudge that says nothing is not sent).
+// One commitment gets Done / Progress / Blocked buttons; several get one
+// button each (a form with the status in it), not three each.
+func Nudge(set *Set, open []*Commitment, loc *time.Location) Message {
+	m := Message{
+		Kind:  KindNudge,
+		Title: "How is your action going?",
+		Text:  fmt.Sprintf("A between-sessions check-in from %s. Tell the set what you did and learned: what you report now is shown in the next session's report-back.", set.Name),
+	}
+	labels := map[ReportStatus]string{ReportDone: "Done", ReportProgress: "Progress", ReportBlocked: "Blocked"}
+	for _, c := range open {
+		m.Sections = append(m.Sections, Section{Text: CommitmentLine(c, loc)})
+		// Sent to a DM: buttons and forms carry the set for members of several sets.
+		if len(open) > 1 {
+			m.Buttons = append(m.Buttons, Button{Label: "Report on " + c.ShortID, Command: "report " + c.ShortID, Form: ReportChoiceForm(set.ID, c.ShortID), SetID: set.ID})
+			continue
+		}
+		for _, st := range []ReportStatus{ReportDone, ReportProgress, ReportBlocked} {
+			b := Button{Label: labels[st], Command: "report " + c.ShortID + " " + string(st), Form: ReportForm(set.ID, c.ShortID, st), SetID: set.ID}
+			if st == ReportDone {
+				b.Style = StylePrimary
+			}
+			m.Buttons = append(m.Buttons, b)
+		}
+	}
+	return m
+}
+
+// Mentee is a mentor's mentee with their open commitments.
+type Mentee struct {
+	UserID string
+	Open   []*Commitment
+}
+
+// MentorNudge lists a mentor's mentees' open commitments (never reports:
+// those stay in the set) and asks them to log their meetings. Mentees
+// without an open commitment are left out; with none left, nothing is sent.
+func MentorNudge(set *Set, mentees []Mentee, loc *time.Location) Message {
+	m := Message{
+		Kind:  KindMentorNudge,
+		Title: "Your mentees in " + set.Name,
+		Text:  "Here are your mentees' open commitments. When you have met one of them, log it with `/als mentoring log @mentee [YYYY-MM-DD] [note]`.",
+	}
+	for _, p := range mentees {
+		if len(p.Open) == 0 {
+			continue
+		}
+		lines := make([]string, 0, len(p.Open))
+		for _, c := range p.Open {
+			line := c.ShortID + ": " + c.Text
+			if !c.Due.IsZero() {
+				line += " (due " + FormatTime(c.Due, loc) + ")"
+			}
+			lines = append(lines, line)
+		}
+		m.Sections = append(m.Sections, Section{Title: PersonName(set, p.UserID), Text: strings.Join(lines, "\n")})
+	}
+	return m
+}
+
+// DigestBefore is the report-back digest sent at now ahead of sess.
+func DigestBefore(set *Set, sess *Session, commitments []*Commitment, since, now time.Time) Message {
+	m := Digest(set, commitments, since, set.Location())
+	m.Text = fmt.Sprintf("Session %d is %s: %s. %s", sess.Number, InWords(sess.Start.Sub(now)), FormatTime(sess.Start, set.Location()), m.Text)
+	return m
+}
+
+// Undelivered tells a facilitator that a message meant for the set's
+// channel could not be posted, and what to do about it. reason is the
+// platform's word for it ("not_in_channel", "channel_not_found", ...).
+func Undelivered(set *Set, kind MessageKind, reason string) Message {
+	what := "A message"
+	if kind != "" {
+		what = "A " + strings.ReplaceAll(string(kind), "-", " ") + " message"
+	}
+	hint := "Check the bot can still post there."
+	switch reason {
+	case "not_in_channel":
+		hint = "Invite the bot to the channel (in Slack: `/invite @alsbot`)."
+	case "channel_not_found", "is_archived":
+		hint = "The channel is gone or archived: archive the set or set it up in a new channel."
+	}
+	return Message{
+		Kind:  KindReply,
+		Title: "Could not post to " + set.Name,
+		Text:  fmt.Sprintf("%s for the channel of %s could not be delivered (%s), and will not be tried again. %s", what, set.Name, reason, hint),
+	}
 }

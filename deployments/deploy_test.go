@@ -161,6 +161,16 @@ func TestPinned(t *testing.T) {
 	}
 }
 
+// fromImage is the image a FROM names, after its flags (--platform=...).
+func fromImage(from string) string {
+	for _, f := range strings.Fields(from) {
+		if !strings.HasPrefix(f, "--") {
+			return f
+		}
+	}
+	return ""
+}
+
 // goBuildLine is the Dockerfile's RUN that builds the binary.
 func goBuildLine(t *testing.T, ins []instruction) string {
 	t.Helper()
@@ -210,7 +220,7 @@ func TestDockerfile(t *testing.T) {
 		{"entrypoint", len(find("ENTRYPOINT")) == 1 && strings.Contains(find("ENTRYPOINT")[0], "alsbot"), "the final stage must run alsbot"},
 	}
 	for _, from := range froms {
-		image := strings.Fields(from)[0]
+		image := fromImage(from)
 		checks = append(checks, struct {
 			name string
 			ok   bool
@@ -598,17 +608,18 @@ func TestKubernetes(t *testing.T) {
 	}
 }
 
-// TestConfigurationReference checks README.md's configuration reference
-// against the code: every variable the bot reads is documented there, and
-// everything documented there is read.
+// TestConfigurationReference checks the configuration reference (in
+// docs/configuration.md since the README was split) against the code:
+// every variable the bot reads is documented there, and everything
+// documented there is read.
 func TestConfigurationReference(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(root, "README.md"))
+	b, err := os.ReadFile(filepath.Join(root, "docs", "configuration.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, section, ok := strings.Cut(string(b), "\n## Configuration reference\n")
 	if !ok {
-		t.Fatal(`README.md has no "## Configuration reference" section`)
+		t.Fatal(`docs/configuration.md has no "## Configuration reference" section`)
 	}
 	if i := strings.Index(section, "\n## "); i >= 0 {
 		section = section[:i]
@@ -621,13 +632,13 @@ func TestConfigurationReference(t *testing.T) {
 	for _, name := range read {
 		t.Run(name, func(t *testing.T) {
 			if !documented[name] {
-				t.Fatalf("%s is read by the bot but has no row in README.md's configuration reference", name)
+				t.Fatalf("%s is read by the bot but has no row in docs/configuration.md's configuration reference", name)
 			}
 		})
 	}
 	for name := range documented {
 		if !slices.Contains(read, name) {
-			t.Errorf("README.md's configuration reference documents %s, which the bot does not read", name)
+			t.Errorf("docs/configuration.md's configuration reference documents %s, which the bot does not read", name)
 		}
 	}
 	// .env.example documents no more than the bot reads either.

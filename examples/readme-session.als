@@ -1,4 +1,4 @@
-# The worked session of README.md. Replay it with:
+# The worked session of README.md and docs/user-guide.md. Replay it with:
 #   go run ./cmd/alsbot < examples/readme-session.als
 # {tomorrow} becomes tomorrow's date (UTC) when the line runs.
 

@@ -18,8 +18,8 @@
 @fran /als session cancel 2
 
 # Eight days pass, a day at a time. Each reminder comes out once at its time
-# (7 days, 1 day and 1 hour before the session), in #als and in each
-# member's DM with their open commitment; on Monday at 09:00 the nudge asks
+# (7 days before in #als; 1 day and 1 hour before in each member's DM, with
+# their open commitment); on Monday at 09:00 the nudge asks
 # members with an open commitment how it is going; a day before the session
 # the report-back digest comes to #als.
 :advance 1d

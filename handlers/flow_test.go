@@ -82,7 +82,7 @@ func TestFlow(t *testing.T) {
 	msg = e.must("fac", "round next")
 	wantContains(t, msg.Text, "Round 1 is over")
 	keys := e.keys.take()
-	if want := []string{"shell:C1/1/round/1/action-prompt"}; !slices.Equal(keys, want) {
+	if want := []string{"shell:C1/1/action-prompt/@" + e.id("ana")}; !slices.Equal(keys, want) {
 		t.Errorf("keys = %v, want %v", keys, want)
 	}
 	out := e.msgr.Take()
@@ -96,7 +96,7 @@ func TestFlow(t *testing.T) {
 	msg = e.must("fac", "round start")
 	p2 := field(msg, "Presenter")
 	e.must("fac", "round end")
-	if keys := e.keys.take(); !slices.Equal(keys, []string{"shell:C1/1/round/2/action-prompt"}) {
+	if keys := e.keys.take(); !slices.Equal(keys, []string{"shell:C1/1/action-prompt/@" + e.id("ben")}) {
 		t.Errorf("round end keys = %v", keys)
 	}
 	e.msgr.Take()
@@ -159,9 +159,10 @@ func TestFlow(t *testing.T) {
 	keys = e.keys.take()
 	// Only cy presented without committing; every attendee gets the
 	// feedback pulse (no planner here to send it).
-	want := []string{"shell:C1/1/action-prompt/" + e.id("cy") + "/end"}
+	// One key per prompt, built in bot/keys.go (the scheduler's pulses use the same).
+	want := []string{"shell:C1/1/action-prompt/@" + e.id("cy") + "/end"}
 	for _, u := range []string{"ana", "ben", "cy", "dee", "eve"} {
-		want = append(want, "shell:C1/1/feedback/"+e.id(u))
+		want = append(want, "shell:C1/1/feedback/@"+e.id(u))
 	}
 	if !slices.Equal(keys, want) {
 		t.Errorf("session end keys = %v, want %v", keys, want)

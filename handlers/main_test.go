@@ -30,7 +30,7 @@ type keyRecorder struct {
 func (k *keyRecorder) Notify(ctx context.Context, msgs []bot.Outgoing) error {
 	k.mu.Lock()
 	for _, o := range msgs {
-		k.keys = append(k.keys, o.Key)
+		k.keys = append(k.keys, o.Key.String())
 	}
 	k.mu.Unlock()
 	return k.next.Notify(ctx, msgs)

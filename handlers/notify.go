@@ -34,7 +34,7 @@ func (n *DirectNotifier) Notify(ctx context.Context, msgs []bot.Outgoing) error 
 	var errs []error
 	for _, o := range msgs {
 		if _, err := n.m.Send(ctx, o.To, o.Message); err != nil {
-			n.log.WarnContext(ctx, "direct send failed", "kind", string(o.Message.Kind), "platform", string(o.To.Platform), "channel", o.To.ChannelID, "user", o.To.UserID, "key", o.Key, "err", err)
+			n.log.WarnContext(ctx, "direct send failed", "kind", string(o.Message.Kind), "platform", string(o.To.Platform), "channel", o.To.ChannelID, "user", o.To.UserID, "key", o.Key.String(), "err", err)
 			errs = append(errs, fmt.Errorf("send %s to %s %s%s: %w", o.Message.Kind, o.To.Platform, o.To.ChannelID, o.To.UserID, err))
 		}
 	}

@@ -26,8 +26,8 @@ func failingMessenger(fail string) *bottest.Recorder {
 
 func TestDirectNotifier(t *testing.T) {
 	msgs := []bot.Outgoing{
-		{To: bot.Destination{Platform: bot.Shell, UserID: "U1"}, Message: bot.Message{Kind: bot.KindActionPrompt, Text: "one"}, Key: "k1"},
-		{To: bot.Destination{Platform: bot.Shell, UserID: "U2"}, Message: bot.Message{Kind: bot.KindActionPrompt, Text: "two"}, Key: "k2"},
+		{To: bot.Destination{Platform: bot.Shell, UserID: "U1"}, Message: bot.Message{Kind: bot.KindActionPrompt, Text: "one"}, Key: bot.AdHocKey("", "k1")},
+		{To: bot.Destination{Platform: bot.Shell, UserID: "U2"}, Message: bot.Message{Kind: bot.KindActionPrompt, Text: "two"}, Key: bot.AdHocKey("", "k2")},
 		{To: bot.Destination{Platform: bot.Shell, ChannelID: "C1"}, Message: bot.Message{Kind: bot.KindRoleCard, Text: "three"}},
 	}
 	tests := []struct {

@@ -39,17 +39,7 @@ func joinAnd(xs []string) string {
 }
 
 // minutes shows a time box: "25 min", "1 h 30 min".
-func minutes(d time.Duration) string {
-	d = d.Round(time.Minute)
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case h == 0:
-		return fmt.Sprintf("%d min", m)
-	case m == 0:
-		return fmt.Sprintf("%d h", h)
-	}
-	return fmt.Sprintf("%d h %d min", h, m)
-}
+func minutes(d time.Duration) string { return bot.FormatDuration(d) }
 
 // clock shows a time of day in loc: "14:35".
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }

@@ -163,7 +163,7 @@ func (r *Router) postCard(ctx context.Context, c *call, sess *bot.Session, rd *b
 	if err != nil {
 		r.log.WarnContext(ctx, "post the round card", "set", c.set.ID, "round", rd.Number, "err", err)
 		if reason, ok := bot.PermanentReason(err); ok {
-			r.tellUndeliverable(ctx, c, sess, reason)
+			r.tellUndeliverable(ctx, c, reason)
 		}
 		return false
 	}
@@ -179,25 +179,21 @@ func (r *Router) postCard(ctx context.Context, c *call, sess *bot.Session, rd *b
 	return true
 }
 
-// tellUndeliverable tells the set's facilitators by DM, once per session,
-// that the bot could not post in the set's channel and how to fix it: the
-// command's answer still reaches whoever typed it (Slack's response_url
-// works in any channel), but reminders and notices would not.
-func (r *Router) tellUndeliverable(ctx context.Context, c *call, sess *bot.Session, reason string) {
-	fix := "Check that I am still in the channel and may post there."
-	if c.set.Platform == bot.Slack {
-		fix = "Invite me to the channel: type /invite @alsbot there."
-	}
+// tellUndeliverable tells the set's facilitators by DM that the bot could
+// not post in the set's channel, with the scheduler's wording and key (once
+// per reason, whichever of the two found it first): the command's answer
+// still reaches whoever typed it (Slack's response_url works in any
+// channel), but reminders and notices would not.
+func (r *Router) tellUndeliverable(ctx context.Context, c *call, reason string) {
 	var out []bot.Outgoing
 	for _, p := range c.set.People {
-		if !p.Has(bot.RoleFacilitator) {
+		if !p.Has(bot.RoleFacilitator) || bot.IsAnonymous(p.User.ID) {
 			continue
 		}
 		out = append(out, bot.Outgoing{
-			To: bot.Destination{Platform: c.set.Platform, UserID: p.User.ID},
-			Message: bot.Message{Kind: bot.KindError, Title: "I cannot post in " + c.set.Name + "'s channel",
-				Text: fmt.Sprintf("Posting the round card in the set's channel failed (%s), so reminders and notices will not reach it either. %s", reason, fix)},
-			Key: fmt.Sprintf("%s/undeliverable/%s/%s", sess.ID, reason, p.User.ID),
+			To:      bot.Destination{Platform: c.set.Platform, UserID: p.User.ID},
+			Message: bot.Undelivered(c.set, bot.KindRoleCard, reason),
+			Key:     bot.UndeliveredKey(c.set.ID, reason, p.User.ID),
 		})
 	}
 	r.notify(ctx, c, out)
@@ -277,7 +273,7 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 	r.notify(ctx, c, []bot.Outgoing{{
 		To:      bot.Destination{Platform: c.set.Platform, UserID: rd.Presenter},
 		Message: bot.ActionPrompt(c.set, sess),
-		Key:     fmt.Sprintf("%s/round/%d/action-prompt", sess.ID, rd.Number),
+		Key:     bot.ActionPromptKey(sess, rd.Presenter), // once per presenter and session
 	}})
 	if r.updateCard(ctx, c, rd) {
 		// The card says the round is over and tells the presenter.

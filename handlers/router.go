@@ -23,12 +23,17 @@ type Deps struct {
 	Clock    bot.Clock
 	Notifier bot.Notifier
 	Planner  bot.Planner // may be nil: then nothing is planned
+	Rand     *rand.Rand  // nil: seeded from the time
+	Logger   *slog.Logger
+	// Calendar keeps calendar feed tokens and PublicURL is the bot's public
+	// https:// base (ALSBOT_PUBLIC_URL) the feed addresses are built on;
+	// with either unset, calendar answers that feeds are not set up.
+	Calendar  bot.CalendarStore
+	PublicURL string
 	// Live are the platforms that can update a message they sent: there a
 	// round's card is posted once and updated in place. Absent: the card is
 	// the answer to round start, and each phase answers anew (the shell).
-	Live   map[bot.Platform]bot.LiveMessenger
-	Rand   *rand.Rand // nil: seeded from the time
-	Logger *slog.Logger
+	Live map[bot.Platform]bot.LiveMessenger
 }
 
 // Router implements bot.Handler.
@@ -39,6 +44,8 @@ type Router struct {
 	planner  bot.Planner
 	live     map[bot.Platform]bot.LiveMessenger
 	log      *slog.Logger
+	calStore bot.CalendarStore
+	pubURL   string
 	locks    keyedMutex
 	verbs    map[bot.Verb]binding // one per registered verb; see verbs.go
 
@@ -50,7 +57,8 @@ var _ bot.Handler = (*Router)(nil)
 
 // New returns a Router.
 func New(d Deps) *Router {
-	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, live: d.Live, rng: d.Rand}
+	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, live: d.Live, rng: d.Rand,
+		calStore: d.Calendar, pubURL: strings.TrimRight(d.PublicURL, "/")}
 	if d.Logger != nil {
 		r.log = d.Logger.With("component", "handlers")
 	}
@@ -218,7 +226,7 @@ func (r *Router) repost(ctx context.Context, c *call, msg bot.Message) bot.Messa
 		return msg
 	}
 	if c.spec.Writes {
-		key := fmt.Sprintf("%s/post/%s/%d", c.set.ID, c.actorID(), c.now.UnixNano())
+		key := bot.RepostKey(c.set.ID, c.actorID(), c.now)
 		r.notify(ctx, c, []bot.Outgoing{{To: bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, Message: msg, Key: key}})
 	}
 	msg.Private = true

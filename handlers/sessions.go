@@ -11,14 +11,6 @@ import (
 	"github.com/alsbot/alsbot/scheduler"
 )
 
-const (
-	// materializeAhead is how far ahead a schedule's sessions are created.
-	materializeAhead = 120 * 24 * time.Hour
-	// maxMaterialize bounds the sessions one schedule command creates (a daily
-	// spec over 120 days).
-	maxMaterialize = 130
-)
-
 // createSession stores sess with the next free number of the set, which the
 // store hands out; the caller raises the set's SessionSeq to sess.Number
 // when it saves the set.
@@ -74,28 +66,18 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 	if d == 0 {
 		d = bot.DefaultSessionLength
 	}
-	occurrences := spec.Between(c.now, c.now.Add(materializeAhead), maxMaterialize)
+	occurrences := scheduler.Occurrences(spec, c.now)
 	if len(occurrences) == 0 {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "%q has no date in the next 120 days. Write a spec that recurs, e.g. \"0 18 * * 2\" for Tuesdays at 18:00.", spec.String())
 	}
-	existing, err := r.store.ListSessions(ctx, c.set.ID)
+	rec := &bot.Recurrence{Spec: spec.String(), Duration: d}
+	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule = rec }); err != nil {
+		return bot.Message{}, err
+	}
+	// Recurring sessions are made by the planner's code only (one horizon,
+	// one cap); it saves the set's SessionSeq.
+	created, err := scheduler.Materialize(ctx, r.store, c.set, c.now)
 	if err != nil {
-		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
-	}
-	var created []*bot.Session
-	for _, t := range occurrences {
-		if slices.ContainsFunc(existing, func(s *bot.Session) bool { return s.Start.Equal(t) && s.Status != bot.SessionCancelled }) {
-			continue
-		}
-		sess := &bot.Session{Start: t.UTC(), Duration: d, Status: bot.SessionScheduled, Recurring: true}
-		if err := r.createSession(ctx, c.set, sess); err != nil {
-			return bot.Message{}, err
-		}
-		created = append(created, sess)
-		c.set.SessionSeq = max(c.set.SessionSeq, sess.Number)
-	}
-	top, rec := c.set.SessionSeq, &bot.Recurrence{Spec: spec.String(), Duration: d}
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule, s.SessionSeq = rec, max(s.SessionSeq, top) }); err != nil {
 		return bot.Message{}, err
 	}
 	r.setChanged(ctx, c.set)
@@ -337,7 +319,7 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 				out = append(out, bot.Outgoing{
 					To:      bot.Destination{Platform: c.set.Platform, UserID: p},
 					Message: bot.ActionPrompt(c.set, sess),
-					Key:     sess.ID + "/action-prompt/" + p + "/end",
+					Key:     bot.ActionPromptAgainKey(sess, p),
 				})
 			}
 			r.notify(ctx, c, out)
@@ -352,7 +334,7 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 	if r.planner == nil && len(attendees) > 0 {
 		pulse := make([]bot.Outgoing, 0, len(attendees))
 		for _, id := range attendees {
-			pulse = append(pulse, bot.Outgoing{To: bot.Destination{Platform: c.set.Platform, UserID: id}, Message: bot.FeedbackPulse(c.set, sess), Key: sess.ID + "/feedback/" + id})
+			pulse = append(pulse, bot.Outgoing{To: bot.Destination{Platform: c.set.Platform, UserID: id}, Message: bot.FeedbackPulse(c.set, sess), Key: bot.FeedbackKey(sess, id)})
 		}
 		r.notify(ctx, c, pulse)
 	}

@@ -41,6 +41,8 @@ func (r *Router) handlers() map[bot.Verb]binding {
 		bot.VerbSchedule:       with(r.schedule),
 		bot.VerbScheduleOff:    with(r.scheduleOff),
 		bot.VerbSessions:       with(r.sessions),
+		bot.VerbCalendar:       with(r.calendar),
+		bot.VerbCalendarReset:  with(r.calendarReset),
 		bot.VerbSessionCancel:  with(r.sessionCancel),
 		bot.VerbSessionStart:   with(r.sessionStart),
 		bot.VerbSessionEnd:     with(r.sessionEnd),

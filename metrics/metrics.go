@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,12 +20,14 @@ import (
 	"github.com/alsbot/alsbot/bot"
 )
 
-// Delivery statuses as counted: the scheduler's sent and skipped, and
-// failed for an attempt that will be retried.
+// Delivery statuses as counted: the scheduler's sent and skipped, failed
+// for an attempt that will be retried, and undeliverable for one the
+// platform refused for good (not retried).
 const (
-	StatusSent    = "sent"
-	StatusSkipped = "skipped"
-	StatusFailed  = "failed"
+	StatusSent          = "sent"
+	StatusSkipped       = "skipped"
+	StatusFailed        = "failed"
+	StatusUndeliverable = "undeliverable"
 )
 
 // Metrics holds one process's collectors on its own registry.
@@ -40,6 +43,7 @@ type Metrics struct {
 	tickSeconds    prometheus.Histogram
 	tickErrors     prometheus.Counter
 	storeErrors    *prometheus.CounterVec
+	buildInfo      *prometheus.GaugeVec
 }
 
 // New returns the metrics of one process, with the Go runtime and process
@@ -70,7 +74,7 @@ func New() *Metrics {
 		}, []string{"platform"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "alsbot_deliveries_total",
-			Help: "Scheduled deliveries by kind and status (sent, skipped, failed: to be retried).",
+			Help: "Scheduled deliveries by kind and status (sent, skipped, failed: to be retried, undeliverable: refused for good).",
 		}, []string{"kind", "status"}),
 		tickSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "alsbot_scheduler_tick_duration_seconds",
@@ -85,14 +89,25 @@ func New() *Metrics {
 			Name: "alsbot_store_errors_total",
 			Help: "Store commands that failed, by command name (find, insert, update, ...).",
 		}, []string{"command"}),
+		buildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "alsbot_build_info",
+			Help: "Always 1: the build this process runs, by version, commit and Go version.",
+		}, []string{"version", "commit", "goversion"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.commands, m.commandSeconds, m.sends, m.sendErrors, m.rateLimited,
-		m.deliveries, m.tickSeconds, m.tickErrors, m.storeErrors,
+		m.deliveries, m.tickSeconds, m.tickErrors, m.storeErrors, m.buildInfo,
 	)
 	return m
+}
+
+// SetBuild records the build this process runs as alsbot_build_info (one
+// series, value 1), replacing any earlier one.
+func (m *Metrics) SetBuild(version, commit, goVersion string) {
+	m.buildInfo.Reset()
+	m.buildInfo.WithLabelValues(version, commit, goVersion).Set(1)
 }
 
 // Registry is the registry the metrics are on (tests gather from it).
@@ -116,7 +131,7 @@ type commands struct {
 func (c commands) Handle(ctx context.Context, req bot.Request) (bot.Message, error) {
 	verb := "unparsed"
 	if cmd, err := bot.Parse(req.Text); err == nil {
-		verb = string(cmd.Verb)
+		verb = labelValue(string(cmd.Verb))
 	}
 	start := time.Now()
 	msg, err := c.h.Handle(ctx, req)
@@ -127,6 +142,12 @@ func (c commands) Handle(ctx context.Context, req bot.Request) (bot.Message, err
 	}
 	c.m.commands.WithLabelValues(verb, outcome).Inc()
 	return msg, err
+}
+
+// labelValue writes a verb as a label value without spaces ("round start"
+// becomes round_start), so queries and dashboards need no quoting games.
+func labelValue(verb string) string {
+	return strings.Join(strings.Fields(verb), "_")
 }
 
 // Messenger wraps ms, the messenger of one platform, counting its sends,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -40,7 +41,7 @@ func scrape(t *testing.T, m *Metrics) map[string]float64 {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var p expfmt.TextParser
+	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(res.Body)
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +52,9 @@ func scrape(t *testing.T, m *Metrics) map[string]float64 {
 			v := mt.GetCounter().GetValue()
 			if h := mt.GetHistogram(); h != nil {
 				v = float64(h.GetSampleCount())
+			}
+			if g := mt.GetGauge(); g != nil {
+				v = g.GetValue()
 			}
 			var ls []string
 			for _, l := range mt.GetLabel() {
@@ -94,12 +98,12 @@ func TestCommands(t *testing.T) {
 	got := scrape(t, m)
 	want := map[string]float64{
 		"alsbot_commands_total{command=commit,outcome=ok}":                 2,
-		"alsbot_commands_total{command=session start,outcome=unavailable}": 1,
-		"alsbot_commands_total{command=round start,outcome=internal}":      1,
+		"alsbot_commands_total{command=session_start,outcome=unavailable}": 1,
+		"alsbot_commands_total{command=round_start,outcome=internal}":      1,
 		"alsbot_commands_total{command=unparsed,outcome=invalid}":          0,
 		"alsbot_commands_total{command=unparsed,outcome=internal}":         1,
 		"alsbot_command_duration_seconds{command=commit}":                  2,
-		"alsbot_command_duration_seconds{command=session start}":           1,
+		"alsbot_command_duration_seconds{command=session_start}":           1,
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -176,4 +180,49 @@ func BenchmarkCommands(b *testing.B) {
 	for b.Loop() {
 		_, _ = h.Handle(context.Background(), req)
 	}
+}
+
+// TestLabelValuesHaveNoSpaces: every verb of two words is counted under a
+// label value a query can name without quoting tricks (round_start).
+func TestLabelValuesHaveNoSpaces(t *testing.T) {
+	m := New()
+	h := m.Commands(handlerFunc(func(context.Context, bot.Request) (bot.Message, error) { return bot.Message{}, nil }))
+	for _, text := range []string{"round start", "session add 2030-01-01 10:00", "forget me", "members add @a", "help"} {
+		if _, err := h.Handle(context.Background(), bot.Request{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := scrape(t, m)
+	if got["alsbot_commands_total{command=round_start,outcome=ok}"] != 1 {
+		t.Errorf("round start is not counted as round_start: %v", got)
+	}
+	for k := range got {
+		if strings.HasPrefix(k, "alsbot_") && strings.Contains(k, " ") {
+			t.Errorf("a label value has a space: %s", k)
+		}
+	}
+}
+
+func TestBuildInfo(t *testing.T) {
+	m := New()
+	if got := scrape(t, m); len(filterPrefix(got, "alsbot_build_info")) != 0 {
+		t.Fatalf("build info before SetBuild: %v", filterPrefix(got, "alsbot_build_info"))
+	}
+	m.SetBuild("v0.0.1", "aaa", "go1.0")
+	m.SetBuild("v0.1.0", "0123abcd", "go1.26.0")
+	got := filterPrefix(scrape(t, m), "alsbot_build_info")
+	want := "alsbot_build_info{commit=0123abcd,goversion=go1.26.0,version=v0.1.0}"
+	if len(got) != 1 || got[want] != 1 {
+		t.Fatalf("build info = %v, want only %s = 1", got, want)
+	}
+}
+
+func filterPrefix(m map[string]float64, prefix string) map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range m {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -119,7 +119,7 @@ func BenchmarkDeliver(b *testing.B) {
 		b.StopTimer()
 		msgs := make([]bot.Outgoing, n)
 		for j := range msgs {
-			msgs[j] = bot.Outgoing{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: fmt.Sprintf("b%d/%d", i, j)}
+			msgs[j] = bot.Outgoing{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: bot.AdHocKey("", fmt.Sprintf("b%d/%d", i, j))}
 		}
 		for j := 0; j < n; j += 200 {
 			must(b, s.Notify(ctx, msgs[j:j+200]))

@@ -14,6 +14,7 @@ import (
 	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 	"github.com/alsbot/alsbot/scheduler"
 )
 
@@ -21,72 +22,12 @@ func TestMain(m *testing.M) { os.Exit(mongotest.Run(m)) }
 
 func newClock(t time.Time) *bot.ManualClock { return bot.NewManualClock(t) }
 
-// sent is one message the recorder was given.
-type sent struct {
-	To       bot.Destination
-	Msg      bot.Message
-	At       time.Time
-	Instance string
-}
-
-// who names a destination like the shell does: "#west", "@ana".
-func (s sent) who() string {
-	if s.To.ChannelID != "" {
-		return "#" + s.To.ChannelID
-	}
-	return "@" + s.To.UserID
-}
-
-// recorder is a bot.Messenger port double: it records every message and can
-// be told to fail.
-type recorder struct {
-	mu    sync.Mutex
-	clock bot.Clock
-	sent  []sent
-	fail  func(to bot.Destination, m bot.Message) error // nil: always succeed
-}
-
-func (r *recorder) Send(_ context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
-	return r.sendAs("", to, m)
-}
-
-func (r *recorder) sendAs(instance string, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.fail != nil {
-		if err := r.fail(to, m); err != nil {
-			return bot.MessageRef{}, err
-		}
-	}
-	r.sent = append(r.sent, sent{To: to, Msg: m, At: r.clock.Now(), Instance: instance})
-	return bot.MessageRef{Platform: to.Platform, ChannelID: to.ChannelID, ID: fmt.Sprint(len(r.sent))}, nil
-}
-
-func (r *recorder) all() []sent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]sent(nil), r.sent...)
-}
-
-func (r *recorder) ofKind(k bot.MessageKind) []sent {
-	var out []sent
-	for _, s := range r.all() {
-		if s.Msg.Kind == k {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// instanceMessenger tags sends with the instance that made them.
-type instanceMessenger struct {
-	r    *recorder
-	name string
-}
-
-func (m instanceMessenger) Send(_ context.Context, to bot.Destination, msg bot.Message) (bot.MessageRef, error) {
-	return m.r.sendAs(m.name, to, msg)
-}
+// sent is one message the recorder was given; recorder is the recording
+// Messenger of the test kit.
+type (
+	sent     = bottest.Sent
+	recorder = bottest.Recorder
+)
 
 type env struct {
 	store *mongo.Store
@@ -102,12 +43,15 @@ func newEnv(t testing.TB, start time.Time) *env {
 		t.Fatal(err)
 	}
 	c := newClock(start)
-	rec := &recorder{clock: c}
-	s := scheduler.New(scheduler.Deps{Store: store, Deliveries: store, Messenger: rec, Clock: c, Instance: "test"})
+	rec := bottest.NewRecorder(c)
+	s := scheduler.New(scheduler.Deps{Store: store, Deliveries: store, Messenger: rec, Clock: c, Instance: "test", Jitter: noJitter})
 	return &env{store: store, clock: c, rec: rec, sched: s}
 }
 
 var ctx = context.Background()
+
+// noJitter makes retry times exact, so tests can name them.
+func noJitter(time.Duration) time.Duration { return 0 }
 
 // nextDue is the earliest NotBefore in the pending queue (zero when empty).
 func (e *env) nextDue(t testing.TB) time.Time {
@@ -232,7 +176,7 @@ func (e *env) commit(t testing.TB, set *bot.Set, n int, user, text string) *bot.
 func summary(ss []sent) []string {
 	var out []string
 	for _, s := range ss {
-		out = append(out, s.At.UTC().Format("01-02T15:04")+" "+s.who()+" "+string(s.Msg.Kind))
+		out = append(out, s.At.UTC().Format("01-02T15:04")+" "+s.Who()+" "+string(s.Msg.Kind))
 	}
 	sort.Strings(out)
 	return out

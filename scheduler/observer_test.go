@@ -21,12 +21,12 @@ func TestObserver(t *testing.T) {
 	e.addSession(t, set, start.Add(3*time.Hour), "Room 1")
 
 	// Ana's DMs fail for now; the rest go out.
-	e.rec.fail = func(to bot.Destination, _ bot.Message) error {
+	e.rec.FailWith(func(to bot.Destination, _ bot.Message) error {
 		if to.UserID == "ana" {
 			return errors.New("platform down")
 		}
 		return nil
-	}
+	})
 	e.clock.Set(start.Add(2*time.Hour + time.Minute)) // the 1 h reminder is due
 	must(t, e.sched.Tick(ctx))
 
@@ -46,7 +46,7 @@ func TestObserver(t *testing.T) {
 		}
 	}
 	sent := 0
-	for _, s := range e.rec.all() {
+	for _, s := range e.rec.All() {
 		if s.Msg.Kind == bot.KindReminder {
 			sent++
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/alsbot/alsbot/bot"
@@ -40,7 +39,7 @@ func (s *Scheduler) SessionChanged(ctx context.Context, set *bot.Set, sess *bot.
 		for _, a := range sess.Attendees {
 			// Planning may run again for a closed session: a pulse already
 			// sent (no longer pending) must not be added again.
-			id := sess.ID + "/feedback/@" + a.UserID
+			id := bot.FeedbackKey(sess, a.UserID).String()
 			if _, err := s.deliveries.GetDelivered(ctx, id); err == nil {
 				continue
 			} else if bot.ErrorCode(err) != bot.ENOTFOUND {
@@ -63,19 +62,97 @@ func (s *Scheduler) SessionChanged(ctx context.Context, set *bot.Set, sess *bot.
 	return nil
 }
 
-func (s *Scheduler) planByID(ctx context.Context, setID string, now time.Time) error {
-	set, err := s.store.GetSet(ctx, setID)
-	if err != nil {
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return s.unplanAll(ctx, setID)
-		}
-		return err
-	}
-	return s.planSet(ctx, set, now)
+// planJob is one set to plan as of now.
+type planJob struct {
+	set *bot.Set
+	now time.Time
 }
 
-func (s *Scheduler) unplanAll(ctx context.Context, setID string) error {
-	pending, err := s.deliveries.PendingDeliveries(ctx, setID, "")
+// runPlans claims and runs the due planning deliveries of a tick, all sets
+// at once: one read of their sessions, one of their pending deliveries, one
+// delete and one insert, then one history write.
+func (s *Scheduler) runPlans(ctx context.Context, tc *tickCache, now time.Time, plans []*bot.Delivery) error {
+	if len(plans) == 0 {
+		return nil
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	claims := make([]bot.DeliveryClaim, len(plans))
+	for i, d := range plans {
+		claims[i] = bot.DeliveryClaim{ID: bot.ClaimKey(d.ID, d.Attempt), Instance: s.instance, At: now, LeaseUntil: now.Add(claimLease)}
+	}
+	won, err := s.deliveries.ClaimDeliveries(pctx, claims)
+	if err != nil {
+		return fmt.Errorf("claim plans: %w", err)
+	}
+	var mine []*bot.Delivery
+	for i, d := range plans {
+		if !won[i] {
+			if ok, err := s.takeOver(pctx, now, d); err != nil || !ok {
+				continue
+			}
+		}
+		mine = append(mine, d)
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(mine))
+	for _, d := range mine {
+		ids = append(ids, d.SetID)
+	}
+	if err := tc.preload(pctx, ids); err != nil {
+		return fmt.Errorf("read sets to plan: %w", err)
+	}
+	var jobs []planJob
+	var gone []string
+	var records []*bot.Delivery
+	for _, d := range mine {
+		set, err := tc.set(pctx, d.SetID)
+		switch {
+		case bot.ErrorCode(err) == bot.ENOTFOUND:
+			gone = append(gone, d.SetID)
+		case err != nil:
+			s.retry(pctx, s.log.With("key", d.ID), d, err)
+			continue
+		default:
+			// Plan as of the time this was due: after downtime, what would
+			// have been planned then is added now and sent late or skipped.
+			asOf := now
+			if d.Due.Before(now) {
+				asOf = d.Due
+			}
+			jobs = append(jobs, planJob{set: set, now: asOf})
+		}
+		records = append(records, historyRecord(d, now, s.instance, bot.DeliverySent, ""))
+	}
+	if err := s.unplanAll(pctx, gone); err != nil {
+		return err
+	}
+	if err := s.planSets(pctx, jobs); err != nil {
+		// Unrecorded plans stay claimed and are taken over after the lease.
+		return err
+	}
+	tc.reset() // planning may have changed sets and sessions
+	if err := s.deliveries.RecordDeliveries(pctx, records); err != nil {
+		return fmt.Errorf("record plans: %w", err)
+	}
+	done := make([]string, len(records))
+	for i, r := range records {
+		done[i] = r.ID
+		if s.observer != nil {
+			s.observer.Delivered(bot.DeliverPlan, ObservedSent)
+		}
+	}
+	return s.deliveries.DeletePending(pctx, done)
+}
+
+// unplanAll removes what was planned for sets that are gone.
+func (s *Scheduler) unplanAll(ctx context.Context, setIDs []string) error {
+	if len(setIDs) == 0 {
+		return nil
+	}
+	pending, err := s.deliveries.PendingOfSets(ctx, setIDs)
 	if err != nil {
 		return err
 	}
@@ -99,40 +176,68 @@ func planned(k bot.DeliveryKind) bool {
 	return true
 }
 
-// planSet brings the set's pending queue in line with its stored state. set
-// may be changed (its SessionSeq, when recurring sessions are created).
+// planSet brings one set's pending queue in line with its stored state.
+// set may be changed (its SessionSeq, when recurring sessions are created).
 func (s *Scheduler) planSet(ctx context.Context, set *bot.Set, now time.Time) error {
-	sessions, err := s.store.ListSessions(ctx, set.ID)
+	return s.planSets(ctx, []planJob{{set: set, now: now}})
+}
+
+// planSets brings the sets' pending queues in line with their stored state,
+// with one read of their sessions, one of their pending deliveries, one
+// delete and one insert however many sets there are.
+func (s *Scheduler) planSets(ctx context.Context, jobs []planJob) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.set.ID
+	}
+	all, err := s.store.SessionsOfSets(ctx, ids)
 	if err != nil {
 		return err
 	}
-	if set.Schedule != nil && !set.Archived {
-		if sessions, err = s.materialize(ctx, set, sessions, now); err != nil {
-			return err
-		}
+	sessionsOf := map[string][]*bot.Session{}
+	for _, sess := range all {
+		sessionsOf[sess.SetID] = append(sessionsOf[sess.SetID], sess)
 	}
-	want := s.desired(set, sessions, now)
-	pending, err := s.deliveries.PendingDeliveries(ctx, set.ID, "")
+	pending, err := s.deliveries.PendingOfSets(ctx, ids)
 	if err != nil {
 		return err
 	}
-	have := map[string]bool{}
-	var del []string
+	pendingOf := map[string][]*bot.Delivery{}
 	for _, p := range pending {
-		have[p.ID] = true
-		if planned(p.Kind) && want[p.ID] == nil {
-			del = append(del, p.ID)
-		}
+		pendingOf[p.SetID] = append(pendingOf[p.SetID], p)
 	}
+	var del []string
 	var add []*bot.Delivery
-	for id, w := range want {
-		// Only future ones are added: one due already was either sent or,
-		// still pending, is kept above.
-		if !have[id] && w.Due.After(now) {
-			add = append(add, w)
+	for _, j := range jobs {
+		set, now := j.set, j.now
+		sessions := sessionsOf[set.ID]
+		if set.Schedule != nil && !set.Archived {
+			if sessions, _, err = materialize(ctx, s.store, set, sessions, now); err != nil {
+				return err
+			}
 		}
+		want := s.desired(set, sessions, now)
+		have := map[string]bool{}
+		for _, p := range pendingOf[set.ID] {
+			have[p.ID] = true
+			if planned(p.Kind) && want[p.ID] == nil {
+				del = append(del, p.ID)
+			}
+		}
+		var mine []*bot.Delivery
+		for id, w := range want {
+			// Only future ones are added: one due already was either sent or,
+			// still pending, is kept above.
+			if !have[id] && w.Due.After(now) {
+				mine = append(mine, w)
+			}
+		}
+		sort.Slice(mine, func(i, j int) bool { return mine[i].ID < mine[j].ID })
+		add = append(add, mine...)
 	}
-	sort.Slice(add, func(i, j int) bool { return add[i].ID < add[j].ID })
 	if err := s.deliveries.DeletePending(ctx, del); err != nil {
 		return err
 	}
@@ -183,16 +288,22 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 			nextPlan = sess.Start // plan the following session once this one starts
 		}
 		start := sess.Start
-		stamp := strconv.FormatInt(start.Unix(), 10)
+		channelLead := channelReminderLead(set.Reminders)
 		for _, lead := range set.Reminders {
-			base := sess.ID + "/reminder/" + lead.String() + "/" + stamp
 			due := reminderDue(start, lead, set.Location())
-			put(&bot.Delivery{ID: base + "/channel", Kind: bot.DeliverReminder, SessionID: sess.ID, Ref: start, Due: due, Until: start})
-			for _, m := range members {
-				put(&bot.Delivery{ID: base + "/@" + m.User.ID, Kind: bot.DeliverReminder, SessionID: sess.ID, UserID: m.User.ID, Ref: start, Due: due, Until: start})
+			// The channel at the longest lead, members' DMs at the others
+			// (at the only one when there is one): nobody gets the same
+			// reminder twice at once.
+			if lead == channelLead {
+				put(&bot.Delivery{ID: bot.ReminderKey(sess, lead, "").String(), Kind: bot.DeliverReminder, SessionID: sess.ID, Ref: start, Due: due, Until: start})
+			}
+			if lead != channelLead || len(set.Reminders) == 1 {
+				for _, m := range members {
+					put(&bot.Delivery{ID: bot.ReminderKey(sess, lead, m.User.ID).String(), Kind: bot.DeliverReminder, SessionID: sess.ID, UserID: m.User.ID, Ref: start, Due: due, Until: start})
+				}
 			}
 		}
-		put(&bot.Delivery{ID: sess.ID + "/digest/" + stamp, Kind: bot.DeliverDigest, SessionID: sess.ID, Ref: start, Due: start.Add(-s.digestLead), Until: start})
+		put(&bot.Delivery{ID: bot.DigestKey(sess).String(), Kind: bot.DeliverDigest, SessionID: sess.ID, Ref: start, Due: start.Add(-s.digestLead), Until: start})
 	}
 
 	// The open session's current phase: "nearly up" and "up".
@@ -207,11 +318,10 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 		deadline := r.Deadline()
 		box := deadline.Sub(r.PhaseStartedAt)
 		warn := min(2*time.Minute, box/5)
-		base := sess.ID + "/round/" + strconv.Itoa(r.Number) + "/" + string(r.Phase) + "/" + strconv.FormatInt(r.PhaseStartedAt.UnixMilli(), 10)
 		common := bot.Delivery{SessionID: sess.ID, Round: r.Number, Phase: r.Phase, Ref: r.PhaseStartedAt}
 		nearly, up := common, common
-		nearly.ID, nearly.Kind, nearly.Due, nearly.Until = base+"/nearly-up", bot.DeliverPhaseNearlyUp, deadline.Add(-warn), deadline
-		up.ID, up.Kind, up.Due = base+"/up", bot.DeliverPhaseUp, deadline
+		nearly.ID, nearly.Kind, nearly.Due, nearly.Until = bot.PhaseKey(sess, r, bot.DeliverPhaseNearlyUp).String(), bot.DeliverPhaseNearlyUp, deadline.Add(-warn), deadline
+		up.ID, up.Kind, up.Due = bot.PhaseKey(sess, r, bot.DeliverPhaseUp).String(), bot.DeliverPhaseUp, deadline
 		put(&nearly)
 		put(&up)
 	}
@@ -223,12 +333,11 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 		mentors := mentorsOf(set)
 		add := func(occ time.Time) {
 			until := spec.Next(occ)
-			stamp := strconv.FormatInt(occ.Unix(), 10)
 			for _, m := range members {
-				put(&bot.Delivery{ID: set.ID + "/nudge/" + stamp + "/@" + m.User.ID, Kind: bot.DeliverNudge, UserID: m.User.ID, Ref: occ, Due: occ, Until: until})
+				put(&bot.Delivery{ID: bot.NudgeKey(set.ID, bot.DeliverNudge, occ, m.User.ID).String(), Kind: bot.DeliverNudge, UserID: m.User.ID, Ref: occ, Due: occ, Until: until})
 			}
 			for _, id := range mentors {
-				put(&bot.Delivery{ID: set.ID + "/mentor-nudge/" + stamp + "/@" + id, Kind: bot.DeliverMentorNudge, UserID: id, Ref: occ, Due: occ, Until: until})
+				put(&bot.Delivery{ID: bot.NudgeKey(set.ID, bot.DeliverMentorNudge, occ, id).String(), Kind: bot.DeliverMentorNudge, UserID: id, Ref: occ, Due: occ, Until: until})
 			}
 		}
 		if next := spec.Next(now); !next.IsZero() {
@@ -244,7 +353,7 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 		}
 	}
 
-	put(&bot.Delivery{ID: set.ID + "/plan/" + strconv.FormatInt(nextPlan.Unix(), 10), Kind: bot.DeliverPlan, Due: nextPlan})
+	put(&bot.Delivery{ID: bot.PlanKey(set.ID, nextPlan).String(), Kind: bot.DeliverPlan, Due: nextPlan})
 	return want
 }
 
@@ -261,20 +370,51 @@ func mentorsOf(set *bot.Set) []string {
 	return out
 }
 
+// Recurring sessions are made here and only here: the planner keeps them
+// materializeAhead ahead, and the schedule command calls Materialize.
+const (
+	// materializeAhead: recurring sessions exist at least 120 days ahead
+	// (plus a day, so the 120th day is always covered).
+	materializeAhead = 121 * 24 * time.Hour
+	// maxMaterialize: a spec that fires every few minutes is a typo, not a
+	// plan for thousands of sessions.
+	maxMaterialize = 200
+)
+
+// Materialize makes the sessions of set's schedule for the next 120 days
+// (see materialize) and returns those it created. The set's SessionSeq is
+// saved when sessions were created.
+func Materialize(ctx context.Context, store bot.Store, set *bot.Set, now time.Time) ([]*bot.Session, error) {
+	if set.Schedule == nil {
+		return nil, nil
+	}
+	sessions, err := store.ListSessions(ctx, set.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions of %s: %w", set.ID, err)
+	}
+	_, created, err := materialize(ctx, store, set, sessions, now)
+	return created, err
+}
+
+// Occurrences are the times of spec that Materialize would fill from now.
+func Occurrences(spec *Spec, now time.Time) []time.Time {
+	return spec.Between(now, now.Add(materializeAhead), maxMaterialize)
+}
+
 // materialize makes sure a session exists for every occurrence of the set's
 // schedule in the next 120 days (plus a day), and moves future recurring
 // sessions that no longer fall on an occurrence (the zone or the spec
 // changed) to the nearest free occurrence within a day, or cancels them. An
 // occurrence that has a session in any state, cancelled too, is left alone.
-func (s *Scheduler) materialize(ctx context.Context, set *bot.Set, sessions []*bot.Session, now time.Time) ([]*bot.Session, error) {
+// It returns the set's sessions and those it created.
+func materialize(ctx context.Context, store bot.Store, set *bot.Set, sessions []*bot.Session, now time.Time) ([]*bot.Session, []*bot.Session, error) {
 	spec, err := ParseSpec(set.Schedule.Spec, set.Location())
 	if err != nil {
-		s.log.Warn("stored schedule does not parse", "set", set.ID, "err", err)
-		return sessions, nil
+		// The command checked the spec; a stored one that no longer parses
+		// (a zone renamed) materializes nothing rather than failing planning.
+		return sessions, nil, nil
 	}
-	// At most 200 sessions: a spec that fires every few minutes is a typo,
-	// not a plan for thousands of sessions.
-	occs := spec.Between(now, now.Add(materializeAhead), 200)
+	occs := Occurrences(spec, now)
 	taken := map[int64]bool{}
 	for _, sess := range sessions {
 		taken[sess.Start.UnixMilli()] = true
@@ -303,8 +443,8 @@ func (s *Scheduler) materialize(ctx context.Context, set *bot.Set, sessions []*b
 			sess.Start = best
 			taken[best.UnixMilli()] = true
 		}
-		if err := s.store.SaveSession(ctx, sess); err != nil && bot.ErrorCode(err) != bot.ECONFLICT {
-			return sessions, fmt.Errorf("move recurring session %s: %w", sess.ID, err)
+		if err := store.SaveSession(ctx, sess); err != nil && bot.ErrorCode(err) != bot.ECONFLICT {
+			return sessions, nil, fmt.Errorf("move recurring session %s: %w", sess.ID, err)
 		}
 	}
 	dur := set.Schedule.Duration
@@ -312,60 +452,69 @@ func (s *Scheduler) materialize(ctx context.Context, set *bot.Set, sessions []*b
 		dur = bot.DefaultSessionLength
 	}
 	seq := set.SessionSeq
-	created := false
+	for _, sess := range sessions {
+		seq = max(seq, sess.Number)
+	}
+	var created []*bot.Session
 	for _, o := range occs {
 		if taken[o.UnixMilli()] {
 			continue
 		}
-		for try := 0; try < 20; try++ {
-			seq++
-			sess := &bot.Session{
-				ID: bot.SessionID(set.ID, seq), SetID: set.ID, Number: seq, Start: o, Duration: dur,
-				Where: set.Schedule.Where, Status: bot.SessionScheduled, Recurring: true,
-				Attendees: []bot.Attendance{}, Bids: []bot.Bid{}, Rounds: []bot.Round{},
-			}
-			err := s.store.CreateSession(ctx, sess)
-			if err == nil {
-				sessions = append(sessions, sess)
-				taken[o.UnixMilli()] = true
-				created = true
-				break
-			}
-			if bot.ErrorCode(err) != bot.EEXISTS {
-				return sessions, fmt.Errorf("create recurring session: %w", err)
-			}
+		// The store hands out the number (another replica or a command may
+		// be adding a session at the same moment).
+		sess := &bot.Session{
+			SetID: set.ID, Start: o, Duration: dur,
+			Where: set.Schedule.Where, Status: bot.SessionScheduled, Recurring: true,
+			Attendees: []bot.Attendance{}, Bids: []bot.Bid{}, Rounds: []bot.Round{},
+		}
+		if err := store.AddSession(ctx, sess, seq); err != nil {
+			return sessions, created, fmt.Errorf("create recurring session: %w", err)
+		}
+		seq = max(seq, sess.Number)
+		sessions = append(sessions, sess)
+		created = append(created, sess)
+		taken[o.UnixMilli()] = true
+	}
+	if len(created) > 0 {
+		if err := saveSessionSeq(ctx, store, set, seq); err != nil {
+			return sessions, created, err
 		}
 	}
-	if created {
-		if err := s.saveSessionSeq(ctx, set, seq); err != nil {
-			return sessions, err
-		}
-	}
-	return sessions, nil
+	return sessions, created, nil
 }
 
 // saveSessionSeq records the highest session number handed out, reloading
 // the set when a command changed it meanwhile.
-func (s *Scheduler) saveSessionSeq(ctx context.Context, set *bot.Set, seq int) error {
+func saveSessionSeq(ctx context.Context, store bot.Store, set *bot.Set, seq int) error {
 	for try := 0; try < 5; try++ {
 		if set.SessionSeq >= seq {
 			return nil
 		}
 		set.SessionSeq = seq
-		err := s.store.SaveSet(ctx, set)
+		err := store.SaveSet(ctx, set)
 		if err == nil {
 			return nil
 		}
 		if bot.ErrorCode(err) != bot.ECONFLICT {
 			return fmt.Errorf("save session number: %w", err)
 		}
-		fresh, err := s.store.GetSet(ctx, set.ID)
+		fresh, err := store.GetSet(ctx, set.ID)
 		if err != nil {
 			return fmt.Errorf("save session number: %w", err)
 		}
 		*set = *fresh
 	}
 	return fmt.Errorf("save session number of %s: %w", set.ID, bot.Errorf(bot.ECONFLICT, "the set kept changing"))
+}
+
+// channelReminderLead is the lead time at which the set's channel is
+// reminded: the longest.
+func channelReminderLead(leads []time.Duration) time.Duration {
+	var longest time.Duration
+	for _, l := range leads {
+		longest = max(longest, l)
+	}
+	return longest
 }
 
 func absDur(d time.Duration) time.Duration {

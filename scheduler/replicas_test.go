@@ -24,14 +24,14 @@ func (e *env) replica(t testing.TB, name string, m bot.Messenger) *scheduler.Sch
 	must(t, err)
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	if m == nil {
-		m = instanceMessenger{r: e.rec, name: name}
+		m = e.rec.As(name)
 	}
-	return scheduler.New(scheduler.Deps{Store: st, Deliveries: st, Messenger: m, Clock: e.clock, Instance: name})
+	return scheduler.New(scheduler.Deps{Store: st, Deliveries: st, Messenger: m, Clock: e.clock, Instance: name, Jitter: noJitter})
 }
 
 // fingerprint identifies one message as its reader sees it.
 func fingerprint(s sent) string {
-	return s.At.UTC().Format(time.RFC3339) + " " + s.who() + " " + string(s.Msg.Kind) + " " + s.Msg.Title + " " + s.Msg.Text
+	return s.At.UTC().Format(time.RFC3339) + " " + s.Who() + " " + string(s.Msg.Kind) + " " + s.Msg.Title + " " + s.Msg.Text
 }
 
 // runMonth runs a month of a set's life (weekly recurring sessions, default
@@ -56,11 +56,11 @@ func runMonth(t *testing.T, n int) (*env, []sent) {
 		e.runUntil(t, at, ticks...)
 		// Every replica is told about the same message (a retried command).
 		for _, s := range scheds {
-			must(t, s.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ben"}, Message: bot.Message{Text: "note " + at.Format("01-02")}, Key: "note/" + at.Format("01-02")}}))
+			must(t, s.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ben"}, Message: bot.Message{Text: "note " + at.Format("01-02")}, Key: bot.AdHocKey("", "note/"+at.Format("01-02"))}}))
 		}
 	}
 	e.runUntil(t, utc("2026-12-02T08:00:00Z"), ticks...)
-	return e, e.rec.all()
+	return e, e.rec.All()
 }
 
 // TestReplicasExactlyOnce: three instances on separate connections to one
@@ -115,15 +115,122 @@ func TestReplicasExactlyOnce(t *testing.T) {
 	for _, s := range got {
 		kinds[s.Msg.Kind]++
 	}
-	// Tuesdays 3 Nov to 1 Dec: 5 sessions x 3 lead times x (channel + 2
-	// members) and 5 digests; 5 Monday nudges to ana and to her mentor.
-	if kinds[bot.KindReminder] != 45 || kinds[bot.KindDigest] != 5 || kinds[bot.KindNudge] != 5 || kinds[bot.KindMentorNudge] != 5 {
+	// Tuesdays 3 Nov to 1 Dec: 5 sessions x (the channel at 7 days + 2
+	// members at 1 day and 1 hour) and 5 digests; 5 Monday nudges to ana
+	// and to her mentor.
+	if kinds[bot.KindReminder] != 25 || kinds[bot.KindDigest] != 5 || kinds[bot.KindNudge] != 5 || kinds[bot.KindMentorNudge] != 5 {
 		t.Errorf("kinds sent: %v", kinds)
 	}
-	if len(byInstance) < 2 {
-		t.Logf("all sends by one instance: %v", byInstance)
-	}
 	t.Logf("sent %d messages: %v; by instance %v", len(got), kinds, byInstance)
+
+	t.Run("two instances claim the same batch", func(t *testing.T) {
+		// 40 members' nudges fall due at once. Both instances read the same
+		// due batch and only then claim it (the barrier holds the first
+		// to get there until the other has read it too): every claim is
+		// contended, each nudge is won by one and sent once.
+		monday := utc("2026-11-30T09:00:00Z")
+		e := newEnv(t, monday.Add(-time.Minute))
+		set := newSet("shell:west", e.clock.Now())
+		set.People = set.People[:1]
+		for i := 0; i < 40; i++ {
+			set.People = append(set.People, bot.Person{User: bot.UserRef{ID: fmt.Sprintf("m%02d", i)}, Roles: []bot.Role{bot.RoleMember}})
+		}
+		must(t, e.store.CreateSet(ctx, set))
+		for i := 0; i < 40; i++ {
+			e.commit(t, set, i+1, fmt.Sprintf("m%02d", i), "Try it")
+		}
+		must(t, e.sched.SetChanged(ctx, set))
+		e.clock.Set(monday)
+		b := &barrier{n: 2, release: make(chan struct{})}
+		var ticks []func(context.Context) error
+		var claimers []*contended
+		for _, name := range []string{"A", "B"} {
+			st, err := mongo.Open(ctx, mongo.Config{URI: mongotest.URI(), Database: e.store.Database().Name()})
+			must(t, err)
+			t.Cleanup(func() { _ = st.Close(context.Background()) })
+			c := &contended{Deliveries: st, barrier: b}
+			claimers = append(claimers, c)
+			ticks = append(ticks, scheduler.New(scheduler.Deps{Store: st, Deliveries: c, Messenger: e.rec.As(name),
+				Clock: e.clock, Instance: name, Jitter: noJitter}).Tick)
+		}
+		tickAll(t, ticks)
+		count := map[string]int{}
+		for _, s := range e.rec.OfKind(bot.KindNudge) {
+			count[s.To.UserID]++
+		}
+		for i := 0; i < 40; i++ {
+			if n := count[fmt.Sprintf("m%02d", i)]; n != 1 {
+				t.Errorf("m%02d nudged %d times", i, n)
+			}
+		}
+		tried, won := 0, 0
+		for _, c := range claimers {
+			if c.tried != 40 {
+				t.Errorf("an instance claimed %d nudges, want the whole batch of 40", c.tried)
+			}
+			tried += c.tried
+			won += c.won
+		}
+		if tried != 80 || won != 40 {
+			t.Errorf("claims tried %d, won %d: want 80 tried (both instances, the same 40) and 40 won", tried, won)
+		}
+	})
+}
+
+// barrier lets n callers through together, or fails them after a while (a
+// broken test, not a timing assertion).
+type barrier struct {
+	mu      sync.Mutex
+	n       int
+	release chan struct{}
+}
+
+func (b *barrier) wait() error {
+	b.mu.Lock()
+	b.n--
+	if b.n == 0 {
+		close(b.release)
+	}
+	b.mu.Unlock()
+	select {
+	case <-b.release:
+		return nil
+	case <-time.After(30 * time.Second):
+		return fmt.Errorf("the other instance never claimed the batch")
+	}
+}
+
+// contended is the real store's delivery port with a barrier before batch
+// claims of nudges, counting what was tried and won.
+type contended struct {
+	scheduler.Deliveries
+	barrier    *barrier
+	mu         sync.Mutex
+	tried, won int
+}
+
+func (c *contended) ClaimDeliveries(ctx context.Context, cs []bot.DeliveryClaim) ([]bool, error) {
+	nudges := 0
+	for _, cl := range cs {
+		if strings.Contains(cl.ID, "/nudge/") {
+			nudges++
+		}
+	}
+	if nudges > 0 {
+		if err := c.barrier.wait(); err != nil {
+			return nil, err
+		}
+	}
+	won, err := c.Deliveries.ClaimDeliveries(ctx, cs)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tried += nudges
+	for i, w := range won {
+		if w && strings.Contains(cs[i].ID, "/nudge/") {
+			c.won++
+		}
+	}
+	return won, err
 }
 
 // TestStoppedMidBatch: instance A stops while a batch is due; the message it
@@ -134,7 +241,7 @@ func TestStoppedMidBatch(t *testing.T) {
 	const n = 24
 	var msgs []bot.Outgoing
 	for i := 0; i < n; i++ {
-		msgs = append(msgs, bot.Outgoing{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: fmt.Sprintf("m%02d", i)}, Key: fmt.Sprintf("batch/%02d", i)})
+		msgs = append(msgs, bot.Outgoing{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: fmt.Sprintf("m%02d", i)}, Key: bot.AdHocKey("", fmt.Sprintf("batch/%02d", i))})
 	}
 	must(t, e.sched.Notify(ctx, msgs))
 
@@ -143,7 +250,7 @@ func TestStoppedMidBatch(t *testing.T) {
 	var mu sync.Mutex
 	aSent := 0
 	a := e.replica(t, "A", messengerFunc(func(c context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
-		ref, err := e.rec.sendAs("A", to, m)
+		ref, err := e.rec.As("A").Send(c, to, m)
 		mu.Lock()
 		aSent++
 		if aSent == 5 {
@@ -173,7 +280,7 @@ func TestStoppedMidBatch(t *testing.T) {
 	wg.Wait()
 
 	count := map[string]int{}
-	for _, s := range e.rec.all() {
+	for _, s := range e.rec.All() {
 		count[s.Msg.Text]++
 	}
 	for i := 0; i < n; i++ {
@@ -202,7 +309,7 @@ func (f messengerFunc) Send(ctx context.Context, to bot.Destination, m bot.Messa
 func TestDeadInstanceClaim(t *testing.T) {
 	t0 := utc("2026-11-26T10:00:00Z")
 	e := newEnv(t, t0)
-	must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hi"}, Key: "orphan"}}))
+	must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hi"}, Key: bot.AdHocKey("", "orphan")}}))
 	won, err := e.store.ClaimDelivery(ctx, bot.DeliveryClaim{ID: bot.ClaimKey("orphan", 0), Instance: "dead", At: t0, LeaseUntil: t0.Add(2 * time.Minute)})
 	if err != nil || !won {
 		t.Fatalf("claim: %v %v", won, err)
@@ -221,7 +328,7 @@ func TestDeadInstanceClaim(t *testing.T) {
 		e.clock.Set(st.at)
 		must(t, b.Tick(ctx))
 		must(t, e.sched.Tick(ctx))
-		if got := len(e.rec.all()); got != st.sent {
+		if got := len(e.rec.All()); got != st.sent {
 			t.Fatalf("at %s: sent %d, want %d", st.at.Format("15:04:05"), got, st.sent)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/scheduler"
 )
 
 func text(m bot.Message) string {
@@ -40,14 +41,16 @@ func TestEveryKindOnce(t *testing.T) {
 	must(t, e.store.AddReport(ctx, bot.CommitmentID(set.ID, "C-1"), bot.Report{Status: bot.ReportProgress, Text: "Met the duty manager", At: e.clock.Now()}, bot.CommitmentOpen))
 	e.runUntil(t, utc("2026-12-04T20:00:00Z"), twice...)
 
+	// The channel is reminded at the longest lead (7 days), members by DM
+	// at the others (issue 12: nobody gets the same reminder twice at once).
 	want := []string{
-		"11-27T18:00 #west reminder", "11-27T18:00 @ana reminder", "11-27T18:00 @ben reminder",
+		"11-27T18:00 #west reminder",
 		"11-30T09:00 @ana nudge", "11-30T09:00 @mo mentor-nudge",
 		"12-03T18:00 #west digest",
-		"12-03T18:00 #west reminder", "12-03T18:00 @ana reminder", "12-03T18:00 @ben reminder",
-		"12-04T17:00 #west reminder", "12-04T17:00 @ana reminder", "12-04T17:00 @ben reminder",
+		"12-03T18:00 @ana reminder", "12-03T18:00 @ben reminder",
+		"12-04T17:00 @ana reminder", "12-04T17:00 @ben reminder",
 	}
-	got := summary(e.rec.all())
+	got := summary(e.rec.All())
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -63,8 +66,8 @@ func TestEveryKindOnce(t *testing.T) {
 			[]string{"in 7 days", "Fri 4 Dec 2026 18:00 (Europe/London)", "Room 4"}, []string{"duty team"}},
 		{"member reminder in the member's zone with the open commitment", bot.KindReminder, "@ana", "12-03T18:00",
 			[]string{"in 1 day", "Fri 4 Dec 2026 13:00 (America/New_York)", "C-1", "duty team", "Met the duty manager"}, nil},
-		{"member without commitment is told how to record one", bot.KindReminder, "@ben", "12-04T17:00",
-			[]string{"in 1 hour", "(Europe/London)", "no open commitment"}, []string{"duty team"}},
+		{"member without commitment who never presented is not asked to record one", bot.KindReminder, "@ben", "12-04T17:00",
+			[]string{"in 1 hour", "(Europe/London)"}, []string{"duty team", "no open commitment", "/als commit"}},
 		{"nudge shows the commitment", bot.KindNudge, "@ana", "11-30T09:00",
 			[]string{"How is your action going?", "C-1"}, nil},
 		{"mentor nudge lists the commitment, never reports", bot.KindMentorNudge, "@mo", "11-30T09:00",
@@ -75,8 +78,8 @@ func TestEveryKindOnce(t *testing.T) {
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
 			var found *sent
-			for _, s := range e.rec.ofKind(c.kind) {
-				if s.who() == c.who && s.At.UTC().Format("01-02T15:04") == c.at {
+			for _, s := range e.rec.OfKind(c.kind) {
+				if s.Who() == c.who && s.At.UTC().Format("01-02T15:04") == c.at {
 					found = &s
 				}
 			}
@@ -98,7 +101,7 @@ func TestEveryKindOnce(t *testing.T) {
 	}
 
 	t.Run("nudge buttons open the report form", func(t *testing.T) {
-		n := e.rec.ofKind(bot.KindNudge)[0].Msg
+		n := e.rec.OfKind(bot.KindNudge)[0].Msg
 		if len(n.Buttons) != 3 {
 			t.Fatalf("buttons: %+v", n.Buttons)
 		}
@@ -178,11 +181,11 @@ func TestPhaseNotices(t *testing.T) {
 		"11-26T14:24 #west phase", "11-26T14:25 #west phase",
 		"11-26T14:38 #west phase",
 	}
-	got := summary(e.rec.ofKind(bot.KindPhase))
+	got := summary(e.rec.OfKind(bot.KindPhase))
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("phase notices:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	msgs := e.rec.ofKind(bot.KindPhase)
+	msgs := e.rec.OfKind(bot.KindPhase)
 	for i, w := range []string{"presenting is nearly up (2 min left, until 14:10)", "time is up for presenting", "action is nearly up (1 min left", "time is up for action", "process-review is nearly up"} {
 		if !strings.Contains(msgs[i].Msg.Text, w) {
 			t.Errorf("notice %d: %q does not say %q", i, msgs[i].Msg.Text, w)
@@ -217,7 +220,7 @@ func TestDaylightSaving(t *testing.T) {
 			e.createSet(t, set)
 			e.commit(t, set, 1, "ana", "Try a new supervision format")
 			e.runUntil(t, utc(tc.until))
-			if got := summary(e.rec.all()); !reflect.DeepEqual(got, tc.want) {
+			if got := summary(e.rec.All()); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("got %v, want %v", got, tc.want)
 			}
 		})
@@ -238,13 +241,13 @@ func TestReminderAcrossDaylightSaving(t *testing.T) {
 			e := newEnv(t, utc(tc.start).Add(-8*24*time.Hour))
 			set := newSet("shell:west", e.clock.Now())
 			set.TZ, set.NudgeSpec = tc.zone, "0 9 1 1 *"
-			set.People = set.People[:1] // the channel only
+			set.People = set.People[:2] // the channel at 7 days, ana's DM at 1 hour
 			set.Reminders = []time.Duration{7 * 24 * time.Hour, time.Hour}
 			e.createSet(t, set)
 			e.addSession(t, set, utc(tc.start), "")
 			e.runUntil(t, utc(tc.start))
 			var got []string
-			for _, s := range e.rec.ofKind(bot.KindReminder) {
+			for _, s := range e.rec.OfKind(bot.KindReminder) {
 				got = append(got, s.At.UTC().Format(time.RFC3339))
 			}
 			if want := []string{tc.want7d, tc.want1h}; !reflect.DeepEqual(got, want) {
@@ -254,26 +257,74 @@ func TestReminderAcrossDaylightSaving(t *testing.T) {
 	}
 }
 
-// TestRun: Run ticks from its cron entry and at once when something is
-// notified, and returns when its context ends.
+// TestRun: Run ticks at once when something is notified, well before its
+// next regular tick (here the regular ticks come only when the test sends
+// one, on the manual clock); it ticks on its regular tick; and it returns
+// when its context ends. Without the kick in Notify the first message
+// would wait for a regular tick that never comes, and the test fails.
 func TestRun(t *testing.T) {
-	e := newEnv(t, time.Now().UTC())
+	start := utc("2026-11-26T10:00:00Z")
+	e := newEnv(t, start)
+	ticks := make(chan time.Time)
+	out := make(chan sent, 10)
+	m := messengerFunc(func(c context.Context, to bot.Destination, msg bot.Message) (bot.MessageRef, error) {
+		ref, err := e.rec.Send(c, to, msg)
+		out <- e.rec.All()[len(e.rec.All())-1]
+		return ref, err
+	})
+	ticked := &tickWatch{c: make(chan struct{}, 10)}
+	s := scheduler.New(scheduler.Deps{Store: e.store, Deliveries: e.store, Messenger: m, Clock: e.clock, Instance: "run", Ticks: ticks, Jitter: noJitter, Observer: ticked})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- e.sched.Run(runCtx) }()
-	must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "now"}, Key: "run/1"}}))
-	deadline := time.Now().Add(30 * time.Second)
-	for len(e.rec.all()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	go func() { done <- s.Run(runCtx) }()
+	// Run's catch-up tick at start is over before anything is notified.
+	select {
+	case <-ticked.c:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run never ticked")
+	}
+
+	// wait stops a broken test; it asserts nothing about time.
+	wait := func(what string) sent {
+		t.Helper()
+		select {
+		case got := <-out:
+			return got
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: nothing sent", what)
+		}
+		return sent{}
+	}
+	must(t, s.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "now"}, Key: bot.AdHocKey("", "run/1")}}))
+	got := wait("the notified message")
+	if got.Msg.Text != "now" || !got.At.Equal(start) {
+		t.Fatalf("sent %q at %s; want \"now\" at %s, before any regular tick (the next is due at %s)", got.Msg.Text, got.At, start, start.Add(15*time.Second))
+	}
+
+	// A delivery due in 10 s, stored without a kick: the regular tick sends it.
+	to, msg := bot.Destination{Platform: bot.Shell, UserID: "ben"}, bot.Message{Text: "later"}
+	_, err := e.store.AddDeliveries(ctx, []*bot.Delivery{{ID: "run/2", Kind: bot.DeliverMessage, To: &to, Message: &msg,
+		Due: start.Add(10 * time.Second), NotBefore: start.Add(10 * time.Second), Until: start.Add(time.Hour)}})
+	must(t, err)
+	e.clock.Set(start.Add(15 * time.Second))
+	ticks <- e.clock.Now()
+	if got := wait("the regular tick"); got.Msg.Text != "later" {
+		t.Fatalf("the regular tick sent %q", got.Msg.Text)
 	}
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if n := len(e.rec.all()); n != 1 {
-		t.Fatalf("sent %d", n)
+	if n := len(e.rec.All()); n != 2 {
+		t.Fatalf("sent %d, want 2", n)
 	}
 }
+
+// tickWatch is an Observer that signals each tick's end.
+type tickWatch struct{ c chan struct{} }
+
+func (w *tickWatch) Delivered(bot.DeliveryKind, string) {}
+func (w *tickWatch) Ticked(time.Duration, error)        { w.c <- struct{}{} }
 
 // TestCatchUp: after downtime, a reminder is sent late while its session has
 // not started, and skipped (with a record) once it has; a nudge is sent late
@@ -295,14 +346,14 @@ func TestCatchUp(t *testing.T) {
 	e.clock.Set(utc("2026-11-26T12:00:00Z"))
 	must(t, e.sched.Tick(ctx))
 
-	got := summary(e.rec.all())
+	got := summary(e.rec.All())
 	want := []string{
 		"11-26T12:00 #west digest", "11-26T12:00 #west reminder", "11-26T12:00 @ana nudge", "11-26T12:00 @ana reminder", "11-26T12:00 @ben reminder",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("sent %v, want %v", got, want)
 	}
-	for _, s := range e.rec.ofKind(bot.KindReminder) {
+	for _, s := range e.rec.OfKind(bot.KindReminder) {
 		if !strings.Contains(s.Msg.Title, "session 2") {
 			t.Errorf("late reminder is not for the session that has not started: %q", s.Msg.Title)
 		}
@@ -322,7 +373,7 @@ func TestCatchUp(t *testing.T) {
 		}
 	}
 	// The late session's digest was due 25 Nov 18:00 and is still useful.
-	for _, s := range e.rec.ofKind(bot.KindDigest) {
+	for _, s := range e.rec.OfKind(bot.KindDigest) {
 		if !strings.Contains(s.Msg.Text, "Session 2") {
 			t.Errorf("digest for the wrong session: %q", s.Msg.Text)
 		}
@@ -330,11 +381,11 @@ func TestCatchUp(t *testing.T) {
 
 	t.Run("a nudge missed past the next one is skipped", func(t *testing.T) {
 		e.clock.Set(utc("2026-12-08T10:00:00Z")) // past Mon 30 Nov and Mon 7 Dec 09:00
-		before := len(e.rec.ofKind(bot.KindNudge))
+		before := len(e.rec.OfKind(bot.KindNudge))
 		must(t, e.sched.Tick(ctx))
 		// 30 Nov is past the next nudge (7 Dec): skipped. 7 Dec is still
 		// useful until 14 Dec: sent late.
-		if n := len(e.rec.ofKind(bot.KindNudge)) - before; n != 1 {
+		if n := len(e.rec.OfKind(bot.KindNudge)) - before; n != 1 {
 			t.Errorf("%d nudges sent, want the 7 Dec one only", n)
 		}
 		_, err := e.store.GetDelivered(ctx, set.ID+"/nudge/"+unix("2026-12-07T09:00:00Z")+"/@ana")
@@ -377,20 +428,21 @@ func TestReschedule(t *testing.T) {
 	e.runUntil(t, utc("2026-11-20T00:00:00Z"))
 
 	var got []string
-	for _, s := range e.rec.ofKind(bot.KindReminder) {
-		if s.To.ChannelID != "" {
-			got = append(got, s.At.UTC().Format("01-02T15:04")+" "+s.Msg.Title)
+	for _, s := range e.rec.OfKind(bot.KindReminder) {
+		if s.To.ChannelID != "" || s.To.UserID == "ana" {
+			got = append(got, s.At.UTC().Format("01-02T15:04")+" "+s.Who()+" "+s.Msg.Title)
 		}
 	}
+	// The channel at the longest lead, members' DMs at the others.
 	want := []string{
-		"11-05T18:00 Reminder: West set, session 1", // 7d before the old date
-		"11-12T18:00 Reminder: West set, session 1", // 7d before the new date: the date changed
-		"11-17T18:00 Reminder: West set, session 1", // 2d before the new date
+		"11-05T18:00 #west Reminder: West set, session 1", // 7d before the old date
+		"11-12T18:00 #west Reminder: West set, session 1", // 7d before the new date: the date changed
+		"11-17T18:00 @ana Reminder: West set, session 1",  // 2d before the new date
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("channel reminders %v, want %v", got, want)
 	}
-	for _, s := range e.rec.all() {
+	for _, s := range e.rec.All() {
 		if strings.Contains(s.Msg.Title, "session 2") || strings.Contains(s.Msg.Text, "Session 2") {
 			t.Errorf("sent for the cancelled session: %s %q", s.At, s.Msg.Title)
 		}
@@ -422,7 +474,7 @@ func TestReschedule(t *testing.T) {
 func TestOutboundPacing(t *testing.T) {
 	e := newEnv(t, utc("2026-11-26T10:00:00Z"))
 	var calls []time.Time
-	e.rec.fail = func(to bot.Destination, m bot.Message) error {
+	e.rec.FailWith(func(to bot.Destination, m bot.Message) error {
 		calls = append(calls, e.clock.Now())
 		switch len(calls) {
 		case 1:
@@ -431,15 +483,15 @@ func TestOutboundPacing(t *testing.T) {
 			return &bot.RetryAfterError{After: 7 * time.Second, Err: errors.New("429")}
 		}
 		return nil
-	}
-	must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: "k1"}}))
+	})
+	must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: bot.AdHocKey("", "k1")}}))
 	e.runUntil(t, utc("2026-11-26T10:05:00Z"))
 	t0 := utc("2026-11-26T10:00:00Z")
 	want := []time.Time{t0, t0.Add(30 * time.Second), t0.Add(37 * time.Second)}
 	if !reflect.DeepEqual(calls, want) {
 		t.Fatalf("attempts at %v, want %v", calls, want)
 	}
-	if n := len(e.rec.all()); n != 1 {
+	if n := len(e.rec.All()); n != 1 {
 		t.Fatalf("sent %d times", n)
 	}
 	d, err := e.store.GetDelivered(ctx, "k1")
@@ -449,8 +501,8 @@ func TestOutboundPacing(t *testing.T) {
 	}
 
 	t.Run("a send that keeps failing is skipped when useless", func(t *testing.T) {
-		e.rec.fail = func(bot.Destination, bot.Message) error { return errors.New("down") }
-		must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ben"}, Message: bot.Message{Text: "hi"}, Key: "k2"}}))
+		e.rec.FailWith(func(bot.Destination, bot.Message) error { return errors.New("down") })
+		must(t, e.sched.Notify(ctx, []bot.Outgoing{{To: bot.Destination{Platform: bot.Shell, UserID: "ben"}, Message: bot.Message{Text: "hi"}, Key: bot.AdHocKey("", "k2")}}))
 		e.runUntil(t, e.clock.Now().Add(26*time.Hour))
 		d, err := e.store.GetDelivered(ctx, "k2")
 		must(t, err)
@@ -460,16 +512,16 @@ func TestOutboundPacing(t *testing.T) {
 	})
 
 	t.Run("notify with a key already delivered or pending is a no-op", func(t *testing.T) {
-		e.rec.fail = nil
-		before := len(e.rec.all())
+		e.rec.FailWith(nil)
+		before := len(e.rec.All())
 		for i := 0; i < 2; i++ {
 			must(t, e.sched.Notify(ctx, []bot.Outgoing{
-				{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: "k1"},
-				{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "new"}, Key: "k3"},
+				{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "hello"}, Key: bot.AdHocKey("", "k1")},
+				{To: bot.Destination{Platform: bot.Shell, UserID: "ana"}, Message: bot.Message{Text: "new"}, Key: bot.AdHocKey("", "k3")},
 			}))
 		}
 		must(t, e.sched.Tick(ctx))
-		if n := len(e.rec.all()) - before; n != 1 {
+		if n := len(e.rec.All()) - before; n != 1 {
 			t.Errorf("sent %d, want only k3 once", n)
 		}
 	})
@@ -521,12 +573,12 @@ func TestRecurringSessions(t *testing.T) {
 	if got.SessionSeq != len(ss) {
 		t.Errorf("SessionSeq %d, sessions %d", got.SessionSeq, len(ss))
 	}
-	for _, s := range e.rec.ofKind(bot.KindReminder) {
+	for _, s := range e.rec.OfKind(bot.KindReminder) {
 		if strings.Contains(s.Msg.Title, "session 2") {
 			t.Error("reminder for the cancelled occurrence")
 		}
 	}
-	if n := len(e.rec.ofKind(bot.KindReminder)); n != 2*4 { // 4 Tuesdays held (3, 17, 24 Nov, 1 Dec), channel + ana
+	if n := len(e.rec.OfKind(bot.KindReminder)); n != 2*4 { // 4 Tuesdays held (3, 17, 24 Nov, 1 Dec), channel + ana
 		t.Errorf("%d reminders", n)
 	}
 

@@ -203,3 +203,144 @@ func (s *Store) PruneClaims(ctx context.Context, before time.Time) error {
 	_, err := s.db.Collection(collDeliveryClaims).DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: before}}}})
 	return mapErr(err, "prune delivery claims")
 }
+
+// PendingOfSets returns the pending deliveries of the given sets in one
+// round trip (one scan on FerretDB, however many sets), by Due, then ID.
+func (s *Store) PendingOfSets(ctx context.Context, setIDs []string) ([]*bot.Delivery, error) {
+	if len(setIDs) == 0 {
+		return nil, nil
+	}
+	filter, keep := s.setsFilter(setIDs, nil)
+	ds, err := list[bot.Delivery](ctx, s.db.Collection(collDeliveries), filter,
+		bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}, "list pending deliveries of sets")
+	return keepOf(ds, keep, func(d *bot.Delivery) string { return d.SetID }), err
+}
+
+// manyIDs: from this many values FerretDB answers an $in filter more slowly
+// than reading the whole collection and filtering here (it compares each
+// document with every value, and decodes every document anyway).
+const manyIDs = 16
+
+// setsFilter is a filter on set_id in setIDs (plus rest), and the ids to keep
+// when the filter was left to the caller (keep is nil when it was not).
+func (s *Store) setsFilter(setIDs []string, rest bson.D) (bson.D, map[string]bool) {
+	if s.ferret && len(setIDs) > manyIDs {
+		keep := make(map[string]bool, len(setIDs))
+		for _, id := range setIDs {
+			keep[id] = true
+		}
+		if rest == nil {
+			rest = bson.D{} // an empty filter, not a null one
+		}
+		return rest, keep
+	}
+	return append(bson.D{{Key: "set_id", Value: bson.D{{Key: "$in", Value: setIDs}}}}, rest...), nil
+}
+
+func keepOf[T any](xs []*T, keep map[string]bool, setOf func(*T) string) []*T {
+	if keep == nil {
+		return xs
+	}
+	out := xs[:0]
+	for _, x := range xs {
+		if keep[setOf(x)] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ClaimDeliveries inserts the claims in one unordered round trip and
+// reports, for each, whether this caller won it: exactly one inserter of a
+// key wins, as with ClaimDelivery.
+func (s *Store) ClaimDeliveries(ctx context.Context, cs []bot.DeliveryClaim) ([]bool, error) {
+	won := make([]bool, len(cs))
+	if len(cs) == 0 {
+		return won, nil
+	}
+	docs := make([]any, len(cs))
+	for i := range cs {
+		docs[i] = cs[i]
+		won[i] = true
+	}
+	_, err := s.db.Collection(collDeliveryClaims).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err != nil {
+		var bwe mongo.BulkWriteException
+		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+			return nil, mapErr(err, "claim deliveries")
+		}
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return nil, mapErr(err, "claim deliveries")
+			}
+			won[we.Index] = false
+		}
+	}
+	return won, nil
+}
+
+// ReleaseClaims deletes claims this instance won but will not use (it is
+// stopping), so another instance may take those attempts at once.
+func (s *Store) ReleaseClaims(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := s.db.Collection(collDeliveryClaims).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}})
+	return mapErr(err, "release delivery claims")
+}
+
+// RecordDeliveries records ds in the history in one unordered round trip;
+// a key already recorded keeps its first record.
+func (s *Store) RecordDeliveries(ctx context.Context, ds []*bot.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	docs := make([]any, len(ds))
+	for i, d := range ds {
+		docs[i] = d
+	}
+	_, err := s.db.Collection(collDeliveryHistory).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err != nil {
+		var bwe mongo.BulkWriteException
+		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+			return mapErr(err, "record deliveries")
+		}
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) {
+				return mapErr(err, "record deliveries")
+			}
+		}
+	}
+	return nil
+}
+
+// The scheduler builds a burst of messages for many sets at once; these
+// read what it needs of all of them in one round trip each, instead of
+// one scan of the collection per set on FerretDB.
+
+// SessionsOfSets returns the sessions of the given sets, by set, then Number.
+func (s *Store) SessionsOfSets(ctx context.Context, setIDs []string) ([]*bot.Session, error) {
+	if len(setIDs) == 0 {
+		return nil, nil
+	}
+	filter, keep := s.setsFilter(setIDs, nil)
+	ss, err := list[bot.Session](ctx, s.db.Collection(collSessions), filter,
+		bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}, "list sessions of sets")
+	return keepOf(ss, keep, func(x *bot.Session) string { return x.SetID }), err
+}
+
+// CommitmentsOfSets returns the commitments of the given sets (only open
+// ones when openOnly), by creation.
+func (s *Store) CommitmentsOfSets(ctx context.Context, setIDs []string, openOnly bool) ([]*bot.Commitment, error) {
+	if len(setIDs) == 0 {
+		return nil, nil
+	}
+	var rest bson.D
+	if openOnly {
+		rest = bson.D{{Key: "status", Value: bot.CommitmentOpen}}
+	}
+	filter, keep := s.setsFilter(setIDs, rest)
+	cs, err := list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
+		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments of sets")
+	return keepOf(cs, keep, func(x *bot.Commitment) string { return x.SetID }), err
+}

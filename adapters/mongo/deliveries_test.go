@@ -214,3 +214,149 @@ func TestClaimDeliveryOnce(t *testing.T) {
 		t.Errorf("next attempt: %v %v", ok, err)
 	}
 }
+
+// TestBatchReads: the scheduler's reads of many sets at once return exactly
+// the given sets' documents, whether the store filters (a few sets) or reads
+// the collection and filters here (many sets, on FerretDB).
+func TestBatchReads(t *testing.T) {
+	ctx := t.Context()
+	s := mongotest.New(t)
+	var all []string
+	for i := 0; i < 40; i++ {
+		setID := fmt.Sprintf("shell:s%02d", i)
+		all = append(all, setID)
+		d := delivery(setID+"/d", t0.Add(time.Duration(i)*time.Minute))
+		d.SetID = setID
+		if _, err := s.AddDeliveries(ctx, []*bot.Delivery{d}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateSession(ctx, &bot.Session{ID: bot.SessionID(setID, 1), SetID: setID, Number: 1, Start: t0, Status: bot.SessionScheduled}); err != nil {
+			t.Fatal(err)
+		}
+		for j, st := range []bot.CommitmentStatus{bot.CommitmentOpen, bot.CommitmentDone} {
+			short := fmt.Sprintf("C-%d", j+1)
+			if err := s.CreateCommitment(ctx, &bot.Commitment{ID: bot.CommitmentID(setID, short), SetID: setID, ShortID: short, UserID: "ana", Status: st, CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, n := range []int{0, 3, 30} { // 30 is past the point where FerretDB reads everything
+		t.Run(fmt.Sprintf("%d sets", n), func(t *testing.T) {
+			ids := all[5 : 5+n]
+			want := map[string]bool{}
+			for _, id := range ids {
+				want[id] = true
+			}
+			check := func(what string, got []string, per int) {
+				t.Helper()
+				if len(got) != per*n {
+					t.Errorf("%s: %d, want %d", what, len(got), per*n)
+				}
+				for _, id := range got {
+					if !want[id] {
+						t.Errorf("%s of set %s, not asked for", what, id)
+					}
+				}
+			}
+			ds, err := s.PendingOfSets(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range ds {
+				got = append(got, d.SetID)
+			}
+			check("pending", got, 1)
+			ss, err := s.SessionsOfSets(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = nil
+			for _, x := range ss {
+				got = append(got, x.SetID)
+			}
+			check("sessions", got, 1)
+			for _, open := range []bool{true, false} {
+				cs, err := s.CommitmentsOfSets(ctx, ids, open)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = nil
+				for _, c := range cs {
+					got = append(got, c.SetID)
+					if open && c.Status != bot.CommitmentOpen {
+						t.Errorf("open only, got %s %s", c.ID, c.Status)
+					}
+				}
+				per := 2
+				if open {
+					per = 1
+				}
+				check(fmt.Sprintf("commitments (open only %v)", open), got, per)
+			}
+		})
+	}
+}
+
+// TestBatchClaims: claims inserted together are won once per key, whoever
+// inserts at the same time; released claims can be won again; a batch of
+// history records keeps the first record of a key.
+func TestBatchClaims(t *testing.T) {
+	ctx := t.Context()
+	s := mongotest.New(t)
+	claims := func(inst string) []bot.DeliveryClaim {
+		var cs []bot.DeliveryClaim
+		for i := 0; i < 30; i++ {
+			cs = append(cs, bot.DeliveryClaim{ID: bot.ClaimKey(fmt.Sprintf("k%02d", i), 0), Instance: inst, At: t0, LeaseUntil: t0.Add(time.Minute)})
+		}
+		return cs
+	}
+	var wg sync.WaitGroup
+	results := make([][]bool, 3)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			won, err := s.ClaimDeliveries(ctx, claims(fmt.Sprint("i", i)))
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = won
+		}()
+	}
+	wg.Wait()
+	for k := 0; k < 30; k++ {
+		n := 0
+		for _, r := range results {
+			if len(r) == 30 && r[k] {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("claim k%02d won %d times", k, n)
+		}
+	}
+	if err := s.ReleaseClaims(ctx, []string{bot.ClaimKey("k00", 0), bot.ClaimKey("k01", 0)}); err != nil {
+		t.Fatal(err)
+	}
+	won, err := s.ClaimDeliveries(ctx, claims("again")[:3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(won, []bool{true, true, false}) {
+		t.Errorf("after releasing k00 and k01: won %v", won)
+	}
+
+	first, second := delivery("h1", t0), delivery("h1", t0)
+	first.Status, second.Status = bot.DeliverySent, bot.DeliveryUndeliverable
+	if err := s.RecordDeliveries(ctx, []*bot.Delivery{first, delivery("h2", t0)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordDeliveries(ctx, []*bot.Delivery{second}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetDelivered(ctx, "h1")
+	if err != nil || got.Status != bot.DeliverySent {
+		t.Errorf("h1 recorded as %+v (%v), want the first record", got, err)
+	}
+}

@@ -173,6 +173,7 @@ var eraseCollections = map[bot.RecordKind]string{
 	bot.RecordDeliveryClaims:  collDeliveryClaims,
 	bot.RecordClaims:          collClaims,
 	bot.RecordConversations:   collConversations,
+	bot.RecordCalendarTokens:  collCalendarTokens,
 }
 
 // applyEraseRule deletes the documents rule matches and returns how many.

@@ -272,6 +272,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			return mapErr(err, "create index on "+ix.coll)
 		}
 	}
+	if err := s.createCalendarIndexes(ctx); err != nil {
+		return err
+	}
 	return s.createEvaluationIndexes(ctx)
 }
 

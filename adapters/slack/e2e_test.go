@@ -268,7 +268,7 @@ func TestReminderThroughStrictSlack(t *testing.T) {
 	ctx := context.Background()
 	h.command("UFAC", setChannel, "setup West set")
 	h.command("UFAC", setChannel, "members add <@UANA> <@UBEN> <@UCAT>")
-	start := h.clock.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	start := h.clock.Now().Add(8 * 24 * time.Hour).Truncate(time.Hour) // within every lead time
 	h.command("UFAC", setChannel, "session add "+start.In(londonTZ(t)).Format("2006-01-02 15:04")+" 90m Room 4")
 	want := map[string]bool{setChannel: false, "DANA": false, "DBEN": false, "DCAT": false}
 	done := func() bool {

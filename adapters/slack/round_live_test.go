@@ -246,11 +246,11 @@ func TestSetupNotInChannel(t *testing.T) {
 		r.command("UFAC", outside, "round end")
 	}
 	r.tick()
-	dm, _ := r.fake.WaitFor(seen, posted("DFAC", "cannot post in East set"))
+	dm, _ := r.fake.WaitFor(seen, posted("DFAC", "Could not post to East set"))
 	if !strings.Contains(dm.Text(), "not_in_channel") || !strings.Contains(dm.Text(), "/invite") {
 		t.Errorf("facilitator told:\n%s", dm.Text())
 	}
-	if n := r.fake.Count(posted("DFAC", "cannot post in East set")); n != 1 {
+	if n := r.fake.Count(posted("DFAC", "Could not post to East set")); n != 1 {
 		t.Errorf("facilitator told %d times, want once", n)
 	}
 }

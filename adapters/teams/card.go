@@ -222,8 +222,9 @@ func renderBody(m bot.Message) Card {
 		}
 	}
 	for _, f := range m.Files {
-		// A PNG (the stats chart) shows inline as a data URL; Teams keeps a
-		// message under about 28 KB, so only a small one fits.
+		// A PNG (the stats chart) shows inline as a data URL. Teams leaves
+		// base64 images out of its message size limit (see maxCardBytes),
+		// but older clients and the fallback do not, so only a small one.
 		if inlineImage(f) {
 			c.Body = append(c.Body, Element{Type: "Image", URL: "data:image/png;base64," + base64.StdEncoding.EncodeToString(f.Data), AltText: f.Name, Size: "Stretch"})
 			continue

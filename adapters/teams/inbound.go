@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	maxBody = 1 << 20 // activities are small; Teams caps messages at ~28 KB
+	maxBody = 1 << 20 // activities are small; Teams caps bot messages at about 100 KB (card.go, maxCardBytes)
 	// maxAuthHeader: a Bot Framework token is a few KB. Longer headers are
 	// refused before any JWT parsing, which allocates in proportion to the
 	// token (GHSA-mh63-6h87-95cp).

@@ -175,7 +175,7 @@ func TestRoundCardRefusedTeams(t *testing.T) {
 	}
 	var told int
 	for _, p := range r.tick(a) {
-		if strings.Contains(cardText(cardOf(t, p.Activity)), "cannot post in West set") {
+		if strings.Contains(cardText(cardOf(t, p.Activity)), "Could not post to West set") {
 			told++
 			if strings.HasPrefix(p.ConvID, "19:") {
 				t.Errorf("told in %s, want fay's 1:1 chat", p.ConvID)

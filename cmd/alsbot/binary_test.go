@@ -336,6 +336,12 @@ func TestBinaryCommandLine(t *testing.T) {
 		{name: "unknown subcommand", args: []string{"frob"}, wantCode: 2, wantErr: `unknown command "frob"`},
 		{name: "slack token refused", env: []string{"SLACK_BOT_TOKEN=xoxb-1", "SLACK_APP_TOKEN=xapp-1", "SLACK_API_URL=" + refusingSlack(t)}, wantCode: 1, wantErr: "invalid_auth"},
 		{name: "bad configuration", env: []string{"SLACK_APP_TOKEN=nope", "MICROSOFT_APP_PASSWORD=x"}, wantCode: 1, wantErr: "SLACK_APP_TOKEN must be an app-level token"},
+		// serve never guesses: no credentials is a usage error naming them.
+		{name: "serve without credentials", args: []string{"serve"}, wantCode: 2, wantErr: "SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode), and/or MICROSOFT_APP_ID with MICROSOFT_APP_PASSWORD"},
+		{name: "serve without credentials ignores the store", args: []string{"serve"}, env: []string{"MONGODB_URI=mongodb://127.0.0.1:1/"}, wantCode: 2, wantErr: "alsbot shell"},
+		// shell is the terminal even where credentials are set: it never dials Slack.
+		{name: "shell with credentials", args: []string{"shell"}, env: []string{"SLACK_BOT_TOKEN=xoxb-1", "SLACK_APP_TOKEN=xapp-1", "SLACK_API_URL=" + refusingSlack(t)}, wantErr: "alsbot shell: a terminal chat"},
+		{name: "bare alsbot without credentials is the shell", wantErr: "alsbot shell: a terminal chat"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

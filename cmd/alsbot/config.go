@@ -25,6 +25,8 @@ type Config struct {
 	MongoDatabase string // MONGODB_DATABASE
 	DataDir       string // ALSBOT_DATA_DIR: the embedded store's files
 	Addr          string // ALSBOT_ADDR: HTTP listen address
+	MetricsAddr   string // ALSBOT_METRICS_ADDR: empty serves /metrics on Addr
+	PublicURL     string // ALSBOT_PUBLIC_URL: base of calendar feed links, no trailing slash
 
 	SlackBotToken      string // SLACK_BOT_TOKEN (xoxb-)
 	SlackSigningSecret string // SLACK_SIGNING_SECRET: HTTP mode
@@ -56,6 +58,8 @@ func loadConfig(getenv func(string) string) Config {
 		MongoDatabase:        get("MONGODB_DATABASE", defaultDatabase),
 		DataDir:              get("ALSBOT_DATA_DIR", defaultDataDir),
 		Addr:                 get("ALSBOT_ADDR", defaultAddr),
+		MetricsAddr:          get("ALSBOT_METRICS_ADDR", ""),
+		PublicURL:            strings.TrimRight(get("ALSBOT_PUBLIC_URL", ""), "/"),
 		SlackBotToken:        get("SLACK_BOT_TOKEN", ""),
 		SlackSigningSecret:   get("SLACK_SIGNING_SECRET", ""),
 		SlackAppToken:        get("SLACK_APP_TOKEN", ""),
@@ -104,6 +108,19 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("ALSBOT_ADDR %q is not a listen address such as :3000 or 127.0.0.1:3000", c.Addr)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("ALSBOT_METRICS_ADDR %q is not a listen address such as :9090 (leave it empty to serve /metrics on ALSBOT_ADDR)", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr {
+			bad("ALSBOT_METRICS_ADDR %q is the same as ALSBOT_ADDR: leave it empty to serve /metrics there", c.MetricsAddr)
+		}
+	}
+	if c.PublicURL != "" {
+		// Calendar feed links carry a secret: they must not travel in clear.
+		if u, err := url.Parse(c.PublicURL); err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad("ALSBOT_PUBLIC_URL %q must be the bot's public https:// address, such as https://alsbot.example.org", c.PublicURL)
+		}
 	}
 
 	// Slack: a bot token, and either Socket Mode (app token) or HTTP (signing secret).

@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -18,10 +17,11 @@ import (
 	"time"
 )
 
-// TestJSONLogKeysOnce serves the bot with JSON logs at debug level, answers
-// a signed slash command, and checks that no log line carries a key twice
-// (each logger attribute, such as component, is attached once) and that the
-// Slack adapter's lines say which component and platform they come from.
+// TestJSONLogKeysOnce serves the bot with Slack and JSON logs at debug
+// level, answers a signed slash command, and checks that no log line carries
+// a key twice (each logger attribute, such as component, is attached once)
+// and that the Slack adapter's lines say which component and platform they
+// come from. TestServeOperations checks the same for Teams.
 func TestJSONLogKeysOnce(t *testing.T) {
 	addr := freeAddr(t)
 	env := map[string]string{
@@ -85,8 +85,8 @@ func TestJSONLogKeysOnce(t *testing.T) {
 			continue // the shell banner and other plain output
 		}
 		lines++
-		if dup := duplicateKey(line); dup != "" {
-			t.Errorf("key %q twice in log line %s", dup, line)
+		if err := noDuplicateKeys(string(line)); err != nil { // serve_ops_test.go
+			t.Errorf("log line %s: %v", line, err)
 		}
 		var rec map[string]any
 		if json.Unmarshal(line, &rec) == nil && rec["component"] == "slack" {
@@ -98,66 +98,5 @@ func TestJSONLogKeysOnce(t *testing.T) {
 	}
 	if lines == 0 || slackLines == 0 {
 		t.Fatalf("%d JSON lines, %d from the Slack adapter; want some of each:\n%s", lines, slackLines, logs.String())
-	}
-}
-
-// duplicateKey returns a key that occurs twice in one JSON object of line
-// (at any depth), or "".
-func duplicateKey(line []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	var walk func() (string, error)
-	walk = func() (string, error) {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", err
-		}
-		switch tok {
-		case json.Delim('{'):
-			seen := map[string]bool{}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return "", err
-				}
-				key := fmt.Sprint(k)
-				if seen[key] {
-					return key, nil
-				}
-				seen[key] = true
-				if dup, err := walk(); dup != "" || err != nil {
-					return dup, err
-				}
-			}
-			_, err = dec.Token() // '}'
-			return "", err
-		case json.Delim('['):
-			for dec.More() {
-				if dup, err := walk(); dup != "" || err != nil {
-					return dup, err
-				}
-			}
-			_, err = dec.Token() // ']'
-			return "", err
-		}
-		return "", nil
-	}
-	dup, err := walk()
-	if err != nil {
-		return "(not JSON: " + err.Error() + ")"
-	}
-	return dup
-}
-
-func TestDuplicateKey(t *testing.T) {
-	for in, want := range map[string]string{
-		`{"a":1,"b":{"c":2}}`:                         "",
-		`{"a":1,"a":2}`:                               "a",
-		`{"a":{"c":1,"c":2}}`:                         "c",
-		`{"a":[{"x":1},{"x":2}]}`:                     "",
-		`{"component":"h","component":"s","msg":"m"}`: "component",
-	} {
-		if got := duplicateKey([]byte(in)); got != want {
-			t.Errorf("duplicateKey(%s) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -35,7 +35,7 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "alsbot:", err)
-		if errors.Is(err, errUsage) {
+		if errors.Is(err, errUsage) || errors.Is(err, errNoCredentials) {
 			os.Exit(2)
 		}
 		os.Exit(1)
@@ -52,9 +52,20 @@ var (
 // errUsage marks a command line that could not be understood.
 var errUsage = errors.New("usage")
 
+// errNoCredentials is `alsbot serve` without any platform to serve: exit 2,
+// like a usage error, because guessing (starting the shell in a container
+// nobody types into) would look like a running bot that answers nothing.
+var errNoCredentials = errors.New("serve needs Slack or Teams credentials, and none is set: " +
+	"set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode), " +
+	"and/or MICROSOFT_APP_ID with MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for a single-tenant bot); " +
+	"to try the bot in a terminal run `alsbot shell`")
+
 const usageText = `Usage:
-  alsbot            run the bot: the shell on standard input without platform
-                    credentials, else Slack and/or Teams (see README.md)
+  alsbot            the shell without platform credentials, else serve
+  alsbot shell      the bot in the terminal: reads standard input, prints what
+                    the bot sends (a script on standard input runs to its end)
+  alsbot serve      Slack and/or Teams, the scheduler and the HTTP endpoints;
+                    exits 2 naming the variables when no credentials are set
   alsbot version    print the version and commit
   alsbot healthcheck
                     exit 0 when the bot on ALSBOT_ADDR answers /healthz, else 1
@@ -62,6 +73,7 @@ const usageText = `Usage:
   alsbot export --set <name or id> --out <dir>
                     write a set's records as CSV files and exit
   alsbot help       print this help
+Configuration: environment variables, see docs/configuration.md.
 `
 
 // run is the whole program: it returns when the work is done or ctx is
@@ -72,11 +84,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		sub = args[0]
 	}
 	switch sub {
-	case "", "serve":
+	case "", "serve", "shell":
 		if len(args) > 1 {
 			return fmt.Errorf("%w: unexpected arguments %q\n%s", errUsage, args[1:], usageText)
 		}
-		return serve(ctx, getenv, stdin, stdout, stderr)
+		return serve(ctx, sub, getenv, stdin, stdout, stderr)
 	case "version", "-version", "--version":
 		_, err := fmt.Fprintln(stdout, versionString())
 		return err
@@ -92,15 +104,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 }
 
-// serve reads the configuration, opens the store and runs the adapters the
-// configuration asks for until ctx ends or, in the shell, the input ends.
-func serve(ctx context.Context, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+// serve reads the configuration, opens the store and runs what mode asks
+// for until ctx ends or, in the shell, the input ends: "serve" the platforms
+// (never the shell), "shell" the terminal, "" the platforms when credentials
+// are set and else the shell (what a bare `go run ./cmd/alsbot` does).
+func serve(ctx context.Context, mode string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := loadConfig(getenv)
+	platforms := cfg.SlackEnabled() || cfg.TeamsEnabled()
+	if mode == "serve" && !platforms {
+		return errNoCredentials
+	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("the configuration has problems:\n%w", err)
 	}
 	log := newLogger(stderr, cfg)
-	if cfg.SlackEnabled() || cfg.TeamsEnabled() {
+	if platforms && mode != "shell" {
 		return runServer(ctx, cfg, log)
 	}
 
@@ -128,22 +146,24 @@ func closeStore(ctx context.Context, store *mongo.Store, log *slog.Logger) {
 }
 
 // newRouter builds the use cases on the store, with roles chosen by a seeded
-// random source.
-func newRouter(store bot.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, log *slog.Logger) *handlers.Router {
-	return newLiveRouter(store, clock, notifier, planner, nil, log)
+// random source and calendar feed links on the public URL.
+func newRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, log *slog.Logger) *handlers.Router {
+	return newLiveRouter(cfg, store, clock, notifier, planner, nil, log)
 }
 
 // newLiveRouter is newRouter with the platforms whose round cards are
 // updated in place (the shell has none: it prints each phase anew).
-func newLiveRouter(store bot.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, live map[bot.Platform]bot.LiveMessenger, log *slog.Logger) *handlers.Router {
+func newLiveRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, live map[bot.Platform]bot.LiveMessenger, log *slog.Logger) *handlers.Router {
 	return handlers.New(handlers.Deps{
-		Live:     live,
-		Store:    store,
-		Clock:    clock,
-		Notifier: notifier,
-		Planner:  planner,
-		Rand:     rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
-		Logger:   log, // the router attaches its component itself
+		Live:      live,
+		Store:     store,
+		Clock:     clock,
+		Notifier:  notifier,
+		Planner:   planner,
+		Rand:      rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		Logger:    log, // the router adds its component
+		Calendar:  store,
+		PublicURL: cfg.PublicURL,
 	})
 }
 
@@ -158,7 +178,7 @@ func runShell(ctx context.Context, cfg Config, store *mongo.Store, stdin io.Read
 		Store: store, Deliveries: store, Messenger: bot.Messengers{bot.Shell: out},
 		Clock: clock, Logger: log, Instance: "shell",
 	})
-	router := newRouter(store, clock, sched, sched, log)
+	router := newRouter(cfg, store, clock, sched, sched, log)
 	sh := shell.New(shell.Config{
 		In:        stdin,
 		Out:       out,
@@ -202,13 +222,20 @@ embedded store. You play every user: start a line with who is speaking.
   :help                          the shell's own commands; "help" the bot's
 To connect Slack set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or
 SLACK_SIGNING_SECRET (HTTP); for Teams set MICROSOFT_APP_ID,
-MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID. See README.md.
+MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID, and run "alsbot serve".
+See docs/slack.md and docs/teams.md.
 `
 
 // versionString is the module version and VCS commit the binary was built
 // from, as the Go toolchain stamped them.
-// Values stamped with -ldflags win over the build info.
 func versionString() string {
+	ver, rev := buildVersion()
+	return fmt.Sprintf("alsbot %s, commit %s, %s", ver, rev, runtime.Version())
+}
+
+// buildVersion is the version and commit of this binary: values stamped
+// with -ldflags win over the build info (the Docker build has no VCS data).
+func buildVersion() (ver, rev string) {
 	ver, rev, modified := "(devel)", "unknown", false
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if v := info.Main.Version; v != "" {
@@ -224,7 +251,7 @@ func versionString() string {
 		}
 	}
 	if modified {
-		rev += " (modified)"
+		rev += "-modified"
 	}
 	if version != "" {
 		ver = version
@@ -232,7 +259,7 @@ func versionString() string {
 	if commit != "" {
 		rev = commit
 	}
-	return fmt.Sprintf("alsbot %s, commit %s, %s", ver, rev, runtime.Version())
+	return ver, rev
 }
 
 // healthcheck asks the bot listening on ALSBOT_ADDR for /healthz, on

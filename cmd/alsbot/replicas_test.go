@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/alsbot/alsbot/adapters/mongo"
@@ -222,7 +223,7 @@ func (b *botProc) metrics(t *testing.T) map[string]float64 {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var p expfmt.TextParser
+	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(res.Body)
 	if err != nil {
 		t.Fatalf("parse /metrics of %s: %v", b.name, err)
@@ -489,7 +490,7 @@ func TestReplicas(t *testing.T) {
 				t.Errorf("A's %s = %v, want at least 1", key, ma[key])
 			}
 		}
-		if mb["alsbot_commands_total{command=members add,outcome=ok}"] < 1 {
+		if mb["alsbot_commands_total{command=members_add,outcome=ok}"] < 1 {
 			t.Error("B did not count members add")
 		}
 		sent := ma["alsbot_deliveries_total"] + mb["alsbot_deliveries_total"]

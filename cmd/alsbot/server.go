@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,13 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer ln.Close() // a no-op once the server has closed it
 
 	met := metrics.New()
+	ver, rev := buildVersion()
+	met.SetBuild(ver, rev, runtime.Version())
+	metricsSrv, err := listenMetrics(cfg, met, log)
+	if err != nil {
+		return err
+	}
+	defer metricsSrv.close()
 	store, err := openStoreObserved(ctx, cfg, log, met.StoreFailed)
 	if err != nil {
 		return err
@@ -57,12 +65,15 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// Round cards are posted once and updated in place where the platform
 	// allows it: filled in below, before anything runs, like messengers.
 	live := map[bot.Platform]bot.LiveMessenger{}
-	router := met.Commands(newLiveRouter(store, clock, sched, sched, live, log))
+	router := met.Commands(newLiveRouter(cfg, store, clock, sched, sched, live, log))
 
 	mux := http.NewServeMux()
 	var ready atomic.Bool
 	registerHealth(mux, store, &ready)
-	mux.Handle("GET /metrics", met.HTTPHandler())
+	if metricsSrv == nil {
+		mux.Handle("GET /metrics", met.HTTPHandler())
+	}
+	registerPublic(mux, store, clock, log)
 
 	var stops []func(context.Context) error
 	var socket *slack.Adapter
@@ -71,7 +82,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			BotToken: cfg.SlackBotToken, SigningSecret: cfg.SlackSigningSecret,
 			AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL,
 			Handler: router, Claimer: store,
-			Logger: log, // the adapter attaches component and platform itself
+			Logger: log, // the adapter adds its component and platform
 		})
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
@@ -99,7 +110,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			AppID: cfg.MicrosoftAppID, AppPassword: cfg.MicrosoftAppPassword,
 			TenantID: cfg.MicrosoftAppTenantID, OpenIDMetadataURL: cfg.TeamsOpenIDURL,
 			TokenURL: cfg.TeamsTokenURL, Handler: router, Conversations: store,
-			Claimer: store, Logger: log, // the adapter attaches component and platform
+			Claimer: store, Logger: log, // the adapter adds its component and platform
 		})
 		if err != nil {
 			return fmt.Errorf("teams: %w", err)
@@ -124,6 +135,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 		return nil
 	})
+	g.Go(metricsSrv.serve)
 	g.Go(func() error { return sched.Run(gctx) })
 	if socket != nil {
 		g.Go(func() error { return socket.RunSocketMode(gctx) })
@@ -134,7 +146,7 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("stopping: finishing acknowledged work", "component", "server")
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(gctx), shutdownGrace)
 		defer cancel()
-		errs := []error{srv.Shutdown(stopCtx)}
+		errs := []error{srv.Shutdown(stopCtx), metricsSrv.shutdown(stopCtx)}
 		for _, stop := range stops {
 			errs = append(errs, stop(stopCtx))
 		}

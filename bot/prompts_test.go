@@ -1,0 +1,111 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+func TestFormatDuration(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{25 * time.Minute, "25 min"},
+		{time.Hour, "1 h"},
+		{3 * time.Hour, "3 h"},
+		{90 * time.Minute, "1 h 30 min"},
+		{2*time.Hour + 5*time.Minute + 20*time.Second, "2 h 5 min"},
+		{0, "0 min"},
+	}
+	for _, tt := range tests {
+		if got := bot.FormatDuration(tt.d); got != tt.want {
+			t.Errorf("FormatDuration(%s) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func promptSet() *bot.Set {
+	return &bot.Set{ID: "shell:west", Name: "West set", TZ: "UTC", People: []bot.Person{
+		{User: bot.UserRef{ID: "fran", Name: "Fran"}, Roles: []bot.Role{bot.RoleFacilitator}},
+		{User: bot.UserRef{ID: "ana", Name: "Ana"}, Roles: []bot.Role{bot.RoleMember}},
+		{User: bot.UserRef{ID: "ben", Name: "Ben"}, Roles: []bot.Role{bot.RoleMember}},
+	}}
+}
+
+// TestNudgeButtons: one commitment gets Done / Progress / Blocked; several
+// get one button each, whose form (status and text) the parser reads as a
+// report on that commitment.
+func TestNudgeButtons(t *testing.T) {
+	set := promptSet()
+	c := func(n string) *bot.Commitment {
+		return &bot.Commitment{ID: bot.CommitmentID(set.ID, n), ShortID: n, UserID: "ana", Text: "Do " + n, Status: bot.CommitmentOpen}
+	}
+	one := bot.Nudge(set, []*bot.Commitment{c("C-1")}, time.UTC)
+	if len(one.Buttons) != 3 || one.Buttons[0].Form.Command != "report C-1 done" {
+		t.Fatalf("one commitment: buttons %+v", one.Buttons)
+	}
+	three := bot.Nudge(set, []*bot.Commitment{c("C-1"), c("C-2"), c("C-3")}, time.UTC)
+	if len(three.Buttons) != 3 || len(three.Sections) != 3 {
+		t.Fatalf("three commitments: %d buttons, %d sections; want one button and one section each", len(three.Buttons), len(three.Sections))
+	}
+	for i, b := range three.Buttons {
+		id := []string{"C-1", "C-2", "C-3"}[i]
+		if b.Label != "Report on "+id || b.Form == nil || b.Form.SetID != set.ID || b.SetID != set.ID {
+			t.Fatalf("button %d: %+v", i, b)
+		}
+		cmd, err := bot.ParseForm(b.Form.Command, map[string]string{"status": "blocked", "text": "Waiting for the team"})
+		if err != nil {
+			t.Fatalf("submitting %s's form: %v", id, err)
+		}
+		if a, ok := cmd.Args.(bot.ReportArgs); !ok || a.ID != id || a.Status != bot.ReportBlocked || a.Text != "Waiting for the team" {
+			t.Errorf("%s's form read as %+v", id, cmd.Args)
+		}
+	}
+	if _, err := bot.ParseForm(three.Buttons[0].Form.Command, map[string]string{"status": "maybe", "text": "x"}); err == nil {
+		t.Error("a status that is not one was accepted")
+	}
+	if strings.Contains(three.Text, "is ready") {
+		t.Errorf("the nudge says the report is ready before it is written: %q", three.Text)
+	}
+}
+
+// TestDigestNothingYet: with no commitments at all the digest says so once,
+// not "No open commitment" per member.
+func TestDigestNothingYet(t *testing.T) {
+	m := bot.Digest(promptSet(), nil, time.Time{}, time.UTC)
+	if m.Text != "No commitments yet." || len(m.Sections) != 0 {
+		t.Fatalf("empty digest: %q with %d sections", m.Text, len(m.Sections))
+	}
+}
+
+// TestReminderCommitmentLine: a member with no open commitment is asked to
+// record one only once they have presented.
+func TestReminderCommitmentLine(t *testing.T) {
+	set := promptSet()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	sess := &bot.Session{ID: bot.SessionID(set.ID, 1), SetID: set.ID, Number: 1, Start: now.Add(time.Hour), Duration: 90 * time.Minute}
+	before := bot.Reminder(set, sess, now, time.UTC, nil, true, false)
+	after := bot.Reminder(set, sess, now, time.UTC, nil, true, true)
+	text := func(m bot.Message) string {
+		var b strings.Builder
+		for _, s := range m.Sections {
+			b.WriteString(s.Title + " " + s.Text + " ")
+			for _, f := range s.Fields {
+				b.WriteString(f.Label + ": " + f.Value + " ")
+			}
+		}
+		return b.String()
+	}
+	if strings.Contains(text(before), "commit") {
+		t.Errorf("before presenting: %q", text(before))
+	}
+	if !strings.Contains(text(after), "/als commit") {
+		t.Errorf("after presenting: %q", text(after))
+	}
+	if !strings.Contains(text(after), "Length: 1 h 30 min") {
+		t.Errorf("length not written the one way: %q", text(after))
+	}
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is stderr shared by the served bot and the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// serveInProcess runs `alsbot serve` with env until the test ends and waits
+// for /readyz on addr.
+func serveInProcess(t *testing.T, env map[string]string) *lockedBuffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	stderr := &lockedBuffer{}
+	go func() { done <- run(ctx, []string{"serve"}, envOf(env), strings.NewReader(""), io.Discard, stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve after cancel = %v\n%s", err, stderr.String())
+			}
+		case <-time.After(shutdownGrace + 10*time.Second):
+			t.Error("serve did not return after cancel")
+		}
+	})
+	for range 300 {
+		if res, err := http.Get("http://" + env["ALSBOT_ADDR"] + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return stderr
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned before ready: %v\n%s", err, stderr.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	t.Fatalf("/readyz never answered 200\n%s", stderr.String())
+	return nil
+}
+
+func fetch(t *testing.T, u string) (int, http.Header, string) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header, string(b)
+}
+
+// TestServeOperations: with ALSBOT_METRICS_ADDR the metrics (with the build
+// info) move off the main listener; the privacy and terms pages the Teams
+// manifest names exist; an unknown calendar token is a plain 404; and the
+// JSON logs have no duplicate keys.
+func TestServeOperations(t *testing.T) {
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	stderr := serveInProcess(t, map[string]string{
+		"ALSBOT_DATA_DIR":        t.TempDir(),
+		"ALSBOT_ADDR":            addr,
+		"ALSBOT_METRICS_ADDR":    metricsAddr,
+		"MICROSOFT_APP_ID":       "app-id",
+		"MICROSOFT_APP_PASSWORD": "secret-value",
+		"ALSBOT_LOG_FORMAT":      "json",
+		"ALSBOT_LOG_LEVEL":       "debug",
+	})
+	base := "http://" + addr
+
+	if code, _, _ := fetch(t, base+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on ALSBOT_ADDR = %d, want 404 when ALSBOT_METRICS_ADDR is set", code)
+	}
+	code, _, body := fetch(t, "http://"+metricsAddr+"/metrics")
+	if code != http.StatusOK || !strings.Contains(body, `alsbot_build_info{commit="`) || !strings.Contains(body, `goversion="go`) {
+		t.Errorf("/metrics on ALSBOT_METRICS_ADDR = %d, want 200 with alsbot_build_info:\n%.2000s", code, body)
+	}
+	for _, p := range []string{"/privacy", "/terms"} {
+		code, h, body := fetch(t, base+p)
+		if code != http.StatusOK || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.Contains(body, "<h1>") {
+			t.Errorf("GET %s = %d %q", p, code, h.Get("Content-Type"))
+		}
+	}
+	_, _, notFound := fetch(t, base+"/nothing-here")
+	code, h, body := fetch(t, base+"/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics")
+	if code != http.StatusNotFound || body != notFound || strings.Contains(h.Get("Content-Type"), "calendar") {
+		t.Errorf("unknown calendar token = %d %q %q, want the plain 404 %q", code, h.Get("Content-Type"), body, notFound)
+	}
+
+	// A forged Teams activity makes the adapter log its refusal: a line
+	// from an adapter's logger, as built by main.
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/messages", strings.NewReader(`{"type":"message","text":"help","serviceUrl":"https://smba.example/","channelId":"msteams"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer not-a-token")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("forged activity = %d, want 401", res.StatusCode)
+	}
+	if !strings.Contains(stderr.String(), "refused an activity") {
+		t.Fatalf("the Teams adapter logged no refusal:\n%s", stderr.String())
+	}
+
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("no log lines")
+	}
+	for _, line := range lines {
+		if err := noDuplicateKeys(line); err != nil {
+			t.Errorf("log line %s: %v", line, err)
+		}
+	}
+	if strings.Contains(stderr.String(), "secret-value") {
+		t.Error("a secret was logged")
+	}
+}
+
+// noDuplicateKeys parses one JSON log record and fails on a key repeated in
+// any object (slog's JSON handler writes a repeated attribute twice).
+func noDuplicateKeys(line string) error {
+	dec := json.NewDecoder(strings.NewReader(line))
+	var walk func() error
+	walk = func() error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				key := k.(string)
+				if seen[key] {
+					return errors.New("duplicate key " + key)
+				}
+				seen[key] = true
+				if err := walk(); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // }
+			return err
+		case json.Delim('['):
+			for dec.More() {
+				if err := walk(); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // ]
+			return err
+		}
+		return nil
+	}
+	return walk()
+}
+
+func TestNoDuplicateKeys(t *testing.T) {
+	for line, wantErr := range map[string]bool{
+		`{"a":1,"b":{"a":2}}`:         false,
+		`{"a":1,"a":2}`:               true,
+		`{"x":[{"k":1,"k":2}]}`:       true,
+		`{"component":"a","msg":"m"}`: false,
+	} {
+		if err := noDuplicateKeys(line); (err != nil) != wantErr {
+			t.Errorf("%s: %v, want error %v", line, err, wantErr)
+		}
+	}
+}
