@@ -1,73 +1,65 @@
 package teams
 
 import (
+	"bytes"
+	"context"
+	"encoding/base64"
 	"encoding/json"
-	"net/http"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
+
+	"github.com/alsbot/alsbot/bot"
 )
 
-// TestExportInPersonalChat: export typed in the facilitator's 1:1 chat
-// offers each CSV with a file consent card there; accepting one (Teams'
-// fileConsent/invoke with an upload URL) uploads the CSV and shows it with
-// a file info card.
-func TestExportInPersonalChat(t *testing.T) {
+// TestSendChartInline: the stats chart reaches the connector as an Image in
+// the card, a data URL that decodes to the PNG sent; a CSV becomes a note.
+func TestSendChartInline(t *testing.T) {
 	r := newRig(t, &recordingHandler{})
-	a := newApp(r, "files")
-	r.start(a.router)
-	a.out.set(r.adapter.Messenger())
-	svc := r.bf.serviceURL()
-	fay := person("29:fay", "aad-fay", "Fay")
-	ana := person("29:ana", "aad-ana", "Ana")
-	r.send(installActivity(svc, "install-1"))
-	r.send(channelMessage(svc, "m1", "setup West set", fay))
-	r.send(channelMessage(svc, "m2", "members add <at>Ana</at>", fay, mention(ana)))
-
-	before := len(r.bf.posts())
-	if got := r.post(personalMessage(svc, "p1", "export", fay, nil)); got != http.StatusAccepted {
-		t.Fatalf("export: %d", got)
+	r.seed(convKey("19:chan"), r.channelRef("19:chan"))
+	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	var chart bytes.Buffer
+	if err := png.Encode(&chart, img); err != nil {
+		t.Fatal(err)
 	}
-	posts := r.waitPosts(before + 3)[before:] // the answer and two consent cards
-	const personal = "a:personal-aad-fay"
-	offers := map[string]map[string]any{}
-	for _, p := range posts {
-		if p.ConvID != personal {
-			t.Errorf("export posted in %s, want only fay's 1:1 chat", p.ConvID)
-		}
-		for _, att := range p.Raw["attachments"].([]any) {
-			m := att.(map[string]any)
-			if m["contentType"] == fileConsentType {
-				offers[m["name"].(string)] = m["content"].(map[string]any)
+	msg := bot.Message{Title: "Statistics of West set", Files: []bot.File{
+		{Name: "west-chart.png", ContentType: "image/png", Data: chart.Bytes()},
+		{Name: "west-attendance.csv", ContentType: "text/csv", Data: []byte("a,b\n")},
+	}}
+	if _, err := r.adapter.Send(context.Background(), bot.Destination{Platform: bot.Teams, ChannelID: "19:chan"}, msg); err != nil {
+		t.Fatal(err)
+	}
+	posts := r.bf.posts()
+	if len(posts) != 1 || len(posts[0].Activity.Attachments) != 1 {
+		t.Fatalf("posts %+v", posts)
+	}
+	raw, err := json.Marshal(posts[0].Activity.Attachments[0].Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var card struct {
+		Body []struct{ Type, URL, Text string }
+	}
+	if err := json.Unmarshal(raw, &card); err != nil {
+		t.Fatal(err)
+	}
+	var url, note string
+	for _, e := range card.Body {
+		switch e.Type {
+		case "Image":
+			url = e.URL
+		case "TextBlock":
+			if strings.Contains(e.Text, "west-attendance.csv") {
+				note = e.Text
 			}
 		}
 	}
-	if len(offers) != 2 {
-		t.Fatalf("offered %v, want the two CSVs", offers)
+	data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(url, "data:image/png;base64,"))
+	if !strings.HasPrefix(url, "data:image/png;base64,") || err != nil || !bytes.Equal(data, chart.Bytes()) {
+		t.Errorf("image url %.60q does not carry the chart (%v)", url, err)
 	}
-	for name, content := range offers {
-		if !strings.HasSuffix(name, ".csv") {
-			t.Errorf("offered %s", name)
-		}
-		before := len(r.bf.posts())
-		invoke := personalMessage(svc, "inv-"+name, "", fay, map[string]any{
-			"type": "fileUpload", "action": "accept", "context": content["acceptContext"],
-			"uploadInfo": map[string]any{"name": name, "uploadUrl": r.bf.srv.URL + "/upload/" + name,
-				"contentUrl": "https://contoso.sharepoint.com/personal/fay/" + name, "uniqueId": "u-" + name, "fileType": "csv"},
-		})
-		invoke["type"], invoke["name"] = "invoke", invokeFileConsent
-		if got := r.post(invoke); got != http.StatusOK {
-			t.Fatalf("file consent invoke: %d, want 200", got)
-		}
-		info := r.waitPosts(before + 1)[before]
-		atts, _ := json.Marshal(info.Raw["attachments"])
-		if !strings.Contains(string(atts), fileInfoType) || !strings.Contains(string(atts), "contoso.sharepoint.com/personal/fay/"+name) {
-			t.Errorf("after the upload the bot posted %s, want a file info card", atts)
-		}
-		r.bf.mu.Lock()
-		data := r.bf.uploads[name]
-		r.bf.mu.Unlock()
-		if !strings.HasPrefix(string(data), "\ufeff") || !strings.Contains(string(data), ",") {
-			t.Errorf("uploaded %s = %q, want the CSV", name, data)
-		}
+	if !strings.Contains(note, "alsbot export") {
+		t.Errorf("no note for the CSV: %q", note)
 	}
 }
