@@ -334,6 +334,7 @@ func (f *Server) answer(c *Call, method, ts string) map[string]any {
 			if !ok {
 				return refuse("message_not_found")
 			}
+			f.keep(method, c.Param("text"), c.Param("blocks")) // a live card's updates are checked too
 			return map[string]any{"ok": true, "channel": channel, "ts": c.Param("ts")}
 		}
 		f.mu.Lock()
