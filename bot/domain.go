@@ -274,6 +274,10 @@ type Round struct {
 	Durations      map[Phase]time.Duration `bson:"durations"`
 	StartedAt      time.Time               `bson:"started_at"`
 	EndedAt        time.Time               `bson:"ended_at,omitempty"`
+	// Card is the round's live card in the set's channel, when the platform
+	// can update a message: round next and round end change it in place and
+	// phase notices go in its thread.
+	Card MessageRef `bson:"card,omitempty"`
 }
 
 // CommitmentStatus is the state of a commitment.

@@ -51,7 +51,7 @@ func HelpText(topic string) (string, error) {
 
 func allHelp() string {
 	var b strings.Builder
-	b.WriteString("alsbot commands (a leading /als is optional outside Slack):\n")
+	b.WriteString("alsbot commands:\n")
 	all := registry
 	for _, g := range helpGroups {
 		fmt.Fprintf(&b, "\n*%s*\n", g)

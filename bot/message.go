@@ -116,6 +116,10 @@ type Destination struct {
 	Platform  Platform
 	ChannelID string // the channel or conversation; empty for a DM
 	UserID    string // with ChannelID: only this user sees it; alone: DM to this user
+	// ThreadID, with ChannelID, posts as a reply in the thread of that
+	// message (MessageRef.ID: Slack thread_ts, Teams the card's activity),
+	// so a round's phase notices do not flood the channel.
+	ThreadID string `bson:"thread_id,omitempty"`
 }
 
 // IsDM reports whether d is a direct message to a user.
@@ -123,9 +127,9 @@ func (d Destination) IsDM() bool { return d.ChannelID == "" && d.UserID != "" }
 
 // MessageRef identifies a sent message on its platform.
 type MessageRef struct {
-	Platform  Platform
-	ChannelID string
-	ID        string // Slack ts, Teams activity id
+	Platform  Platform `bson:"platform,omitempty"`
+	ChannelID string   `bson:"channel_id,omitempty"`
+	ID        string   `bson:"id,omitempty"` // Slack ts, Teams activity id
 }
 
 // Outgoing is a message the core wants sent somewhere other than as the

@@ -36,6 +36,14 @@ type Messenger interface {
 	Send(ctx context.Context, to Destination, m Message) (MessageRef, error)
 }
 
+// LiveMessenger can also change a message it sent, in place: a round's live
+// card is posted once and updated at each phase (Slack chat.update, Teams
+// update activity), so a round leaves one post in the channel.
+type LiveMessenger interface {
+	Messenger
+	Update(ctx context.Context, ref MessageRef, m Message) error
+}
+
 // Notifier takes the messages a command causes beyond its reply (role cards,
 // DMs, prompts). The scheduler's implementation stores them as deliveries
 // claimed once; a direct one sends at once.

@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/alsbot/alsbot/bot"
 )
 
-// roleHelp says what each role does, on every role card.
+// roleHelp says what each role does, on the first role card of a session.
 var roleHelp = []bot.Field{
 	{Label: "Presenter", Value: "describes a real, current work issue and ends by naming an action to take before the next session."},
 	{Label: "Enablers", Value: "ask open, curious questions that help the presenter think; no advice or solutions."},
@@ -69,27 +70,46 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 		// The round is stored and goes on; only the fairness counters missed it.
 		r.log.ErrorContext(ctx, "save fairness counters", "set", c.set.ID, "err", err)
 	}
+	rd := &sess.Rounds[len(sess.Rounds)-1]
+	if r.postCard(ctx, c, sess, rd) {
+		r.sessionChanged(ctx, c.set, sess)
+		return bot.Message{Kind: bot.KindReply, Private: true,
+			Text: fmt.Sprintf("Round %d has started: its card is in the channel, and moves on with its buttons or %s.", rd.Number, bot.Cmd("round next"))}, nil
+	}
 	r.sessionChanged(ctx, c.set, sess)
-	return roleCard(c.set, &sess.Rounds[len(sess.Rounds)-1]), nil
+	return roleCard(c.set, rd), nil
 }
 
-// roleCard announces a round's roles and plan to the set's channel.
+// roleCard is a round's card: its roles (presenter and observer mentioned,
+// so they are notified; enablers named), the current phase and its
+// deadline, the phases to come, and the facilitator's buttons. What each
+// role does is on the first card of a session only: by round two everyone
+// has read it. Where the platform can update a message, this one card is
+// posted at round start and changed in place at each phase.
 func roleCard(set *bot.Set, rd *bot.Round) bot.Message {
 	loc := set.Location()
 	observer := "none"
 	if rd.Observer != "" {
 		observer = bot.PersonName(set, rd.Observer)
 	}
-	presenter := bot.PersonName(set, rd.Presenter)
+	presenter := bot.PersonMention(set, rd.Presenter)
 	if rd.Title != "" {
 		presenter += " (" + rd.Title + ")"
 	}
-	text := fmt.Sprintf("%s presents now: %s, until %s. Phases: %s.", presenter, minutes(rd.Durations[bot.PhasePresenting]), clock(rd.Deadline(), loc), phasePlan(rd.Durations))
-	help := roleHelp
-	if rd.Observer == "" {
-		help = roleHelp[:2]
+	observes := ""
+	if rd.Observer != "" {
+		observes = " " + bot.PersonMention(set, rd.Observer) + " observes."
 	}
-	return bot.Message{
+	var text string
+	switch rd.Phase {
+	case bot.PhaseDone:
+		text = fmt.Sprintf("Round %d is over. %s, I've sent you a prompt to record the action you will take.", rd.Number, bot.PersonMention(set, rd.Presenter))
+	case bot.PhasePresenting:
+		text = fmt.Sprintf("%s presents now: %s, until %s.%s", presenter, minutes(rd.Durations[bot.PhasePresenting]), clock(rd.Deadline(), loc), observes)
+	default:
+		text = fmt.Sprintf("%s presents.%s Now *%s*: %s, until %s.", presenter, observes, rd.Phase, minutes(rd.Durations[rd.Phase]), clock(rd.Deadline(), loc))
+	}
+	m := bot.Message{
 		Kind:  bot.KindRoleCard,
 		Title: fmt.Sprintf("Round %d", rd.Number),
 		Text:  text,
@@ -99,9 +119,108 @@ func roleCard(set *bot.Set, rd *bot.Round) bot.Message {
 				{Label: "Observer", Value: observer},
 				{Label: "Enablers", Value: names(set, rd.Enablers)},
 			}},
-			{Title: "Roles", Fields: help},
+			{Title: "Phases", Text: phaseProgress(rd, loc)},
 		},
 	}
+	if rd.Phase == bot.PhaseDone {
+		return m
+	}
+	if rd.Number == 1 {
+		help := roleHelp
+		if rd.Observer == "" {
+			help = roleHelp[:2]
+		}
+		m.Sections = append(m.Sections, bot.Section{Title: "Roles", Fields: help})
+	}
+	m.Buttons = []bot.Button{
+		{Label: "Next phase", Command: "round next", Style: bot.StylePrimary, SetID: set.ID},
+		{Label: "End round", Command: "round end", SetID: set.ID},
+	}
+	return m
+}
+
+// phaseProgress is the round's phases with where it stands: "presenting
+// 10 min (done), questioning 25 min (now, until 10:40), action 5 min, ...".
+func phaseProgress(rd *bot.Round, loc *time.Location) string {
+	parts := make([]string, 0, len(bot.Phases))
+	passed := rd.Phase != bot.PhaseDone
+	done := rd.Phase == bot.PhaseDone
+	for _, ph := range bot.Phases {
+		mark := ""
+		switch {
+		case done:
+		case ph == rd.Phase:
+			mark = fmt.Sprintf(" (now, until %s)", clock(rd.Deadline(), loc))
+			passed = false
+		case passed:
+			mark = " (done)"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s%s", ph, minutes(rd.Durations[ph]), mark))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// postCard posts a round's card to the set's channel where the platform can
+// update it later, and keeps its reference on the round. It reports
+// whether it did; if not (no such platform, the post failed), the card is
+// the command's answer instead.
+func (r *Router) postCard(ctx context.Context, c *call, sess *bot.Session, rd *bot.Round) bool {
+	live := r.live[c.set.Platform]
+	if live == nil || c.set.Channel.ID == "" {
+		return false
+	}
+	ref, err := live.Send(ctx, bot.Destination{Platform: c.set.Platform, ChannelID: c.set.Channel.ID}, roleCard(c.set, rd))
+	if err != nil {
+		r.log.WarnContext(ctx, "post the round card", "set", c.set.ID, "round", rd.Number, "err", err)
+		if reason, ok := bot.PermanentReason(err); ok {
+			r.tellUndeliverable(ctx, c, reason)
+		}
+		return false
+	}
+	if ref.Platform == "" {
+		ref.Platform = c.set.Platform
+	}
+	rd.Card = ref
+	if err := r.store.SaveSession(ctx, sess); err != nil {
+		// The card is posted; without its reference later phases are
+		// answered as new messages instead of updating it.
+		r.log.ErrorContext(ctx, "keep the round card reference", "session", sess.ID, "err", err)
+	}
+	return true
+}
+
+// tellUndeliverable tells the set's facilitators by DM that the bot could
+// not post in the set's channel, with the scheduler's wording and key (once
+// per reason, whichever of the two found it first): the command's answer
+// still reaches whoever typed it (Slack's response_url works in any
+// channel), but reminders and notices would not.
+func (r *Router) tellUndeliverable(ctx context.Context, c *call, reason string) {
+	var out []bot.Outgoing
+	for _, p := range c.set.People {
+		if !p.Has(bot.RoleFacilitator) || bot.IsAnonymous(p.User.ID) {
+			continue
+		}
+		out = append(out, bot.Outgoing{
+			To:      bot.Destination{Platform: c.set.Platform, UserID: p.User.ID},
+			Message: bot.Undelivered(c.set, bot.KindRoleCard, reason),
+			Key:     bot.UndeliveredKey(c.set.ID, reason, p.User.ID),
+		})
+	}
+	r.notify(ctx, c, out)
+}
+
+// updateCard changes the round's live card to its current state; false
+// when there is none or the update failed, so the caller answers publicly.
+func (r *Router) updateCard(ctx context.Context, c *call, rd *bot.Round) bool {
+	live := r.live[rd.Card.Platform]
+	if live == nil || rd.Card.ID == "" {
+		return false
+	}
+	if err := live.Update(ctx, rd.Card, roleCard(c.set, rd)); err != nil {
+		r.log.WarnContext(ctx, "update the round card", "set", c.set.ID, "round", rd.Number, "err", err)
+		return false
+	}
+	return true
 }
 
 // currentRound reads the open session and its round in progress.
@@ -133,10 +252,14 @@ func (r *Router) roundNext(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mess
 	}
 	r.sessionChanged(ctx, c.set, sess)
 	loc := c.set.Location()
-	return bot.Message{
+	msg := bot.Message{
 		Kind: bot.KindPhase,
 		Text: fmt.Sprintf("Round %d: %s (%s, until %s)", cur.Number, cur.Phase, minutes(cur.Durations[cur.Phase]), clock(cur.Deadline(), loc)),
-	}, nil
+	}
+	// With a live card the channel sees the phase on the card; the
+	// facilitator gets a private confirmation.
+	msg.Private = r.updateCard(ctx, c, cur)
+	return msg, nil
 }
 
 func (r *Router) roundEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
@@ -162,9 +285,14 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 		Message: bot.ActionPrompt(c.set, sess),
 		Key:     bot.ActionPromptKey(sess, rd.Presenter), // once per presenter and session
 	}})
+	if r.updateCard(ctx, c, rd) {
+		// The card says the round is over and tells the presenter.
+		return bot.Message{Kind: bot.KindPhase, Private: true,
+			Text: fmt.Sprintf("Round %d is over; its card says so. Start the next round with %s.", rd.Number, bot.Cmd("round start"))}, nil
+	}
 	return bot.Message{
 		Kind: bot.KindPhase,
-		Text: fmt.Sprintf("Round %d is over. %s, I've sent you a prompt to record the action you will take. Start the next round with `/als round start`.", rd.Number, bot.PersonName(c.set, rd.Presenter)),
+		Text: fmt.Sprintf("Round %d is over. %s, I've sent you a prompt to record the action you will take. Start the next round with `/als round start`.", rd.Number, bot.PersonMention(c.set, rd.Presenter)),
 	}, nil
 }
 
@@ -187,17 +315,10 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	if left < 0 {
 		timing = fmt.Sprintf("over time by %s (box ended %s)", minutes(-left), clock(cur.Deadline(), loc))
 	}
-	var plan []string
-	for _, ph := range bot.Phases {
-		mark := ""
-		if ph == cur.Phase {
-			mark = " (now)"
-		}
-		plan = append(plan, fmt.Sprintf("%s %s%s", ph, minutes(cur.Durations[ph]), mark))
-	}
 	card := roleCard(c.set, cur)
 	card.Kind = bot.KindPhase
 	card.Text = fmt.Sprintf("Round %d: %s, %s.", cur.Number, cur.Phase, timing)
-	card.Sections = append(card.Sections[:1], bot.Section{Title: "Phases", Text: strings.Join(plan, ", ")})
+	card.Sections = card.Sections[:2] // roles and phases; the buttons are on the round's card
+	card.Buttons = nil
 	return card, nil
 }

@@ -30,6 +30,10 @@ type Deps struct {
 	// with either unset, calendar answers that feeds are not set up.
 	Calendar  bot.CalendarStore
 	PublicURL string
+	// Live are the platforms that can update a message they sent: there a
+	// round's card is posted once and updated in place. Absent: the card is
+	// the answer to round start, and each phase answers anew (the shell).
+	Live map[bot.Platform]bot.LiveMessenger
 }
 
 // Router implements bot.Handler.
@@ -38,6 +42,7 @@ type Router struct {
 	clock    bot.Clock
 	notifier bot.Notifier
 	planner  bot.Planner
+	live     map[bot.Platform]bot.LiveMessenger
 	log      *slog.Logger
 	calStore bot.CalendarStore
 	pubURL   string
@@ -53,7 +58,7 @@ var _ bot.Handler = (*Router)(nil)
 
 // New returns a Router.
 func New(d Deps) *Router {
-	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, rng: d.Rand,
+	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, live: d.Live, rng: d.Rand,
 		calStore: d.Calendar, pubURL: strings.TrimRight(d.PublicURL, "/")}
 	if d.Logger != nil {
 		r.log = d.Logger.With("component", "handlers")

@@ -300,7 +300,12 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 		if sess.Status != bot.SessionOpen || r == nil || r.Number != d.Round || r.Phase != d.Phase || !r.PhaseStartedAt.Equal(d.Ref) {
 			return nil, "the round has moved on", nil
 		}
-		return &bot.Outgoing{To: channel, Message: bot.PhaseNotice(r, d.Kind == bot.DeliverPhaseNearlyUp, now, set.Location())}, "", nil
+		to := channel
+		if r.Card.ID != "" && r.Card.Platform == set.Platform {
+			// In the thread of the round's live card, not as a channel post.
+			to.ThreadID = r.Card.ID
+		}
+		return &bot.Outgoing{To: to, Message: bot.PhaseNotice(r, d.Kind == bot.DeliverPhaseNearlyUp, now, set.Location())}, "", nil
 
 	case bot.DeliverNudge:
 		if !set.HasRole(d.UserID, bot.RoleMember) {

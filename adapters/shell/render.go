@@ -12,6 +12,7 @@ import (
 // fields), buttons as the command to type, a form as its fields and the
 // command to type, and files by name and size. It is a pure function.
 func Render(m bot.Message) []string {
+	m = shellWords(m)
 	var out []string
 	if t := strings.TrimSpace(m.Title); t != "" {
 		out = append(out, splitLines(t, "")...)
@@ -170,4 +171,24 @@ func FormUsage(f *bot.Form) string {
 		parts = append(parts, p)
 	}
 	return strings.TrimSpace(strings.Join(parts, " "))
+}
+
+// shellWords writes the message's spans as the shell shows them: a person
+// as @name, a command as `/als command` (the shell takes it with or without
+// /als). It returns a copy.
+func shellWords(m bot.Message) bot.Message {
+	w := bot.PlainText
+	m.Title, m.Text = w(m.Title), w(m.Text)
+	secs := make([]bot.Section, len(m.Sections))
+	for i, s := range m.Sections {
+		s.Title, s.Text = w(s.Title), w(s.Text)
+		fs := make([]bot.Field, len(s.Fields))
+		for j, f := range s.Fields {
+			fs[j] = bot.Field{Label: w(f.Label), Value: w(f.Value)}
+		}
+		s.Fields = fs
+		secs[i] = s
+	}
+	m.Sections = secs
+	return m
 }

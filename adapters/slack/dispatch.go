@@ -192,8 +192,16 @@ func (a *Adapter) slashJob(cmd slack.SlashCommand, p *pending, claimKey string, 
 			p.offer(reply{none: true})
 			return
 		}
+		stop := func() {}
+		if p == nil {
+			// Socket Mode acknowledged already: say something when the
+			// answer takes longer than HTTP mode waits, as HTTP mode does.
+			stop = a.workingAfter(ctx, cmd.ResponseURL)
+		}
 		req := a.request(ctx, cmd.UserID, cmd.UserName, cmd.ChannelID, cmd.ChannelName, cmd.Text)
 		msg := a.handle(ctx, req)
+		msg = a.withMembership(ctx, cmd.ChannelID, cmd.Text, msg)
+		stop()
 		t := target{responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, channel: cmd.ChannelID, user: cmd.UserID}
 		if msg.Form != nil && t.triggerID != "" {
 			if err := a.send.openView(ctx, t.triggerID, RenderModal(msg.Form, t.channel)); err == nil {
@@ -352,6 +360,67 @@ func tooLate() bot.Message {
 	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot was too busy to get to this in time, so nothing was done. Please try again."}
 }
 
+// workingAfter posts "Working on it…" through responseURL once ackWait has
+// passed, unless stop is called first. stop waits for a post in flight, so
+// the notice never lands after the answer.
+func (a *Adapter) workingAfter(ctx context.Context, responseURL string) (stop func()) {
+	if responseURL == "" {
+		return func() {}
+	}
+	var mu sync.Mutex
+	stopped := false
+	t := time.AfterFunc(a.ackWait, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		if err := a.send.respond(ctx, responseURL, Render(working()), false); err != nil {
+			a.log.WarnContext(ctx, "could not say working on it", "err", err)
+		}
+	})
+	return func() {
+		t.Stop()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}
+}
+
 func working() bot.Message {
 	return bot.Message{Kind: bot.KindReply, Private: true, Text: "Working on it…"}
+}
+
+// withMembership adds to a successful setup's answer how to invite the bot
+// when it is not a member of the channel: a slash command works in any
+// channel (its answer goes through response_url), but reminders, round
+// cards and phase notices are posted with chat.postMessage, which Slack
+// refuses there (not_in_channel) until someone invites the bot.
+func (a *Adapter) withMembership(ctx context.Context, channel, text string, msg bot.Message) bot.Message {
+	if msg.Kind == bot.KindError || isDMChannel(channel) || !isSetup(text) {
+		return msg
+	}
+	member, err := a.send.isMember(ctx, channel)
+	if err != nil {
+		a.log.WarnContext(ctx, "could not check the bot is in the channel", "channel", channel, "err", err)
+		return msg
+	}
+	if member {
+		return msg
+	}
+	msg.Sections = append(msg.Sections, bot.Section{
+		Title: "Invite me to this channel",
+		Text: "I'm not a member of this channel yet, so I cannot post the set's reminders, round cards or notices here. " +
+			"Type /invite " + bot.Mention(a.botUserID(), "alsbot") + " in this channel (or add the app in the channel's settings, Integrations).",
+	})
+	return msg
+}
+
+// isSetup reports whether a typed command is setup (with or without /als).
+func isSetup(text string) bool {
+	f := strings.Fields(text)
+	if len(f) > 0 && strings.EqualFold(f[0], "/als") {
+		f = f[1:]
+	}
+	return len(f) > 0 && strings.EqualFold(f[0], "setup")
 }

@@ -361,7 +361,26 @@ func fallbackText(m bot.Message) string {
 }
 
 func plain(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, plainWords().Write(s), false, false)
+}
+
+// plainWords writes spans where Slack shows no formatting (headers,
+// buttons, labels): a person by name, a command as typed.
+func plainWords() bot.SpanWriter {
+	return bot.SpanWriter{
+		Mention: func(_, name string) string { return "@" + name },
+		Command: func(c string) string { return "/als " + c },
+	}
+}
+
+// slackWords writes spans in mrkdwn: a person as <@U…> (Slack shows their
+// current name and notifies them), a command as `/als …`; text is escaped.
+func slackWords() bot.SpanWriter {
+	return bot.SpanWriter{
+		Text:    escapeText,
+		Mention: func(id, _ string) string { return "<@" + escapeText(id) + ">" },
+		Command: func(c string) string { return "`/als " + escapeText(c) + "`" },
+	}
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
@@ -370,7 +389,12 @@ func mrkdwn(s string) *slack.TextBlockObject {
 
 // escape makes text safe for Slack: member-written text must not ping
 // (<!channel>) or link (<http://…|…>) by itself.
+// People and commands in it (bot.Mention, bot.Cmd) are written Slack's way.
 func escape(s string) string {
+	return slackWords().Write(s)
+}
+
+func escapeText(s string) string {
 	if !strings.ContainsAny(s, "&<>") {
 		return s
 	}

@@ -12,7 +12,12 @@ func webAPIScopes() map[string]string {
 		"apps.connections.open": "", // uses the app-level token (connections:write)
 		"chat.postMessage":      "chat:write",
 		"chat.postEphemeral":    "chat:write",
-		"conversations.open":    "im:write",
+		"chat.update":           "chat:write", // a round's live card
+		// setup checks the bot is in the channel. In a private channel
+		// without groups:read Slack answers missing_scope and setup says
+		// nothing more; where the bot is not a member, channel_not_found.
+		"conversations.info": "channels:read",
+		"conversations.open": "im:write",
 		// Files (exports, the stats chart, mydata): slack-go's UploadFileContext
 		// calls both, with an upload to the URL in between.
 		"files.getUploadURLExternal":   "files:write",

@@ -21,13 +21,19 @@ import (
 // second, Slack's per-channel limit. It implements bot.Messenger.
 type Sender struct{ s *sender }
 
-var _ bot.Messenger = Sender{}
+var _ bot.LiveMessenger = Sender{}
 
 // Send implements bot.Messenger: {ChannelID} posts to the channel, {UserID}
 // opens the user's DM and posts there, both post an ephemeral message only
 // that user sees in the channel.
 func (s Sender) Send(ctx context.Context, to bot.Destination, m bot.Message) (bot.MessageRef, error) {
 	return s.s.send(ctx, to, m)
+}
+
+// Update implements bot.LiveMessenger with chat.update: the message at
+// ref (channel + ts) shows m instead.
+func (s Sender) Update(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	return s.s.update(ctx, ref, m)
 }
 
 type sender struct {
@@ -86,7 +92,7 @@ func (s *sender) sendText(ctx context.Context, to bot.Destination, m bot.Message
 		ref.ID = ts
 		return ref, err
 	case to.ChannelID != "":
-		ts, err := s.postMessage(ctx, to.ChannelID, p)
+		ts, err := s.postInThread(ctx, to.ChannelID, p, to.ThreadID)
 		ref.ID = ts
 		return ref, err
 	case to.UserID != "":
@@ -108,16 +114,61 @@ func msgOptions(p Payload) []slack.MsgOption {
 }
 
 func (s *sender) postMessage(ctx context.Context, channel string, p Payload) (string, error) {
+	return s.postInThread(ctx, channel, p, "")
+}
+
+// postInThread posts p in channel, in the thread of message thread when it
+// is not empty.
+func (s *sender) postInThread(ctx context.Context, channel string, p Payload, thread string) (string, error) {
+	opts := msgOptions(p)
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
 	var ts string
 	err := s.call(ctx, channel, func(ctx context.Context) error {
 		var err error
-		_, ts, err = s.api.PostMessageContext(ctx, channel, msgOptions(p)...)
+		_, ts, err = s.api.PostMessageContext(ctx, channel, opts...)
 		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("chat.postMessage to %s: %w", channel, err)
 	}
 	return ts, nil
+}
+
+func (s *sender) update(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	if ref.ChannelID == "" || ref.ID == "" {
+		return bot.Errorf(bot.EINVALID, "A Slack message to update needs its channel and ts.")
+	}
+	err := s.call(ctx, ref.ChannelID, func(ctx context.Context) error {
+		_, _, _, err := s.api.UpdateMessageContext(ctx, ref.ChannelID, ref.ID, msgOptions(Render(m))...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("chat.update of %s in %s: %w", ref.ID, ref.ChannelID, err)
+	}
+	return nil
+}
+
+// isMember asks conversations.info whether the bot is in channel. A private
+// channel the bot is not in answers channel_not_found: not a member either.
+func (s *sender) isMember(ctx context.Context, channel string) (bool, error) {
+	var member bool
+	err := s.call(ctx, "", func(ctx context.Context) error {
+		c, err := s.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+		if err == nil {
+			member = c.IsMember
+		}
+		return err
+	})
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "channel_not_found" {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("conversations.info of %s: %w", channel, err)
+	}
+	return member, nil
 }
 
 func (s *sender) postEphemeral(ctx context.Context, channel, user string, p Payload) (string, error) {

@@ -41,7 +41,8 @@ type Card struct {
 
 // MSTeams holds Teams-only card properties.
 type MSTeams struct {
-	Width string `json:"width,omitempty"`
+	Width    string    `json:"width,omitempty"`
+	Entities []Mention `json:"entities,omitempty"` // the people <at>mentioned</at> in the card
 }
 
 // Element is a card element: TextBlock, FactSet, Container or an Input.
@@ -152,9 +153,39 @@ func Attachment(m bot.Message) schema.Attachment {
 	return schema.Attachment{ContentType: cardContentType, Content: c}
 }
 
-// RenderCard renders the neutral message as an Adaptive Card. It is a pure
-// function of m.
-func RenderCard(m bot.Message) Card {
+// RenderCard renders the neutral message as an Adaptive Card for a channel
+// or group chat. It is a pure function of m.
+func RenderCard(m bot.Message) Card { return renderCard(m, inChannel) }
+
+// RenderPersonalCard renders m for the 1:1 chat with the bot, where a
+// command is typed without @alsbot.
+func RenderPersonalCard(m bot.Message) Card { return renderCard(m, inPersonal) }
+
+func renderCard(m bot.Message, to audience) Card {
+	c := renderBody(teamsWords(m, to))
+	// The notification preview is plain text: names, not <at> tags.
+	c.FallbackText = fallback(bot.Message{Title: plainWords(m.Title, to), Text: plainWords(m.Text, to)})
+	if ents := mentionEntities(m, cardTexts(c.Body)); len(ents) > 0 {
+		c.MSTeams.Entities = ents
+	}
+	return c
+}
+
+// cardTexts is every text of els, joined: where a mention's <at> text must be.
+func cardTexts(els []Element) string {
+	var b strings.Builder
+	for _, e := range els {
+		b.WriteString(e.Text)
+		b.WriteByte('\n')
+		for _, f := range e.Facts {
+			b.WriteString(f.Title + "\n" + f.Value + "\n")
+		}
+		b.WriteString(cardTexts(e.Items))
+	}
+	return b.String()
+}
+
+func renderBody(m bot.Message) Card {
 	c := newCard(fallback(m))
 	if m.Title != "" {
 		tb := Element{Type: "TextBlock", Text: markdown(m.Title), Wrap: true, Size: "Medium", Weight: "Bolder"}
@@ -194,14 +225,13 @@ func RenderCard(m bot.Message) Card {
 		// A PNG (the stats chart) shows inline as a data URL. Teams leaves
 		// base64 images out of its message size limit (see maxCardBytes),
 		// but older clients and the fallback do not, so only a small one.
-		if f.ContentType == "image/png" && len(f.Data) <= maxInlineImage {
+		if inlineImage(f) {
 			c.Body = append(c.Body, Element{Type: "Image", URL: "data:image/png;base64," + base64.StdEncoding.EncodeToString(f.Data), AltText: f.Name, Size: "Stretch"})
 			continue
 		}
-		// Other files would need Teams' file consent flow, which the bot
-		// does not do yet.
+		// Other files are offered in the person's 1:1 chat (files.go).
 		c.Body = append(c.Body, Element{Type: "TextBlock", Wrap: true, IsSubtle: true,
-			Text: fmt.Sprintf("File %s (%d bytes) cannot be sent in Teams yet: an administrator can write the set's CSV files with `alsbot export --set <name> --out <dir>`.", f.Name, len(f.Data))})
+			Text: fmt.Sprintf("File %s (%d bytes): accept it in your chat with me to save it to your OneDrive. An administrator can also write the set's CSV files with `alsbot export --set <name> --out <dir>`.", f.Name, len(f.Data))})
 	}
 	if m.Form != nil {
 		spec := formSpec(m.Form, "")
@@ -225,6 +255,11 @@ func RenderCard(m bot.Message) Card {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: " ", Wrap: true})
 	}
 	return fitCard(c)
+}
+
+// inlineImage reports whether f is shown in the card itself.
+func inlineImage(f bot.File) bool {
+	return f.ContentType == "image/png" && len(f.Data) <= maxInlineImage
 }
 
 // fitCard keeps c within maxCardBytes: it cuts over-long texts, then drops

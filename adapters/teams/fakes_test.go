@@ -91,10 +91,16 @@ type botFramework struct {
 	// directory answers GET .../members/{id}: channel account id -> account.
 	directory     map[string]schema.ChannelAccount
 	memberLookups atomic.Int64
+	// posted are the activities the connector created, by conversation
+	// and id: an update of any other answers 404 like Teams.
+	posted map[string]bool
+	// uploads are the files put at the upload URLs the fake hands out in
+	// file consent answers (as OneDrive would take them), by name.
+	uploads map[string][]byte
 }
 
 func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
-	bf := &botFramework{t: t, published: keys, script: map[string][]int{}, gone: map[string]bool{}, tokenTTL: 3600, directory: map[string]schema.ChannelAccount{}}
+	bf := &botFramework{t: t, published: keys, script: map[string][]int{}, gone: map[string]bool{}, tokenTTL: 3600, directory: map[string]schema.ChannelAccount{}, posted: map[string]bool{}, uploads: map[string][]byte{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
 		bf.metadataFetches.Add(1)
@@ -170,6 +176,9 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		}
 		switch status {
 		case http.StatusOK:
+			bf.mu.Lock()
+			bf.posted[baseConv(conv)+"/"+fmt.Sprintf("act-%d", n)] = true
+			bf.mu.Unlock()
 			writeJSON(w, map[string]any{"id": fmt.Sprintf("act-%d", n)})
 		case http.StatusRequestEntityTooLarge:
 			w.WriteHeader(status)
@@ -180,6 +189,50 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 		default:
 			w.WriteHeader(status)
 		}
+	})
+	// Update activity: the card is checked like a new one, and only an
+	// activity the connector created can be updated.
+	mux.HandleFunc("PUT /svc/v3/conversations/{conv}/activities/{id}", func(w http.ResponseWriter, r *http.Request) {
+		conv, id := r.PathValue("conv"), r.PathValue("id")
+		var act schema.Activity
+		body, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(body, &act); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var raw map[string]any
+		_ = json.Unmarshal(body, &raw)
+		problems, status := refusal(body, raw)
+		bf.mu.Lock()
+		if status == http.StatusOK && !bf.posted[baseConv(conv)+"/"+id] {
+			status = http.StatusNotFound
+		}
+		if status == http.StatusOK && bf.gone[conv] {
+			status = http.StatusForbidden
+		}
+		bf.requests = append(bf.requests, recorded{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), ConvID: conv, Activity: act, Raw: raw, At: time.Now(), Problems: problems, Status: status})
+		bf.mu.Unlock()
+		if status == http.StatusOK {
+			bf.capture(raw)
+			writeJSON(w, map[string]any{"id": id})
+			return
+		}
+		w.WriteHeader(status)
+	})
+	// OneDrive's upload session as the file consent flow uses it: one PUT
+	// of the whole file with Content-Range, no bot token.
+	mux.HandleFunc("PUT /upload/{name}", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		want := fmt.Sprintf("bytes 0-%d/%d", len(body)-1, len(body))
+		if r.Header.Get("Content-Range") != want || r.Header.Get("Authorization") != "" {
+			http.Error(w, "bad upload", http.StatusBadRequest)
+			return
+		}
+		bf.mu.Lock()
+		bf.uploads[r.PathValue("name")] = body
+		bf.mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		writeJSON(w, map[string]any{"id": "file-" + r.PathValue("name"), "name": r.PathValue("name")})
 	})
 	mux.HandleFunc("GET /svc/v3/conversations/{conv}/members/{member}", func(w http.ResponseWriter, r *http.Request) {
 		bf.memberLookups.Add(1)
@@ -221,6 +274,9 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 // bot messages"); the fake refuses beyond it as Teams does.
 const teamsMessageLimit = 100 << 10
 
+// baseConv is a conversation id without its thread (";messageid=…").
+func baseConv(id string) string { base, _, _ := strings.Cut(id, ";"); return base }
+
 // refusal is why Teams would refuse an activity, and with which status
 // (200 when it would not).
 func refusal(body []byte, raw map[string]any) ([]string, int) {
@@ -231,6 +287,18 @@ func refusal(body []byte, raw map[string]any) ([]string, int) {
 	atts, _ := raw["attachments"].([]any)
 	for _, a := range atts {
 		att, _ := a.(map[string]any)
+		if att["contentType"] == fileConsentType {
+			// Teams offers files only in the personal scope.
+			conv, _ := raw["conversation"].(map[string]any)
+			content, _ := att["content"].(map[string]any)
+			if conv["conversationType"] != "personal" {
+				problems = append(problems, "file consent card outside a personal chat")
+			}
+			if att["name"] == "" || att["name"] == nil || content["sizeInBytes"] == nil || content["acceptContext"] == nil {
+				problems = append(problems, "file consent card without name, sizeInBytes or acceptContext")
+			}
+			continue
+		}
 		if att["contentType"] != cardContentType {
 			continue
 		}
@@ -306,7 +374,9 @@ func (bf *botFramework) posts() []recorded {
 	defer bf.mu.Unlock()
 	var out []recorded
 	for _, r := range bf.requests {
-		if strings.HasSuffix(r.Path, "/activities") {
+		// Typing indicators are not posts: a command shows one only when
+		// it is slow, which tests counting posts must not depend on.
+		if strings.HasSuffix(r.Path, "/activities") && r.Activity.Type != "typing" {
 			out = append(out, r)
 		}
 	}

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/infracloudio/msbotbuilder-go/core/activity"
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/alsbot/alsbot/bot"
@@ -85,6 +87,11 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "busy or shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	if act.Type == schema.Invoke {
+		// An invoke (a file consent answer) wants 200; the work follows.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -125,7 +132,7 @@ func (a *Adapter) handleActivity(ctx context.Context, j job) error {
 	act := j.act
 	// Only activities the bot acts on are deduped: a claim is a write that
 	// stays, and a repeated typing or reaction activity changes nothing.
-	if act.ID != "" && (act.Type == schema.Message || act.Type == schema.ConversationUpdate) {
+	if act.ID != "" && (act.Type == schema.Message || act.Type == schema.ConversationUpdate || act.Type == schema.Invoke) {
 		won, err := a.claimer.Claim(ctx, activityKey(act.Conversation.ID, act.ID))
 		if err != nil {
 			return fmt.Errorf("claim activity: %w", err)
@@ -146,6 +153,10 @@ func (a *Adapter) handleActivity(ctx context.Context, j job) error {
 	case schema.ConversationUpdate:
 		if a.botAdded(act) {
 			return a.reply(ctx, act, welcome(act))
+		}
+	case schema.Invoke:
+		if act.Name == invokeFileConsent {
+			return a.handleFileConsent(ctx, act)
 		}
 	}
 	return nil
@@ -294,11 +305,63 @@ func (a *Adapter) handleMessage(ctx context.Context, act schema.Activity, mentio
 		}
 	}
 	// Not logged here: the router logs internal errors once.
+	stopTyping := a.typingAfterDelay(ctx, act)
 	msg, err := a.handler.Handle(ctx, req)
+	stopTyping()
 	if err != nil && msg.Text == "" && msg.Title == "" {
 		msg = bot.Message{Kind: bot.KindError, Private: true, Text: bot.ErrorMessage(err)}
 	}
-	return a.reply(ctx, act, msg)
+	if err := a.reply(ctx, act, msg); err != nil {
+		return err
+	}
+	var offer []bot.File
+	for _, f := range msg.Files {
+		if !inlineImage(f) {
+			offer = append(offer, f)
+		}
+	}
+	if len(offer) == 0 {
+		return nil
+	}
+	return a.offerFiles(ctx, req.Actor.ID, offer, req.Text, req.SetID)
+}
+
+// typingAfterDelay shows Teams' typing indicator in the activity's
+// conversation once the command has taken typingAfter, unless stop is
+// called first; stop waits for an indicator in flight, so it never follows
+// the answer.
+func (a *Adapter) typingAfterDelay(ctx context.Context, act schema.Activity) (stop func()) {
+	if a.typingAfter < 0 {
+		return func() {}
+	}
+	var mu sync.Mutex
+	stopped := false
+	t := time.AfterFunc(a.typingAfter, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		if err := a.sendTyping(ctx, act); err != nil {
+			a.log.Warn("typing indicator failed", "err", err)
+		}
+	})
+	return func() {
+		t.Stop()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}
+}
+
+// sendTyping posts a typing activity in reply to act.
+func (a *Adapter) sendTyping(ctx context.Context, act schema.Activity) error {
+	bc := &boundClient{ctx: ctx, conn: a.conn}
+	bf := *a.bf
+	bf.Client = bc
+	return bf.ProactiveMessage(ctx, replyRef(act), activity.HandlerFuncs{OnMessageFunc: func(turn *activity.TurnContext) (schema.Activity, error) {
+		return turn.SendActivity(func(out *schema.Activity) error { out.Type = schema.Typing; return nil })
+	}})
 }
 
 // reply answers an activity: in its conversation (the thread, in a channel),
@@ -314,7 +377,11 @@ func (a *Adapter) reply(ctx context.Context, act schema.Activity, m bot.Message)
 		}
 		a.log.Warn("private reply could not reach the 1:1 chat; answering in the thread", "err", err)
 	}
-	return a.replyCard(ctx, act, RenderCard(m), false)
+	card := RenderCard(m)
+	if isPersonal(act) {
+		card = RenderPersonalCard(m)
+	}
+	return a.replyCard(ctx, act, card, false)
 }
 
 func (a *Adapter) replyCard(ctx context.Context, act schema.Activity, card Card, private bool) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/infracloudio/msbotbuilder-go/core/activity"
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -33,6 +34,11 @@ func (a *Adapter) Send(ctx context.Context, to bot.Destination, m bot.Message) (
 	case to.ChannelID != "":
 		key = convKey(baseConversationID(to.ChannelID))
 		ref, err = a.storedRef(ctx, key)
+		if err == nil && to.ThreadID != "" {
+			// A reply in the thread of a channel post: Teams names the
+			// thread "<channel conversation>;messageid=<root activity id>".
+			ref.Conversation.ID = baseConversationID(ref.Conversation.ID) + ";messageid=" + to.ThreadID
+		}
 	default:
 		return bot.MessageRef{}, bot.Errorf(bot.EINVALID, "A Teams message needs a channel or a user to go to.")
 	}
@@ -42,7 +48,11 @@ func (a *Adapter) Send(ctx context.Context, to bot.Destination, m bot.Message) (
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
-	id, err := a.sendCard(ctx, ref, RenderCard(m))
+	card := RenderCard(m)
+	if to.UserID != "" || ref.Conversation.ConversationType == "personal" {
+		card = RenderPersonalCard(m)
+	}
+	id, err := a.sendCard(ctx, ref, card)
 	if errors.Is(err, errGone) {
 		if serr := a.convs.MarkConversationStale(ctx, key); serr != nil {
 			a.log.Warn("marking a conversation stale failed", "err", serr)
@@ -58,6 +68,50 @@ func (a *Adapter) Send(ctx context.Context, to bot.Destination, m bot.Message) (
 		return bot.MessageRef{}, err
 	}
 	return bot.MessageRef{Platform: bot.Teams, ChannelID: ref.Conversation.ID, ID: id}, nil
+}
+
+var _ bot.LiveMessenger = (*Adapter)(nil)
+
+// Update implements bot.LiveMessenger: the activity at ref shows m instead
+// (PUT /v3/conversations/{id}/activities/{activityId}, the Bot Connector's
+// update activity; msbotbuilder-go has no call for it). Errors are as Send's.
+func (a *Adapter) Update(ctx context.Context, at bot.MessageRef, m bot.Message) error {
+	if at.ChannelID == "" || at.ID == "" {
+		return bot.Errorf(bot.EINVALID, "A Teams message to update needs its conversation and activity id.")
+	}
+	key := convKey(baseConversationID(at.ChannelID))
+	ref, err := a.storedRef(ctx, key)
+	if errors.Is(err, ErrStaleConversation) {
+		return bot.Permanent("teams conversation gone", err)
+	}
+	if err != nil {
+		return err
+	}
+	card := RenderCard(m)
+	act := schema.Activity{
+		Type:         schema.Message,
+		ID:           at.ID,
+		Conversation: schema.ConversationAccount{ID: at.ChannelID},
+		From:         ref.Bot,
+		Summary:      card.FallbackText,
+		Attachments:  []schema.Attachment{{ContentType: cardContentType, Content: card}},
+	}
+	target, err := endpoint(ref.ServiceURL, "v3/conversations/"+url.PathEscape(at.ChannelID)+"/activities/"+url.PathEscape(at.ID))
+	if err != nil {
+		return err
+	}
+	body, err := compactActivity(act)
+	if err != nil {
+		return err
+	}
+	if err := a.conn.do(ctx, http.MethodPut, target, at.ChannelID, body, nil); err != nil {
+		err = fmt.Errorf("update activity %s in %s: %w", at.ID, key, err)
+		if permanentStatus(statusOf(err)) {
+			return bot.Permanent(fmt.Sprintf("teams %d", statusOf(err)), err)
+		}
+		return err
+	}
+	return nil
 }
 
 // permanentStatus reports whether a connector answer will be the same on

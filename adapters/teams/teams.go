@@ -85,20 +85,25 @@ type Config struct {
 	// Emulator's channel ("emulator"), for development only: no
 	// environment variable sets it, so a deployed bot accepts only Teams.
 	AllowEmulator bool
+	// TypingAfter is how long a command may take before the bot shows
+	// that it is typing; 0 means one second, negative never.
+	TypingAfter time.Duration
 }
 
 // Adapter is the Teams endpoint and messenger.
 type Adapter struct {
-	appID     string
-	tenantID  string
-	handler   bot.Handler
-	convs     ConversationStore
-	claimer   bot.Claimer
-	clock     bot.Clock
-	log       *slog.Logger
-	validator *validator
-	conn      *connector
-	bf        *core.BotFrameworkAdapter // parses requests through our validator
+	typingAfter time.Duration // see Config.TypingAfter
+	httpc       *http.Client  // file uploads to the URL Teams gives (never with the bot's token)
+	appID       string
+	tenantID    string
+	handler     bot.Handler
+	convs       ConversationStore
+	claimer     bot.Claimer
+	clock       bot.Clock
+	log         *slog.Logger
+	validator   *validator
+	conn        *connector
+	bf          *core.BotFrameworkAdapter // parses requests through our validator
 
 	pool   *workpool.Pool
 	within time.Duration
@@ -168,18 +173,24 @@ func New(cfg Config) (*Adapter, error) {
 		onShed = func() {}
 	}
 
+	typing := cfg.TypingAfter
+	if typing == 0 {
+		typing = time.Second
+	}
 	a := &Adapter{
-		appID:     cfg.AppID,
-		tenantID:  cfg.TenantID,
-		handler:   cfg.Handler,
-		convs:     cfg.Conversations,
-		claimer:   cfg.Claimer,
-		clock:     clock,
-		log:       log,
-		validator: newValidator(cfg.AppID, metadataURL, httpc, clock, cfg.TenantID, cfg.AllowEmulator),
-		pool:      workpool.New(workpool.Config{Workers: workers, Queue: queue, Timeout: jobTimeout, Logger: log}),
-		within:    within,
-		onShed:    onShed,
+		typingAfter: typing,
+		httpc:       httpc,
+		appID:       cfg.AppID,
+		tenantID:    cfg.TenantID,
+		handler:     cfg.Handler,
+		convs:       cfg.Conversations,
+		claimer:     cfg.Claimer,
+		clock:       clock,
+		log:         log,
+		validator:   newValidator(cfg.AppID, metadataURL, httpc, clock, cfg.TenantID, cfg.AllowEmulator),
+		pool:        workpool.New(workpool.Config{Workers: workers, Queue: queue, Timeout: jobTimeout, Logger: log}),
+		within:      within,
+		onShed:      onShed,
 	}
 	a.conn = newConnector(newTokenSource(tokenURL, cfg.AppID, cfg.AppPassword, httpc, clock), httpc, log)
 	a.bf = &core.BotFrameworkAdapter{

@@ -154,7 +154,14 @@ func closeStore(ctx context.Context, store *mongo.Store, log *slog.Logger) {
 // newRouter builds the use cases on the store, with roles chosen by a seeded
 // random source and calendar feed links on the public URL.
 func newRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, log *slog.Logger) *handlers.Router {
+	return newLiveRouter(cfg, store, clock, notifier, planner, nil, log)
+}
+
+// newLiveRouter is newRouter with the platforms whose round cards are
+// updated in place (the shell has none: it prints each phase anew).
+func newLiveRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, live map[bot.Platform]bot.LiveMessenger, log *slog.Logger) *handlers.Router {
 	return handlers.New(handlers.Deps{
+		Live:      live,
 		Store:     store,
 		Clock:     clock,
 		Notifier:  notifier,

@@ -62,7 +62,10 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Logger: log, Instance: fmt.Sprintf("%s-%d", host, os.Getpid()),
 		Observer: met,
 	})
-	router := met.Commands(newRouter(cfg, store, clock, sched, sched, log))
+	// Round cards are posted once and updated in place where the platform
+	// allows it: filled in below, before anything runs, like messengers.
+	live := map[bot.Platform]bot.LiveMessenger{}
+	router := met.Commands(newLiveRouter(cfg, store, clock, sched, sched, live, log))
 
 	mux := http.NewServeMux()
 	var ready atomic.Bool
@@ -93,6 +96,9 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			return fmt.Errorf("slack: %w", err)
 		}
 		messengers[bot.Slack] = met.Messenger(bot.Slack, a.Messenger())
+		if lm, ok := a.Messenger().(bot.LiveMessenger); ok {
+			live[bot.Slack] = lm
+		}
 		if cfg.SlackSigningSecret != "" {
 			a.Register(mux)
 		}
@@ -114,6 +120,9 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 			return fmt.Errorf("teams: %w", err)
 		}
 		messengers[bot.Teams] = met.Messenger(bot.Teams, a.Messenger())
+		if lm, ok := a.Messenger().(bot.LiveMessenger); ok {
+			live[bot.Teams] = lm
+		}
 		a.Register(mux)
 		stops = append(stops, a.Shutdown)
 	}

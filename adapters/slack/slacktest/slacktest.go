@@ -334,6 +334,7 @@ func (f *Server) answer(c *Call, method, ts string) map[string]any {
 			if !ok {
 				return refuse("message_not_found")
 			}
+			f.keep(method, c.Param("text"), c.Param("blocks")) // a live card's updates are checked too
 			return map[string]any{"ok": true, "channel": channel, "ts": c.Param("ts")}
 		}
 		f.mu.Lock()
@@ -341,6 +342,18 @@ func (f *Server) answer(c *Call, method, ts string) map[string]any {
 		f.mu.Unlock()
 		f.keep(method, c.Param("text"), c.Param("blocks"))
 		return map[string]any{"ok": true, "channel": channel, "ts": ts}
+	case "conversations.info":
+		// Like Slack: a public channel the bot is not in answers is_member
+		// false; a channel it cannot see, channel_not_found.
+		channel := c.Param("channel")
+		switch err := f.channelError(channel); err {
+		case "":
+			return map[string]any{"ok": true, "channel": map[string]any{"id": channel, "is_member": true}}
+		case "not_in_channel":
+			return map[string]any{"ok": true, "channel": map[string]any{"id": channel, "is_member": false}}
+		default:
+			return refuse(err)
+		}
 	case "conversations.open":
 		user := c.Param("users")
 		if !f.knownUser(user) {
