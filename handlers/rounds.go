@@ -84,7 +84,7 @@ func roleCard(set *bot.Set, rd *bot.Round) bot.Message {
 	if rd.Title != "" {
 		presenter += " (" + rd.Title + ")"
 	}
-	text := fmt.Sprintf("%s presents now: %s, until %s. Phases: %s.", presenter, minutes(rd.Durations[bot.PhasePresenting]), clock(rd.Deadline(), loc), phasePlan(rd.Durations))
+	text := fmt.Sprintf("%s presents now: %s, until %s. Phases: %s.", presenter, bot.FormatDuration(rd.Durations[bot.PhasePresenting]), clock(rd.Deadline(), loc), phasePlan(rd.Durations))
 	help := roleHelp
 	if rd.Observer == "" {
 		help = roleHelp[:2]
@@ -135,7 +135,7 @@ func (r *Router) roundNext(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mess
 	loc := c.set.Location()
 	return bot.Message{
 		Kind: bot.KindPhase,
-		Text: fmt.Sprintf("Round %d: %s (%s, until %s)", cur.Number, cur.Phase, minutes(cur.Durations[cur.Phase]), clock(cur.Deadline(), loc)),
+		Text: fmt.Sprintf("Round %d: %s (%s, until %s)", cur.Number, cur.Phase, bot.FormatDuration(cur.Durations[cur.Phase]), clock(cur.Deadline(), loc)),
 	}, nil
 }
 
@@ -183,9 +183,9 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	}
 	loc := c.set.Location()
 	left := cur.Remaining(c.now)
-	timing := fmt.Sprintf("%s left, until %s", minutes(left), clock(cur.Deadline(), loc))
+	timing := fmt.Sprintf("%s left, until %s", bot.FormatDuration(left), clock(cur.Deadline(), loc))
 	if left < 0 {
-		timing = fmt.Sprintf("over time by %s (box ended %s)", minutes(-left), clock(cur.Deadline(), loc))
+		timing = fmt.Sprintf("over time by %s (box ended %s)", bot.FormatDuration(-left), clock(cur.Deadline(), loc))
 	}
 	var plan []string
 	for _, ph := range bot.Phases {
@@ -193,7 +193,7 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 		if ph == cur.Phase {
 			mark = " (now)"
 		}
-		plan = append(plan, fmt.Sprintf("%s %s%s", ph, minutes(cur.Durations[ph]), mark))
+		plan = append(plan, fmt.Sprintf("%s %s%s", ph, bot.FormatDuration(cur.Durations[ph]), mark))
 	}
 	card := roleCard(c.set, cur)
 	card.Kind = bot.KindPhase
