@@ -1,17 +1,12 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
-	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/adapters/shell"
 	"github.com/alsbot/alsbot/bot"
-	"github.com/alsbot/alsbot/handlers"
 )
 
 // BenchmarkEvaluation runs stats (figures and chart), export and mydata on
@@ -21,18 +16,8 @@ import (
 //
 //	go test -run=^$ -bench Evaluation ./handlers
 func BenchmarkEvaluation(b *testing.B) {
-	script, err := os.ReadFile("../examples/set-life.als")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	store := mongotest.New(b)
-	clock := shell.NewClock(time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC))
-	router := handlers.New(handlers.Deps{Store: store, Clock: clock, Rand: rand.New(rand.NewPCG(1, 2))})
-	var out bytes.Buffer
-	if err := shell.New(shell.Config{In: bytes.NewReader(script), Out: &out, Handler: router, Clock: clock}).Run(ctx); err != nil {
-		b.Fatal(err)
-	}
+	run := runScript(b, "../examples/set-life.als", time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC))
+	ctx, store, router := context.Background(), run.store, run.router
 	for _, bc := range []struct {
 		name, user, text string
 		dm               bool

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/adapters/shell"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
@@ -377,26 +375,12 @@ func compareGroup(t *testing.T, name string, got, want map[string]string) {
 // TestProgrammeExample runs examples/programme.als and checks every
 // programme figure against figures computed here from the script's lines.
 func TestProgrammeExample(t *testing.T) {
-	script, err := os.ReadFile("../examples/programme.als")
-	if err != nil {
-		t.Fatal(err)
+	run := runScript(t, "../examples/programme.als", time.Date(2026, 9, 7, 8, 0, 0, 0, time.UTC))
+	ctx, store, files := context.Background(), run.store, run.files
+	if len(run.errs) > 0 {
+		t.Fatalf("script commands failed:\n%s", strings.Join(run.errs, "\n"))
 	}
-	ctx := context.Background()
-	store := mongotest.New(t)
-	clock := shell.NewClock(time.Date(2026, 9, 7, 8, 0, 0, 0, time.UTC))
-	var out bytes.Buffer
-	msgr := shell.NewMessenger(&out)
-	router := handlers.New(handlers.Deps{Store: store, Clock: clock, Notifier: handlers.NewDirectNotifier(msgr, nil), Rand: rand.New(rand.NewPCG(1, 2))})
-	rec := &failures{next: router}
-	files := t.TempDir()
-	sh := shell.New(shell.Config{In: bytes.NewReader(script), Out: msgr, Handler: rec, Clock: clock, Files: files})
-	if err := sh.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(rec.errs) > 0 {
-		t.Fatalf("script commands failed:\n%s", strings.Join(rec.errs, "\n"))
-	}
-	ex := readProgramme(t, string(script))
+	ex := readProgramme(t, run.script)
 	ms := ex.members(t)
 
 	prog, err := store.GetProgramme(ctx, bot.ProgrammeID(bot.Shell, "South West"))

@@ -38,9 +38,6 @@ func joinAnd(xs []string) string {
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
-// minutes shows a time box: "25 min", "1 h 30 min".
-func minutes(d time.Duration) string { return bot.FormatDuration(d) }
-
 // clock shows a time of day in loc: "14:35".
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }
 
@@ -48,7 +45,7 @@ func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15
 func phasePlan(durations map[bot.Phase]time.Duration) string {
 	parts := make([]string, 0, len(bot.Phases))
 	for _, p := range bot.Phases {
-		parts = append(parts, fmt.Sprintf("%s %s", p, minutes(durations[p])))
+		parts = append(parts, fmt.Sprintf("%s %s", p, bot.FormatDuration(durations[p])))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -78,7 +75,7 @@ func shortDuration(d time.Duration) string {
 
 // sessionLine shows a session: "Session 3: Tue 3 Dec 2026 18:00 (Europe/London), 3 h, Room 2 (scheduled)".
 func sessionLine(s *bot.Session, loc *time.Location) string {
-	line := fmt.Sprintf("Session %d: %s, %s", s.Number, bot.FormatTime(s.Start, loc), minutes(s.Duration))
+	line := fmt.Sprintf("Session %d: %s, %s", s.Number, bot.FormatTime(s.Start, loc), bot.FormatDuration(s.Duration))
 	if s.Where != "" {
 		line += ", " + s.Where
 	}

@@ -105,9 +105,9 @@ func roleCard(set *bot.Set, rd *bot.Round) bot.Message {
 	case bot.PhaseDone:
 		text = fmt.Sprintf("Round %d is over. %s, I've sent you a prompt to record the action you will take.", rd.Number, bot.PersonMention(set, rd.Presenter))
 	case bot.PhasePresenting:
-		text = fmt.Sprintf("%s presents now: %s, until %s.%s", presenter, minutes(rd.Durations[bot.PhasePresenting]), clock(rd.Deadline(), loc), observes)
+		text = fmt.Sprintf("%s presents now: %s, until %s.%s", presenter, bot.FormatDuration(rd.Durations[bot.PhasePresenting]), clock(rd.Deadline(), loc), observes)
 	default:
-		text = fmt.Sprintf("%s presents.%s Now *%s*: %s, until %s.", presenter, observes, rd.Phase, minutes(rd.Durations[rd.Phase]), clock(rd.Deadline(), loc))
+		text = fmt.Sprintf("%s presents.%s Now *%s*: %s, until %s.", presenter, observes, rd.Phase, bot.FormatDuration(rd.Durations[rd.Phase]), clock(rd.Deadline(), loc))
 	}
 	m := bot.Message{
 		Kind:  bot.KindRoleCard,
@@ -155,7 +155,7 @@ func phaseProgress(rd *bot.Round, loc *time.Location) string {
 		case passed:
 			mark = " (done)"
 		}
-		parts = append(parts, fmt.Sprintf("%s %s%s", ph, minutes(rd.Durations[ph]), mark))
+		parts = append(parts, fmt.Sprintf("%s %s%s", ph, bot.FormatDuration(rd.Durations[ph]), mark))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -254,7 +254,7 @@ func (r *Router) roundNext(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mess
 	loc := c.set.Location()
 	msg := bot.Message{
 		Kind: bot.KindPhase,
-		Text: fmt.Sprintf("Round %d: %s (%s, until %s)", cur.Number, cur.Phase, minutes(cur.Durations[cur.Phase]), clock(cur.Deadline(), loc)),
+		Text: fmt.Sprintf("Round %d: %s (%s, until %s)", cur.Number, cur.Phase, bot.FormatDuration(cur.Durations[cur.Phase]), clock(cur.Deadline(), loc)),
 	}
 	// With a live card the channel sees the phase on the card; the
 	// facilitator gets a private confirmation.
@@ -311,9 +311,9 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	}
 	loc := c.set.Location()
 	left := cur.Remaining(c.now)
-	timing := fmt.Sprintf("%s left, until %s", minutes(left), clock(cur.Deadline(), loc))
+	timing := fmt.Sprintf("%s left, until %s", bot.FormatDuration(left), clock(cur.Deadline(), loc))
 	if left < 0 {
-		timing = fmt.Sprintf("over time by %s (box ended %s)", minutes(-left), clock(cur.Deadline(), loc))
+		timing = fmt.Sprintf("over time by %s (box ended %s)", bot.FormatDuration(-left), clock(cur.Deadline(), loc))
 	}
 	card := roleCard(c.set, cur)
 	card.Kind = bot.KindPhase

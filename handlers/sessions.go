@@ -110,7 +110,7 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 		next = append(next, bot.FormatTime(t, loc))
 	}
 	return reply(fmt.Sprintf("Sessions of %s now recur at %q (%s), %s each. I added %d session%s for the next 120 days. Next: %s.",
-		c.set.Name, spec.String(), loc, minutes(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
+		c.set.Name, spec.String(), loc, bot.FormatDuration(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
 }
 
 func (r *Router) scheduleOff(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {

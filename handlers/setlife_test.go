@@ -6,39 +6,18 @@ import (
 	"encoding/csv"
 	"fmt"
 	"image/png"
-	"math/rand/v2"
 	"os"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/adapters/shell"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
 )
-
-// failures wraps the router to keep every command that failed, so the
-// script is known to have run as written.
-type failures struct {
-	next bot.Handler
-	mu   sync.Mutex
-	errs []string
-}
-
-func (f *failures) Handle(ctx context.Context, req bot.Request) (bot.Message, error) {
-	msg, err := f.next.Handle(ctx, req)
-	if err != nil {
-		f.mu.Lock()
-		f.errs = append(f.errs, fmt.Sprintf("@%s %q: %v", req.Actor.ID, req.Text, err))
-		f.mu.Unlock()
-	}
-	return msg, err
-}
 
 // lifeEvents is what the script did, read from its lines by the test
 // itself: the source of the figures stats must show.
@@ -224,26 +203,12 @@ func (ev *lifeEvents) expectedStats(set *bot.Set, sessions []*bot.Session) bot.S
 // router on the embedded store, then checks stats, the export and the chart
 // against what the script's own lines say happened.
 func TestSetLife(t *testing.T) {
-	script, err := os.ReadFile("../examples/set-life.als")
-	if err != nil {
-		t.Fatal(err)
+	run := runScript(t, "../examples/set-life.als", time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC))
+	ctx, store, router, out, files := context.Background(), run.store, run.router, run.out, run.files
+	if len(run.errs) > 0 {
+		t.Fatalf("script commands failed:\n%s\noutput:\n%s", strings.Join(run.errs, "\n"), out.String())
 	}
-	ctx := context.Background()
-	store := mongotest.New(t)
-	clock := shell.NewClock(time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC))
-	var out bytes.Buffer
-	msgr := shell.NewMessenger(&out)
-	router := handlers.New(handlers.Deps{Store: store, Clock: clock, Notifier: handlers.NewDirectNotifier(msgr, nil), Rand: rand.New(rand.NewPCG(1, 2))})
-	rec := &failures{next: router}
-	files := t.TempDir()
-	sh := shell.New(shell.Config{In: bytes.NewReader(script), Out: msgr, Handler: rec, Clock: clock, Files: files})
-	if err := sh.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(rec.errs) > 0 {
-		t.Fatalf("script commands failed:\n%s\noutput:\n%s", strings.Join(rec.errs, "\n"), out.String())
-	}
-	ev := readLife(t, string(script))
+	ev := readLife(t, run.script)
 
 	setID := string(bot.Shell) + ":" + shell.DefaultChannel
 	set, err := store.GetSet(ctx, setID)

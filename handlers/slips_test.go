@@ -1,15 +1,11 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
-	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/adapters/shell"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
@@ -19,32 +15,19 @@ import (
 // issue 13's trial and fixes it. Exactly the three inputs meant to be
 // refused are refused, and stats ends with the script's hand count.
 func TestSlipsScript(t *testing.T) {
-	script, err := os.ReadFile("../examples/slips.als")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	store := mongotest.New(t)
-	clock := shell.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	var out bytes.Buffer
-	msgr := shell.NewMessenger(&out)
-	router := handlers.New(handlers.Deps{Store: store, Clock: clock, Notifier: handlers.NewDirectNotifier(msgr, nil), Rand: rand.New(rand.NewPCG(1, 2))})
-	rec := &failures{next: router}
-	sh := shell.New(shell.Config{In: bytes.NewReader(script), Out: msgr, Handler: rec, Clock: clock, Files: t.TempDir()})
-	if err := sh.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	run := runScript(t, "../examples/slips.als", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	ctx, store, out := context.Background(), run.store, run.out
 	refused := []string{
 		"session add 2026-12-02 2pm 2h Room 4",            // same time as session 1
 		"by 31/02/2027",                                   // no such day
 		"mentoring log @ana 16/13/2026 Talked it through", // no month 13
 	}
-	if len(rec.errs) != len(refused) {
-		t.Fatalf("%d refusals, want %d:\n%s\noutput:\n%s", len(rec.errs), len(refused), strings.Join(rec.errs, "\n"), out.String())
+	if len(run.errs) != len(refused) {
+		t.Fatalf("%d refusals, want %d:\n%s\noutput:\n%s", len(run.errs), len(refused), strings.Join(run.errs, "\n"), out.String())
 	}
 	for i, want := range refused {
-		if !strings.Contains(rec.errs[i], want) {
-			t.Errorf("refusal %d = %s, want the line with %q", i+1, rec.errs[i], want)
+		if !strings.Contains(run.errs[i], want) {
+			t.Errorf("refusal %d = %s, want the line with %q", i+1, run.errs[i], want)
 		}
 	}
 	for _, want := range []string{

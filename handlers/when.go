@@ -40,7 +40,7 @@ func schedulePreview(c *call, spec scheduler.Recurring, d time.Duration) bot.Mes
 		return msg
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Preview: sessions of %s would be %s (%s), %s each.", c.set.Name, describeSchedule(spec), loc, minutes(d))
+	fmt.Fprintf(&b, "Preview: sessions of %s would be %s (%s), %s each.", c.set.Name, describeSchedule(spec), loc, bot.FormatDuration(d))
 	if c.set.Schedule != nil {
 		fmt.Fprintf(&b, " This replaces the schedule %q.", c.set.Schedule.Spec)
 	}

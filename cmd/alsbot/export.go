@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
 )
@@ -25,51 +25,37 @@ const exportUsage = `Usage: alsbot export --set <name or id> --out <dir>
 // export is "alsbot export": the facilitator's /als export from the command
 // line, against the store named by the environment.
 func export(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	setArg := fs.String("set", "", "the set's name or id")
-	outArg := fs.String("out", "", "the directory to write the files into")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v\n%s", errUsage, err, exportUsage)
-	}
-	if fs.NArg() > 0 || strings.TrimSpace(*setArg) == "" || strings.TrimSpace(*outArg) == "" {
-		return fmt.Errorf("%w: give --set and --out\n%s", errUsage, exportUsage)
-	}
-	// Only the store settings matter here: platform credentials are not
-	// checked, so an export runs beside a deployed bot's environment.
-	cfg := loadConfig(getenv)
-	log := newLogger(stderr, cfg)
-	store, err := openStore(ctx, cfg, log)
+	setArg, outDir, err := offlineArgs("export", "set", args, exportUsage)
 	if err != nil {
 		return err
 	}
-	defer closeStore(ctx, store, log)
-
-	set, err := findSetByNameOrID(ctx, store, strings.TrimSpace(*setArg))
-	if err != nil {
-		return err
-	}
-	rec, err := handlers.LoadRecords(ctx, store, set)
-	if err != nil {
-		return fmt.Errorf("read the records of %s: %w", set.ID, err)
-	}
-	files, err := handlers.ExportFiles(rec, time.Now(), set.Location())
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(*outArg, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", *outArg, err)
-	}
-	for _, f := range files {
-		path := filepath.Join(*outArg, f.Name)
-		if err := os.WriteFile(path, f.Data, 0o600); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+	return withStore(ctx, getenv, stderr, func(store *mongo.Store) error {
+		set, err := findSetByNameOrID(ctx, store, setArg)
+		if err != nil {
+			return err
 		}
-		if _, err := fmt.Fprintln(stdout, path); err != nil {
-			return fmt.Errorf("print: %w", err)
+		rec, err := handlers.LoadRecords(ctx, store, set)
+		if err != nil {
+			return fmt.Errorf("read the records of %s: %w", set.ID, err)
 		}
-	}
-	return nil
+		files, err := handlers.ExportFiles(rec, time.Now(), set.Location())
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(outDir, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", outDir, err)
+		}
+		for _, f := range files {
+			path := filepath.Join(outDir, f.Name)
+			if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+			if _, err := fmt.Fprintln(stdout, path); err != nil {
+				return fmt.Errorf("print: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // findSetByNameOrID reads the set with that id, else the one set with that

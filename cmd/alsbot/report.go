@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-
 	"strings"
 	"time"
 
+	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
 	"github.com/alsbot/alsbot/report"
@@ -25,40 +24,28 @@ const reportUsage = `Usage: alsbot report --programme <name or id> --out <dir>
 // reportCmd is "alsbot report": the lead's /als programme report from the
 // command line, against the store named by the environment.
 func reportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	progArg := fs.String("programme", "", "the programme's name or id")
-	outArg := fs.String("out", "", "the directory to write the report into")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v\n%s", errUsage, err, reportUsage)
-	}
-	if fs.NArg() > 0 || strings.TrimSpace(*progArg) == "" || strings.TrimSpace(*outArg) == "" {
-		return fmt.Errorf("%w: give --programme and --out\n%s", errUsage, reportUsage)
-	}
-	cfg := loadConfig(getenv)
-	log := newLogger(stderr, cfg)
-	store, err := openStore(ctx, cfg, log)
+	progArg, outDir, err := offlineArgs("report", "programme", args, reportUsage)
 	if err != nil {
 		return err
 	}
-	defer closeStore(ctx, store, log)
-
-	prog, err := findProgramme(ctx, store, strings.TrimSpace(*progArg))
-	if err != nil {
-		return err
-	}
-	rec, err := handlers.LoadProgramme(ctx, store, store, prog)
-	if err != nil {
-		return fmt.Errorf("read the records of programme %s: %w", prog.ID, err)
-	}
-	path, err := report.Write(*outArg, report.Input{Figures: bot.ComputeProgrammeFigures(rec), Generated: time.Now()})
-	if err != nil {
-		return err
-	}
-	if _, err := fmt.Fprintln(stdout, path); err != nil {
-		return fmt.Errorf("print: %w", err)
-	}
-	return nil
+	return withStore(ctx, getenv, stderr, func(store *mongo.Store) error {
+		prog, err := findProgramme(ctx, store, progArg)
+		if err != nil {
+			return err
+		}
+		rec, err := handlers.LoadProgramme(ctx, store, store, prog)
+		if err != nil {
+			return fmt.Errorf("read the records of programme %s: %w", prog.ID, err)
+		}
+		path, err := report.Write(outDir, report.Input{Figures: bot.ComputeProgrammeFigures(rec), Generated: time.Now()})
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintln(stdout, path); err != nil {
+			return fmt.Errorf("print: %w", err)
+		}
+		return nil
+	})
 }
 
 // findProgramme reads the programme with that id, else the one whose name
