@@ -132,11 +132,7 @@ func (r *Router) roundNext(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mess
 		return bot.Message{}, fmt.Errorf("advance round in %s: %w", sess.ID, err)
 	}
 	r.sessionChanged(ctx, c.set, sess)
-	loc := c.set.Location()
-	return bot.Message{
-		Kind: bot.KindPhase,
-		Text: fmt.Sprintf("Round %d: %s (%s, until %s)", cur.Number, cur.Phase, minutes(cur.Durations[cur.Phase]), clock(cur.Deadline(), loc)),
-	}, nil
+	return bot.PhaseMoved(c.set, cur, c.set.Location()), nil
 }
 
 func (r *Router) roundEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
