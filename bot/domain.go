@@ -265,6 +265,11 @@ type Round struct {
 	Durations      map[Phase]time.Duration `bson:"durations"`
 	StartedAt      time.Time               `bson:"started_at"`
 	EndedAt        time.Time               `bson:"ended_at,omitempty"`
+	// PresenterWas and ObserverWas are the presenter's LastPresented and the
+	// observer's LastObserved before this round counted, so cancelling the
+	// round gives back their place in the fair rotation exactly.
+	PresenterWas time.Time `bson:"presenter_was,omitempty"`
+	ObserverWas  time.Time `bson:"observer_was,omitempty"`
 }
 
 // CommitmentStatus is the state of a commitment.

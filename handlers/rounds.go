@@ -61,6 +61,7 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 		return bot.Message{}, err
 	}
 	round := bot.NewRound(sess.NextRoundNumber(), roles, c.set.Phases, c.now)
+	bot.NoteRolesBefore(c.set, &round)
 	sess.Rounds = append(sess.Rounds, round)
 	if err := r.store.SaveSession(ctx, sess); err != nil {
 		return bot.Message{}, fmt.Errorf("start round in %s: %w", sess.ID, err)
