@@ -278,6 +278,11 @@ type Round struct {
 	// can update a message: round next and round end change it in place and
 	// phase notices go in its thread.
 	Card MessageRef `bson:"card,omitempty"`
+	// PresenterWas and ObserverWas are the presenter's LastPresented and the
+	// observer's LastObserved before this round counted, so cancelling the
+	// round gives back their place in the fair rotation exactly.
+	PresenterWas time.Time `bson:"presenter_was,omitempty"`
+	ObserverWas  time.Time `bson:"observer_was,omitempty"`
 }
 
 // CommitmentStatus is the state of a commitment.

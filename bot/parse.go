@@ -99,6 +99,10 @@ func match(text string) (*Spec, []token, error) {
 		s, _ := lookupIn(all, VerbHelp)
 		return s, nil, nil
 	}
+	if isHereAlias(toks) {
+		s, _ := lookupIn(all, VerbHere)
+		return s, nil, nil
+	}
 	var head, sub string
 	if !toks[0].quoted {
 		head = toks[0].lower()
@@ -113,6 +117,16 @@ func match(text string) (*Spec, []token, error) {
 	}
 	if s, ok := lookupIn(all, Verb(head)); ok && head != "" {
 		return s, toks[1:], nil
+	}
+	// "here!" and "here." are here; ending punctuation on a one-word verb
+	// is how people type, not another command.
+	if w := trimmedVerb(toks[0]); w != "" {
+		if s, ok := lookupIn(all, Verb(w)); ok && !strings.Contains(string(s.Verb), " ") {
+			return s, toks[1:], nil
+		}
+	}
+	if p := phrasing(toks); p != "" {
+		return nil, nil, Errorf(EINVALID, "I don't know the command %q. Did you mean /als %s? Write /als help to see every command. Usage: %s", clip(toks[0].val, 40), p, Usage(VerbHelp))
 	}
 	// A first word that only starts longer verbs ("round", "session"): name them.
 	var family []string

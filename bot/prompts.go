@@ -261,6 +261,26 @@ func Reminder(set *Set, sess *Session, now time.Time, loc *time.Location, open [
 	return m
 }
 
+// PhaseMoved is the channel's line when the facilitator moves round r on
+// to its current phase; times in loc. The action and process-review phases
+// say by name who speaks now, so the observer is prompted to feed back
+// (issue 13: process review did not prompt the observer).
+func PhaseMoved(set *Set, r *Round, loc *time.Location) Message {
+	text := fmt.Sprintf("Round %d: %s (%s, until %s)", r.Number, r.Phase, FormatDuration(r.Durations[r.Phase]), r.Deadline().In(loc).Format("15:04"))
+	presenter := PersonName(set, r.Presenter)
+	switch r.Phase {
+	case PhaseAction:
+		text += fmt.Sprintf(". %s, name the action you will take before the next session.", presenter)
+	case PhaseProcessReview:
+		if r.Observer != "" {
+			text += fmt.Sprintf(". %s, as observer, feed back on how the questioning went; then %s says what helped.", PersonName(set, r.Observer), presenter)
+		} else {
+			text += fmt.Sprintf(". No observer this round: everyone, how did the questioning go? Then %s says what helped.", presenter)
+		}
+	}
+	return Message{Kind: KindPhase, Text: text}
+}
+
 // PhaseNotice tells the set's channel at now that round r's phase is nearly
 // up (nearly true) or up; times in loc.
 func PhaseNotice(r *Round, nearly bool, now time.Time, loc *time.Location) Message {

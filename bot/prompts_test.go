@@ -109,3 +109,28 @@ func TestReminderCommitmentLine(t *testing.T) {
 		t.Errorf("length not written the one way: %q", text(after))
 	}
 }
+
+// TestPhaseMoved: moving on names who speaks in the action and
+// process-review phases; the observer is prompted by name.
+func TestPhaseMoved(t *testing.T) {
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		phase    bot.Phase
+		observer string
+		want     string
+	}{
+		{bot.PhaseQuestioning, "ben", "Round 2: questioning (25 min, until 10:25)"},
+		{bot.PhaseAction, "ben", "Round 2: action (5 min, until 10:05). Ana, name the action you will take before the next session."},
+		{bot.PhaseProcessReview, "ben", "Round 2: process-review (10 min, until 10:10). Ben, as observer, feed back on how the questioning went; then Ana says what helped."},
+		{bot.PhaseProcessReview, "", "Round 2: process-review (10 min, until 10:10). No observer this round: everyone, how did the questioning go? Then Ana says what helped."},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.phase)+"/"+tt.observer, func(t *testing.T) {
+			r := &bot.Round{Number: 2, Phase: tt.phase, PhaseStartedAt: start, Presenter: "ana", Observer: tt.observer, Durations: bot.DefaultPhaseDurations()}
+			m := bot.PhaseMoved(promptSet(), r, time.UTC)
+			if m.Kind != bot.KindPhase || m.Text != tt.want {
+				t.Errorf("PhaseMoved = %s %q\nwant %q", m.Kind, m.Text, tt.want)
+			}
+		})
+	}
+}

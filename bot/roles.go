@@ -110,6 +110,40 @@ func RecordRoles(set *Set, r RoundRoles, now time.Time) {
 	}
 }
 
+// NoteRolesBefore keeps on r what RecordRoles is about to overwrite on set:
+// the presenter's LastPresented and the observer's LastObserved.
+func NoteRolesBefore(set *Set, r *Round) {
+	if p := set.Person(r.Presenter); p != nil {
+		r.PresenterWas = p.LastPresented
+	}
+	if p := set.Person(r.Observer); r.Observer != "" && p != nil {
+		r.ObserverWas = p.LastObserved
+	}
+}
+
+// UnrecordRoles takes back what RecordRoles counted for round r (a round
+// cancelled, a session start undone): the counts, and the last-presented
+// and last-observed times where r is still the latest that set them.
+func UnrecordRoles(set *Set, r Round) {
+	same := func(a, b time.Time) bool { return a.Truncate(time.Millisecond).Equal(b.Truncate(time.Millisecond)) }
+	if p := set.Person(r.Presenter); p != nil {
+		if p.Presentations > 0 {
+			p.Presentations--
+		}
+		if same(p.LastPresented, r.StartedAt) {
+			p.LastPresented = r.PresenterWas
+		}
+	}
+	if p := set.Person(r.Observer); r.Observer != "" && p != nil {
+		if p.Observations > 0 {
+			p.Observations--
+		}
+		if same(p.LastObserved, r.StartedAt) {
+			p.LastObserved = r.ObserverWas
+		}
+	}
+}
+
 // checkWanted checks that a requested role holder is a checked-in member.
 func checkWanted(set *Set, sess *Session, id, role string) error {
 	if id == "" {

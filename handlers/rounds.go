@@ -62,6 +62,7 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 		return bot.Message{}, err
 	}
 	round := bot.NewRound(sess.NextRoundNumber(), roles, c.set.Phases, c.now)
+	bot.NoteRolesBefore(c.set, &round)
 	sess.Rounds = append(sess.Rounds, round)
 	if err := r.store.SaveSession(ctx, sess); err != nil {
 		return bot.Message{}, fmt.Errorf("start round in %s: %w", sess.ID, err)
@@ -251,11 +252,7 @@ func (r *Router) roundNext(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mess
 		return bot.Message{}, fmt.Errorf("advance round in %s: %w", sess.ID, err)
 	}
 	r.sessionChanged(ctx, c.set, sess)
-	loc := c.set.Location()
-	msg := bot.Message{
-		Kind: bot.KindPhase,
-		Text: fmt.Sprintf("Round %d: %s (%s, until %s)", cur.Number, cur.Phase, bot.FormatDuration(cur.Durations[cur.Phase]), clock(cur.Deadline(), loc)),
-	}
+	msg := bot.PhaseMoved(c.set, cur, c.set.Location())
 	// With a live card the channel sees the phase on the card; the
 	// facilitator gets a private confirmation.
 	msg.Private = r.updateCard(ctx, c, cur)

@@ -224,14 +224,7 @@ func (r *Router) sessionUndo(ctx context.Context, c *call, a bot.SessionUndoArgs
 }
 
 // unrecordRoles takes back what bot.RecordRoles counted for a round.
-func unrecordRoles(s *bot.Set, rd bot.Round) {
-	if p := s.Person(rd.Presenter); p != nil && p.Presentations > 0 {
-		p.Presentations--
-	}
-	if p := s.Person(rd.Observer); rd.Observer != "" && p != nil && p.Observations > 0 {
-		p.Observations--
-	}
-}
+func unrecordRoles(s *bot.Set, rd bot.Round) { bot.UnrecordRoles(s, rd) }
 
 func (r *Router) notHere(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
 	sess, err := r.openSession(ctx, c)

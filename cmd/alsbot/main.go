@@ -125,7 +125,10 @@ func serve(ctx context.Context, mode string, getenv func(string) string, stdin i
 	if platforms && mode != "shell" {
 		return runServer(ctx, cfg, log)
 	}
-	log, closeLog := shellLogger(cfg, stderr)
+	// The shell's clock starts now and moves with :advance; the log file
+	// is stamped with it too.
+	clock := shell.NewClock(time.Now())
+	log, closeLog := shellLogger(cfg, stderr, clock)
 	defer closeLog()
 
 	store, err := openStore(ctx, cfg, log)
@@ -133,7 +136,7 @@ func serve(ctx context.Context, mode string, getenv func(string) string, stdin i
 		return err
 	}
 	defer closeStore(ctx, store, log)
-	return runShell(ctx, cfg, store, stdin, stdout, stderr, log)
+	return runShell(ctx, cfg, store, clock, stdin, stdout, stderr, log)
 }
 
 // openStore opens MongoDB, or the embedded store under the data directory.
@@ -177,8 +180,7 @@ func newLiveRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot
 // and notifications alike, is printed in order on stdout. The scheduler runs
 // on the shell's clock: `:advance` and every command let it deliver what is
 // due, exactly as the served bot does.
-func runShell(ctx context.Context, cfg Config, store *mongo.Store, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
-	clock := shell.NewClock(time.Now())
+func runShell(ctx context.Context, cfg Config, store *mongo.Store, clock *shell.Clock, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
 	out := shell.NewMessenger(stdout)
 	sched := scheduler.New(scheduler.Deps{
 		Store: store, Deliveries: store, Messenger: bot.Messengers{bot.Shell: out},
