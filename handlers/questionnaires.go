@@ -71,20 +71,31 @@ func leadOrFacilitator(c *call, p *bot.Programme, sets []*bot.Set, what string) 
 	return bot.Errorf(bot.EFORBIDDEN, "Only a lead of the programme %s or a facilitator of one of its sets can %s.", p.Name, what)
 }
 
-func (r *Router) questionnaireCreate(ctx context.Context, c *call, a bot.QuestionnaireCreateArgs) (bot.Message, error) {
+// programmeForStaff finds the caller's programme and its sets, for a lead of
+// the programme or a facilitator of one of its sets; what completes the
+// refusal ("Only a lead ... can <what>.").
+func (r *Router) programmeForStaff(ctx context.Context, c *call, what string) (bot.ProgrammeStore, *bot.Programme, []*bot.Set, error) {
 	ps, err := r.programmes()
 	if err != nil {
-		return bot.Message{}, err
+		return nil, nil, nil, err
 	}
 	p, err := r.findProgramme(ctx, c, ps, "")
 	if err != nil {
-		return bot.Message{}, err
+		return nil, nil, nil, err
 	}
 	sets, err := r.programmeSets(ctx, ps, p)
 	if err != nil {
-		return bot.Message{}, err
+		return nil, nil, nil, err
 	}
-	if err := leadOrFacilitator(c, p, sets, "define its questionnaires"); err != nil {
+	if err := leadOrFacilitator(c, p, sets, what); err != nil {
+		return nil, nil, nil, err
+	}
+	return ps, p, sets, nil
+}
+
+func (r *Router) questionnaireCreate(ctx context.Context, c *call, a bot.QuestionnaireCreateArgs) (bot.Message, error) {
+	ps, p, _, err := r.programmeForStaff(ctx, c, "define its questionnaires")
+	if err != nil {
 		return bot.Message{}, err
 	}
 	q := a.Questionnaire
@@ -118,19 +129,8 @@ type recipient struct {
 }
 
 func (r *Router) questionnaireSend(ctx context.Context, c *call, a bot.QuestionnaireSendArgs) (bot.Message, error) {
-	ps, err := r.programmes()
+	ps, p, sets, err := r.programmeForStaff(ctx, c, "send its questionnaires")
 	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, "")
-	if err != nil {
-		return bot.Message{}, err
-	}
-	sets, err := r.programmeSets(ctx, ps, p)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := leadOrFacilitator(c, p, sets, "send its questionnaires"); err != nil {
 		return bot.Message{}, err
 	}
 	q, err := ps.GetQuestionnaire(ctx, bot.QuestionnaireID(p.ID, a.Name))
@@ -539,19 +539,8 @@ func positional(q *bot.Questionnaire, values map[string]string) (map[string]stri
 }
 
 func (r *Router) questionnaireList(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
-	ps, err := r.programmes()
+	ps, p, _, err := r.programmeForStaff(ctx, c, "see its questionnaires")
 	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, "")
-	if err != nil {
-		return bot.Message{}, err
-	}
-	sets, err := r.programmeSets(ctx, ps, p)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := leadOrFacilitator(c, p, sets, "see its questionnaires"); err != nil {
 		return bot.Message{}, err
 	}
 	pf, err := r.loadFigures(ctx, ps, p)
