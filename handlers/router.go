@@ -30,6 +30,9 @@ type Deps struct {
 	// with either unset, calendar answers that feeds are not set up.
 	Calendar  bot.CalendarStore
 	PublicURL string
+	// SessionLinks gives a session's "Add to calendar" address for the
+	// session add answer; nil: the answer goes without.
+	SessionLinks bot.SessionLinks
 }
 
 // Router implements bot.Handler.
@@ -41,6 +44,7 @@ type Router struct {
 	log      *slog.Logger
 	calStore bot.CalendarStore
 	pubURL   string
+	links    bot.SessionLinks
 	locks    keyedMutex
 	verbs    map[bot.Verb]binding // one per registered verb; see verbs.go
 
@@ -53,7 +57,7 @@ var _ bot.Handler = (*Router)(nil)
 // New returns a Router.
 func New(d Deps) *Router {
 	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, rng: d.Rand,
-		calStore: d.Calendar, pubURL: strings.TrimRight(d.PublicURL, "/")}
+		calStore: d.Calendar, pubURL: strings.TrimRight(d.PublicURL, "/"), links: d.SessionLinks}
 	if d.Logger != nil {
 		r.log = d.Logger.With("component", "handlers")
 	}

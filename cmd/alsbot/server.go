@@ -57,12 +57,13 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// platforms need the use cases: the map is filled in before anything runs.
 	messengers := bot.Messengers{}
 	host, _ := os.Hostname()
+	links := newSessionLinks(cfg, store)
 	sched := scheduler.New(scheduler.Deps{
 		Store: store, Deliveries: store, Messenger: messengers, Clock: clock,
 		Logger: log, Instance: fmt.Sprintf("%s-%d", host, os.Getpid()),
-		Observer: met,
+		Observer: met, Links: links,
 	})
-	router := met.Commands(newRouter(cfg, store, clock, sched, sched, log))
+	router := met.Commands(newRouter(cfg, store, clock, sched, sched, links, log))
 
 	mux := http.NewServeMux()
 	var ready atomic.Bool
