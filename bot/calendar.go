@@ -85,3 +85,37 @@ func ValidCalendarToken(s string) bool {
 	}
 	return true
 }
+
+// SessionLink finds the session of a per-session calendar address ("Add to
+// calendar" in a reminder or a session add answer). It is stored by the
+// SHA-256 of the address's id, like a feed token, so the store does not hold
+// the addresses themselves. Unlike a feed token it names one session, not a
+// person, and opens only what the message carrying it already says: the
+// set's name and the session's time and place.
+type SessionLink struct {
+	Hash      string `bson:"_id"`
+	SessionID string `bson:"session_id"`
+	SetID     string `bson:"set_id"`
+}
+
+// SessionLinkStore keeps the per-session calendar addresses and the server
+// key they are derived from.
+type SessionLinkStore interface {
+	// SessionLinkKey returns the key per-session addresses are derived
+	// from, storing fresh as that key when there is none yet: every replica
+	// ends up with the first one stored.
+	SessionLinkKey(ctx context.Context, fresh []byte) ([]byte, error)
+	// PutSessionLink stores l, replacing one with the same hash.
+	PutSessionLink(ctx context.Context, l *SessionLink) error
+	// GetSessionLink reads the link with this hash; ENOTFOUND when there is
+	// none.
+	GetSessionLink(ctx context.Context, hash string) (*SessionLink, error)
+}
+
+// SessionLinks gives the "Add to calendar" address of one session: an
+// .ics file holding that session's event. Handlers and the scheduler are
+// given one when the bot has a public address (ALSBOT_PUBLIC_URL); an
+// empty address means there is none to give, and the message goes without.
+type SessionLinks interface {
+	SessionLink(ctx context.Context, sess *Session) (string, error)
+}

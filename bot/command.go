@@ -27,6 +27,7 @@ const (
 	VerbPhases            Verb = "phases"
 	VerbObserver          Verb = "observer"
 	VerbReminders         Verb = "reminders"
+	VerbRemindersCover    Verb = "reminders cover"
 	VerbNudges            Verb = "nudges"
 	VerbSessionAdd        Verb = "session add"
 	VerbSchedule          Verb = "schedule"
@@ -101,6 +102,10 @@ type ObserverArgs struct{ On bool }
 
 // RemindersArgs: reminders 7d,1d; lead times, longest first.
 type RemindersArgs struct{ Leads []time.Duration }
+
+// RemindersCoverArgs: reminders cover [<lead>|off]; Lead 0 turns cover
+// reminders off.
+type RemindersCoverArgs struct{ Lead time.Duration }
 
 // NudgesArgs: nudges "<cron spec>", as given (unvalidated).
 type NudgesArgs struct{ Spec string }

@@ -11,6 +11,7 @@ type DeliveryKind string
 const (
 	DeliverReminder      DeliveryKind = "reminder"        // a session reminder at one lead time, to the channel or one member
 	DeliverDigest        DeliveryKind = "digest"          // the report-back digest before a session, to the channel
+	DeliverCover         DeliveryKind = "cover"           // "arrange cover for the session", to one member, at the set's cover lead
 	DeliverPhaseNearlyUp DeliveryKind = "phase-nearly-up" // the current phase's time box is nearly up, to the channel
 	DeliverPhaseUp       DeliveryKind = "phase-up"        // the current phase's time box is up, to the channel
 	DeliverNudge         DeliveryKind = "nudge"           // "how is your action going?", to one member

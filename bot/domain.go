@@ -75,6 +75,10 @@ func DefaultReminders() []time.Duration {
 	return []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour}
 }
 
+// DefaultCoverLead is how long before a session members are reminded to
+// arrange cover when a facilitator turns cover reminders on without a lead.
+const DefaultCoverLead = 14 * 24 * time.Hour
+
 // Set is an action learning set bound to one channel on one platform.
 // Its ID is the natural key "<platform>:<channel id>" so that the set of a
 // channel is read by _id in one round trip.
@@ -87,6 +91,7 @@ type Set struct {
 	Phases        map[Phase]time.Duration `bson:"phases"`
 	Observer      bool                    `bson:"observer"`
 	Reminders     []time.Duration         `bson:"reminders"`
+	CoverLead     time.Duration           `bson:"cover_lead,omitempty"` // members' reminder to arrange cover, this long before each session; 0: none
 	NudgeSpec     string                  `bson:"nudge_spec"`
 	Schedule      *Recurrence             `bson:"schedule,omitempty"`
 	People        []Person                `bson:"people"`

@@ -54,6 +54,13 @@ func ReminderKey(sess *Session, lead time.Duration, userID string) DeliveryKey {
 	return key(sess.SetID, sess.ID, "reminder", lead.String(), unixStamp(sess.Start), recipient(userID))
 }
 
+// CoverKey is the key of the reminder to one member to arrange cover for
+// sess, at lead before it. It names the lead and the session's start, so a
+// changed lead or a moved session gets a fresh one.
+func CoverKey(sess *Session, lead time.Duration, userID string) DeliveryKey {
+	return key(sess.SetID, sess.ID, "cover", lead.String(), unixStamp(sess.Start), recipient(userID))
+}
+
 // DigestKey is the key of sess's report-back digest.
 func DigestKey(sess *Session) DeliveryKey {
 	return key(sess.SetID, sess.ID, "digest", unixStamp(sess.Start))

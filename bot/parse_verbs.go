@@ -182,6 +182,28 @@ func parseReminders(p parser, args []token) (any, error) {
 	return RemindersArgs{Leads: ds}, nil
 }
 
+// Cover is arranged in days: a lead under a day would come too late to help.
+const (
+	minCoverLead = 24 * time.Hour
+	maxCoverLead = maxReminder
+)
+
+func parseRemindersCover(p parser, args []token) (any, error) {
+	switch {
+	case len(args) == 0:
+		return RemindersCoverArgs{Lead: DefaultCoverLead}, nil
+	case len(args) > 1:
+		return nil, p.fail("Give one lead time, such as 14d, or off.")
+	case args[0].lower() == "off":
+		return RemindersCoverArgs{}, nil
+	}
+	d, err := parseSpan(args[0].val)
+	if err != nil || d < minCoverLead || d > maxCoverLead {
+		return nil, p.fail("%q is not a lead time from 1d to 60d for cover reminders (write days such as 14d, or off).", clip(args[0].val, 40))
+	}
+	return RemindersCoverArgs{Lead: d}, nil
+}
+
 func parseNudges(p parser, args []token) (any, error) {
 	spec := ""
 	switch {

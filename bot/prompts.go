@@ -281,6 +281,35 @@ func PhaseMoved(set *Set, r *Round, loc *time.Location) Message {
 	return Message{Kind: KindPhase, Text: text}
 }
 
+// AddCalendarLink adds to m, a message about one session, the address of
+// that session's calendar file (SessionLinks); nothing when url is empty.
+// The address is written out bare: Slack and Teams both make a bare URL a
+// link, and neither needs a button for it.
+func AddCalendarLink(m *Message, url string) {
+	if url == "" {
+		return
+	}
+	m.Sections = append(m.Sections, Section{Text: "Add to calendar: " + url})
+}
+
+// CoverReminder asks a member, the set's cover lead before a session
+// (Set.CoverLead), to arrange cover for duty work then; times in loc.
+// Missed sessions are most often down to day-to-day pressure and cover not
+// arranged in time, so it comes early and says only that.
+func CoverReminder(set *Set, sess *Session, now time.Time, loc *time.Location) Message {
+	fields := []Field{{Label: "When", Value: FormatTime(sess.Start, loc)}, {Label: "Length", Value: FormatDuration(sess.Duration)}}
+	if sess.Where != "" {
+		fields = append(fields, Field{Label: "Where", Value: sess.Where})
+	}
+	return Message{
+		Kind:  KindReminder,
+		Title: fmt.Sprintf("Arrange cover: %s, session %d", set.Name, sess.Number),
+		Text: fmt.Sprintf("Session %d of %s is %s: %s. If you have duty work or other commitments then, arrange cover now so you can be there for the whole session.",
+			sess.Number, set.Name, InWords(sess.Start.Sub(now)), FormatTime(sess.Start, loc)),
+		Sections: []Section{{Fields: fields}},
+	}
+}
+
 // PhaseNotice tells the set's channel at now that round r's phase is nearly
 // up (nearly true) or up; times in loc.
 func PhaseNotice(r *Round, nearly bool, now time.Time, loc *time.Location) Message {

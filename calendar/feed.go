@@ -67,13 +67,24 @@ func Events(ctx context.Context, st Store, platform bot.Platform, userID string,
 			evs = append(evs, Event{Set: set, Session: sess})
 		}
 	}
+	if err := publish(ctx, st, evs, now); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Session.Start.Before(evs[j].Session.Start) })
+	return evs, nil
+}
+
+// publish gives each event the SEQUENCE it is published with, raising and
+// storing it for each session whose calendar fields changed since it was
+// last published (in a feed or in a session's own file: one sequence).
+func publish(ctx context.Context, st bot.CalendarStore, evs []Event, now time.Time) error {
 	ids := make([]string, len(evs))
 	for i, e := range evs {
 		ids[i] = e.Session.ID
 	}
 	published, err := st.CalendarEvents(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("read published events: %w", err)
+		return fmt.Errorf("read published events: %w", err)
 	}
 	for i := range evs {
 		e := &evs[i]
@@ -88,11 +99,10 @@ func Events(ctx context.Context, st Store, platform bot.Platform, userID string,
 		}
 		e.ChangedAt = now
 		if err := st.PutCalendarEvent(ctx, &bot.CalendarEvent{SessionID: e.Session.ID, Fingerprint: fp, Sequence: e.Sequence, ChangedAt: now}); err != nil {
-			return nil, fmt.Errorf("store the sequence of session %s: %w", e.Session.ID, err)
+			return fmt.Errorf("store the sequence of session %s: %w", e.Session.ID, err)
 		}
 	}
-	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Session.Start.Before(evs[j].Session.Start) })
-	return evs, nil
+	return nil
 }
 
 // Fingerprint digests what a calendar shows of a session: when a session is

@@ -34,6 +34,9 @@ type Deps struct {
 	// round's card is posted once and updated in place. Absent: the card is
 	// the answer to round start, and each phase answers anew (the shell).
 	Live map[bot.Platform]bot.LiveMessenger
+	// SessionLinks gives a session's "Add to calendar" address for the
+	// session add answer; nil: the answer goes without.
+	SessionLinks bot.SessionLinks
 }
 
 // Router implements bot.Handler.
@@ -46,6 +49,7 @@ type Router struct {
 	log      *slog.Logger
 	calStore bot.CalendarStore
 	pubURL   string
+	links    bot.SessionLinks
 	locks    keyedMutex
 	zones    zoneCache
 	verbs    map[bot.Verb]binding // one per registered verb; see verbs.go
@@ -59,7 +63,7 @@ var _ bot.Handler = (*Router)(nil)
 // New returns a Router.
 func New(d Deps) *Router {
 	r := &Router{store: d.Store, clock: d.Clock, notifier: d.Notifier, planner: d.Planner, live: d.Live, rng: d.Rand,
-		calStore: d.Calendar, pubURL: strings.TrimRight(d.PublicURL, "/")}
+		calStore: d.Calendar, pubURL: strings.TrimRight(d.PublicURL, "/"), links: d.SessionLinks}
 	if d.Logger != nil {
 		r.log = d.Logger.With("component", "handlers")
 	}

@@ -60,7 +60,17 @@ func (r *Router) sessionAdd(ctx context.Context, c *call, a bot.SessionAddArgs) 
 		return bot.Message{}, err
 	}
 	r.sessionChanged(ctx, c.set, sess)
-	return reply("Added " + sessionLine(sess, loc) + "."), nil
+	msg := reply("Added " + sessionLine(sess, loc) + ".")
+	if r.links != nil {
+		// The session is stored: a link that cannot be made now leaves the
+		// answer without it (the reminders carry it too), not an error.
+		if url, err := r.links.SessionLink(ctx, sess); err != nil {
+			r.log.ErrorContext(ctx, "make a session's calendar link", "set", c.set.ID, "err", err)
+		} else {
+			bot.AddCalendarLink(&msg, url)
+		}
+	}
+	return msg, nil
 }
 
 func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot.Message, error) {

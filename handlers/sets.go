@@ -291,6 +291,17 @@ func (r *Router) reminders(ctx context.Context, c *call, a bot.RemindersArgs) (b
 	return r.saveSettings(ctx, c, private("Session reminders go out "+durationsList(c.set.Reminders)+" before each session."))
 }
 
+// remindersCover sets the lead of members' reminders to arrange cover; the
+// planner adds or drops them on the set change.
+func (r *Router) remindersCover(ctx context.Context, c *call, a bot.RemindersCoverArgs) (bot.Message, error) {
+	c.set.CoverLead = a.Lead
+	text := "Members get no reminder to arrange cover. `reminders cover 14d` turns it on."
+	if a.Lead > 0 {
+		text = "Each member gets a direct message " + shortDuration(a.Lead) + " before every session asking them to arrange cover for their duty work (sessions added later than that get none)."
+	}
+	return r.saveSettings(ctx, c, private(text))
+}
+
 func (r *Router) nudges(ctx context.Context, c *call, a bot.NudgesArgs) (bot.Message, error) {
 	s := c.set
 	spec, err := scheduler.ParseSpec(a.Spec, s.Location())

@@ -43,6 +43,7 @@ func (r *Router) handlers() map[bot.Verb]binding {
 		bot.VerbPhases:            with(r.phases),
 		bot.VerbObserver:          with(r.observer),
 		bot.VerbReminders:         with(r.reminders),
+		bot.VerbRemindersCover:    with(r.remindersCover),
 		bot.VerbNudges:            with(r.nudges),
 		bot.VerbSessionAdd:        with(r.sessionAdd),
 		bot.VerbSchedule:          with(r.schedule),

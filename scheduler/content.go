@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -273,7 +274,11 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 			return &bot.Outgoing{To: channel, Message: bot.DigestBefore(set, sess, cs, since, now)}, "", nil
 		}
 		if d.UserID == "" {
-			return &bot.Outgoing{To: channel, Message: bot.Reminder(set, sess, now, set.Location(), nil, false, false)}, "", nil
+			m := bot.Reminder(set, sess, now, set.Location(), nil, false, false)
+			if err := s.addLink(ctx, &m, sess); err != nil {
+				return nil, "", err
+			}
+			return &bot.Outgoing{To: channel, Message: m}, "", nil
 		}
 		if !set.HasRole(d.UserID, bot.RoleMember) {
 			return nil, "no longer a member", nil
@@ -286,7 +291,25 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 		if err != nil {
 			return nil, "", err
 		}
-		return &bot.Outgoing{To: dm, Message: bot.Reminder(set, sess, now, readerLocation(set, d.UserID), open, true, presented)}, "", nil
+		m := bot.Reminder(set, sess, now, readerLocation(set, d.UserID), open, true, presented)
+		if err := s.addLink(ctx, &m, sess); err != nil {
+			return nil, "", err
+		}
+		return &bot.Outgoing{To: dm, Message: m}, "", nil
+
+	case bot.DeliverCover:
+		if !set.HasRole(d.UserID, bot.RoleMember) {
+			return nil, "no longer a member", nil
+		}
+		sess, reason, err := s.upcomingSession(ctx, tc, now, d)
+		if sess == nil {
+			return nil, reason, err
+		}
+		m := bot.CoverReminder(set, sess, now, readerLocation(set, d.UserID))
+		if err := s.addLink(ctx, &m, sess); err != nil {
+			return nil, "", err
+		}
+		return &bot.Outgoing{To: dm, Message: m}, "", nil
 
 	case bot.DeliverPhaseNearlyUp, bot.DeliverPhaseUp:
 		sess, err := tc.session(ctx, d.SessionID)
@@ -353,6 +376,22 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 		return &bot.Outgoing{To: dm, Message: bot.FeedbackPulse(set, sess)}, "", nil
 	}
 	return nil, "unknown kind " + string(d.Kind), nil
+}
+
+// addLink adds the session's "Add to calendar" address to m, when the bot
+// has one to give. The address is derived from the session and stored once,
+// so a failure to store it is the store's failure: the delivery is retried
+// like any other read that failed.
+func (s *Scheduler) addLink(ctx context.Context, m *bot.Message, sess *bot.Session) error {
+	if s.links == nil {
+		return nil
+	}
+	url, err := s.links.SessionLink(ctx, sess)
+	if err != nil {
+		return fmt.Errorf("calendar link of session %s: %w", sess.ID, err)
+	}
+	bot.AddCalendarLink(m, url)
+	return nil
 }
 
 // upcomingSession returns d's session while a reminder for it is useful:

@@ -273,6 +273,7 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 	for _, l := range set.Reminders {
 		maxLead = max(maxLead, l)
 	}
+	maxLead = max(maxLead, set.CoverLead)
 	var upcoming []*bot.Session
 	for _, sess := range sessions {
 		if sess.Status == bot.SessionScheduled && sess.Start.After(now) {
@@ -301,6 +302,15 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 				for _, m := range members {
 					put(&bot.Delivery{ID: bot.ReminderKey(sess, lead, m.User.ID).String(), Kind: bot.DeliverReminder, SessionID: sess.ID, UserID: m.User.ID, Ref: start, Due: due, Until: start})
 				}
+			}
+		}
+		// The cover reminder, to each member by DM: its own lead and key, so
+		// it is planned, moved and dropped like the reminders but never
+		// merged with one.
+		if lead := set.CoverLead; lead > 0 {
+			due := reminderDue(start, lead, set.Location())
+			for _, m := range members {
+				put(&bot.Delivery{ID: bot.CoverKey(sess, lead, m.User.ID).String(), Kind: bot.DeliverCover, SessionID: sess.ID, UserID: m.User.ID, Ref: start, Due: due, Until: start})
 			}
 		}
 		put(&bot.Delivery{ID: bot.DigestKey(sess).String(), Kind: bot.DeliverDigest, SessionID: sess.ID, Ref: start, Due: start.Add(-s.digestLead), Until: start})

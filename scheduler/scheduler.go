@@ -54,6 +54,9 @@ type Deps struct {
 	Instance   string        // this replica's name, for claims and logs
 	DigestLead time.Duration // 0: DefaultDigestLead
 	Observer   Observer      // optional: told how deliveries and ticks end (metrics)
+	// Links gives reminders their session's "Add to calendar" address;
+	// nil (no public address): reminders go without.
+	Links bot.SessionLinks
 	// Workers bounds the sends in flight at once, each to a different
 	// conversation (0: DefaultWorkers). Sends to one conversation go one
 	// after another, in due order; the shell is one conversation.
@@ -91,6 +94,7 @@ type Scheduler struct {
 	instance   string
 	digestLead time.Duration
 	observer   Observer
+	links      bot.SessionLinks
 	workers    int
 	ticks      <-chan time.Time
 	jitter     func(time.Duration) time.Duration
@@ -138,6 +142,7 @@ func New(d Deps) *Scheduler {
 		instance:   inst,
 		digestLead: lead,
 		observer:   d.Observer,
+		links:      d.Links,
 		workers:    workers,
 		ticks:      d.Ticks,
 		jitter:     jitter,

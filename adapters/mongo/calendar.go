@@ -15,9 +15,18 @@ import (
 const (
 	collCalendarTokens = "calendar_tokens"
 	collCalendarEvents = "calendar_events"
+	// collCalendarLinks maps a per-session address's hash to its session;
+	// it names no person. collCalendarKeys holds the one server key those
+	// addresses are derived from.
+	collCalendarLinks = "calendar_links"
+	collCalendarKeys  = "calendar_keys"
+	sessionLinkKeyID  = "session-links"
 )
 
-var _ bot.CalendarStore = (*Store)(nil)
+var (
+	_ bot.CalendarStore    = (*Store)(nil)
+	_ bot.SessionLinkStore = (*Store)(nil)
+)
 
 func (s *Store) createCalendarIndexes(ctx context.Context) error {
 	keys := bson.D{{Key: "platform", Value: 1}, {Key: "user_id", Value: 1}}
@@ -83,4 +92,41 @@ func (s *Store) CalendarEvents(ctx context.Context, sessionIDs []string) (map[st
 func (s *Store) PutCalendarEvent(ctx context.Context, e *bot.CalendarEvent) error {
 	_, err := s.db.Collection(collCalendarEvents).ReplaceOne(ctx, bson.D{{Key: "_id", Value: e.SessionID}}, e, options.Replace().SetUpsert(true))
 	return mapErr(err, "save calendar event")
+}
+
+type calendarKey struct {
+	ID  string `bson:"_id"`
+	Key []byte `bson:"key"`
+}
+
+// SessionLinkKey returns the stored key, storing fresh when there is none:
+// the insert into the _id index decides between replicas starting at once.
+func (s *Store) SessionLinkKey(ctx context.Context, fresh []byte) ([]byte, error) {
+	err := s.insert(ctx, collCalendarKeys, "session link key", calendarKey{ID: sessionLinkKeyID, Key: fresh})
+	if err == nil {
+		return fresh, nil
+	}
+	if bot.ErrorCode(err) != bot.EEXISTS {
+		return nil, err
+	}
+	var k calendarKey
+	if err := s.get(ctx, collCalendarKeys, "session link key", sessionLinkKeyID, &k); err != nil {
+		return nil, err
+	}
+	return k.Key, nil
+}
+
+// PutSessionLink stores l by its hash; storing it again writes the same.
+func (s *Store) PutSessionLink(ctx context.Context, l *bot.SessionLink) error {
+	_, err := s.db.Collection(collCalendarLinks).ReplaceOne(ctx, bson.D{{Key: "_id", Value: l.Hash}}, l, options.Replace().SetUpsert(true))
+	return mapErr(err, "save session link")
+}
+
+// GetSessionLink reads a session link by its hash, by _id.
+func (s *Store) GetSessionLink(ctx context.Context, hash string) (*bot.SessionLink, error) {
+	var l bot.SessionLink
+	if err := s.get(ctx, collCalendarLinks, "session link", hash, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
 }

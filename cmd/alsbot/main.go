@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/shell"
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/calendar"
 	"github.com/alsbot/alsbot/handlers"
 	"github.com/alsbot/alsbot/scheduler"
 )
@@ -156,13 +158,7 @@ func closeStore(ctx context.Context, store *mongo.Store, log *slog.Logger) {
 
 // newRouter builds the use cases on the store, with roles chosen by a seeded
 // random source and calendar feed links on the public URL.
-func newRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, log *slog.Logger) *handlers.Router {
-	return newLiveRouter(cfg, store, clock, notifier, planner, nil, log)
-}
-
-// newLiveRouter is newRouter with the platforms whose round cards are
-// updated in place (the shell has none: it prints each phase anew).
-func newLiveRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, live map[bot.Platform]bot.LiveMessenger, log *slog.Logger) *handlers.Router {
+func newRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Notifier, planner bot.Planner, links bot.SessionLinks, live map[bot.Platform]bot.LiveMessenger, log *slog.Logger) *handlers.Router {
 	return handlers.New(handlers.Deps{
 		Live:      live,
 		Store:     store,
@@ -173,7 +169,18 @@ func newLiveRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot
 		Logger:    log, // the router adds its component
 		Calendar:  store,
 		PublicURL: cfg.PublicURL,
+
+		SessionLinks: links,
 	})
+}
+
+// newSessionLinks gives the per-session "Add to calendar" addresses on the
+// public URL, or nil without one: then messages carry no link at all.
+func newSessionLinks(cfg Config, store *mongo.Store) bot.SessionLinks {
+	if cfg.PublicURL == "" {
+		return nil
+	}
+	return calendar.NewLinks(store, cfg.PublicURL, cryptorand.Reader)
 }
 
 // runShell plays the bot in the terminal: every message it sends, replies
@@ -182,11 +189,12 @@ func newLiveRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot
 // due, exactly as the served bot does.
 func runShell(ctx context.Context, cfg Config, store *mongo.Store, clock *shell.Clock, stdin io.Reader, stdout, stderr io.Writer, log *slog.Logger) error {
 	out := shell.NewMessenger(stdout)
+	links := newSessionLinks(cfg, store)
 	sched := scheduler.New(scheduler.Deps{
 		Store: store, Deliveries: store, Messenger: bot.Messengers{bot.Shell: out},
-		Clock: clock, Logger: log, Instance: "shell",
+		Clock: clock, Logger: log, Instance: "shell", Links: links,
 	})
-	router := newRouter(cfg, store, clock, sched, sched, log)
+	router := newRouter(cfg, store, clock, sched, sched, links, nil, log)
 	sh := shell.New(shell.Config{
 		In:        stdin,
 		Out:       out,

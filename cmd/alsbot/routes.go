@@ -14,11 +14,18 @@ import (
 	"github.com/alsbot/alsbot/metrics"
 )
 
+// publicStore is what the public pages read.
+type publicStore interface {
+	calendar.Store
+	calendar.SessionStore
+}
+
 // registerPublic adds the pages anyone may fetch: calendar feeds (the token
-// in the path is the secret) and the privacy and terms pages the Teams
-// manifest links to.
-func registerPublic(mux *http.ServeMux, store calendar.Store, clock bot.Clock, log *slog.Logger) {
+// in the path is the secret), each session's own calendar file (its id is),
+// and the privacy and terms pages the Teams manifest links to.
+func registerPublic(mux *http.ServeMux, store publicStore, clock bot.Clock, log *slog.Logger) {
 	mux.Handle("GET /calendar/{file}", calendar.NewHandler(store, clock, log.With("component", "calendar")))
+	mux.Handle("GET /calendar/session/{file}", calendar.NewSessionHandler(store, clock, log.With("component", "calendar")))
 	mux.HandleFunc("GET /privacy", page(privacyPage))
 	mux.HandleFunc("GET /terms", page(termsPage))
 }

@@ -57,15 +57,16 @@ func runServer(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// platforms need the use cases: the map is filled in before anything runs.
 	messengers := bot.Messengers{}
 	host, _ := os.Hostname()
+	links := newSessionLinks(cfg, store)
 	sched := scheduler.New(scheduler.Deps{
 		Store: store, Deliveries: store, Messenger: messengers, Clock: clock,
 		Logger: log, Instance: fmt.Sprintf("%s-%d", host, os.Getpid()),
-		Observer: met,
+		Observer: met, Links: links,
 	})
 	// Round cards are posted once and updated in place where the platform
 	// allows it: filled in below, before anything runs, like messengers.
 	live := map[bot.Platform]bot.LiveMessenger{}
-	router := met.Commands(newLiveRouter(cfg, store, clock, sched, sched, live, log))
+	router := met.Commands(newRouter(cfg, store, clock, sched, sched, links, live, log))
 
 	mux := http.NewServeMux()
 	var ready atomic.Bool
