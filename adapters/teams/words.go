@@ -45,11 +45,14 @@ func teamsWords(m bot.Message, to audience) bot.Message {
 	w := bot.SpanWriter{
 		Text:    func(s string) string { return slashless(s, to) },
 		Mention: func(_, name string) string { return "<at>" + atName(name) + "</at>" },
+		// Bold (the model's *bold*, which the card writes **bold**), not a
+		// code span: Adaptive Card TextBlocks render only bold, italic,
+		// lists and links, so backticks would show as typed.
 		Command: func(c string) string {
 			if to == inPersonal {
-				return "`" + c + "`"
+				return "*" + c + "*"
 			}
-			return "`" + botMention + " " + c + "`"
+			return "*" + botMention + " " + c + "*"
 		},
 	}
 	m.Title = w.Write(m.Title)

@@ -22,8 +22,8 @@ func TestTeamsWords(t *testing.T) {
 		want   []string
 		absent []string
 	}{
-		{"channel", RenderCard(m), []string{"<at>Ana</at> presents", "`@alsbot here`, or `@alsbot here`", "Write @alsbot help."}, []string{"/als", "\x1f"}},
-		{"personal", RenderPersonalCard(m), []string{"<at>Ana</at> presents", "Check in with `here`, or `here`", "Write help."}, []string{"/als", "@alsbot", "\x1f"}},
+		{"channel", RenderCard(m), []string{"<at>Ana</at> presents", "**@alsbot here**, or **@alsbot here**", "Write @alsbot help."}, []string{"/als", "`", "\x1f"}},
+		{"personal", RenderPersonalCard(m), []string{"<at>Ana</at> presents", "Check in with **here**, or **here**", "Write help."}, []string{"/als", "@alsbot", "`", "\x1f"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
