@@ -187,7 +187,7 @@ func renderBody(m bot.Message) Card {
 		}
 		// Other files are offered in the person's 1:1 chat (files.go).
 		c.Body = append(c.Body, Element{Type: "TextBlock", Wrap: true, IsSubtle: true,
-			Text: fmt.Sprintf("File %s (%d bytes): accept it in your chat with me to save it to your OneDrive. An administrator can also write the set's CSV files with `alsbot export --set <name> --out <dir>`.", f.Name, len(f.Data))})
+			Text: fmt.Sprintf("File %s (%d bytes): accept it in your chat with me to save it to your OneDrive. An administrator can also write the set's CSV files with **alsbot export --set <name> --out <dir>**.", f.Name, len(f.Data))})
 	}
 	if m.Form != nil {
 		spec := formSpec(m.Form, "")

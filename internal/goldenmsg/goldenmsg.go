@@ -132,6 +132,11 @@ func Messages(t testing.TB, cast Cast) (map[string]bot.Message, *bot.Set) {
 		for _, s := range sent.Take() {
 			name := string(s.Msg.Kind)
 			if s.Msg.Kind == bot.KindReminder && s.To.ChannelID == "" {
+				// The DMs go out concurrently: keep the first member's, the
+				// one with an open commitment, whatever the order.
+				if s.To.UserID != m[0].ID {
+					continue
+				}
 				name += "-dm"
 			}
 			if _, ok := out[name]; !ok && s.To.Platform == cast.Platform {
