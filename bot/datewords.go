@@ -68,15 +68,7 @@ func word(w string) string { return strings.TrimRight(strings.ToLower(w), ",;") 
 
 // ParseDate reads s as one whole date ("31/12/2026", "next friday").
 func ParseDate(s string) (DateSpec, error) {
-	words := strings.Fields(s)
-	d, n, err := ReadDate(words)
-	switch {
-	case err != nil:
-		return DateSpec{}, err
-	case n == 0 || n < len(words):
-		return DateSpec{}, Errorf(EINVALID, "%q is not a date. Write e.g. %s.", clip(s, 40), dateExamples)
-	}
-	return d, nil
+	return readWhole(s, ReadDate, "a date", dateExamples)
 }
 
 // ReadDate reads a date from the start of words and says how many words it

@@ -11,15 +11,7 @@ import (
 
 // ParseDuration reads s as one whole duration ("90", "1h30", "2 h").
 func ParseDuration(s string) (time.Duration, error) {
-	words := strings.Fields(s)
-	d, n, err := ReadDuration(words)
-	switch {
-	case err != nil:
-		return 0, err
-	case n == 0 || n < len(words):
-		return 0, Errorf(EINVALID, "%q is not a length of time. Write e.g. %s.", clip(s, 40), durationExamples)
-	}
-	return d, nil
+	return readWhole(s, ReadDuration, "a length of time", durationExamples)
 }
 
 // ReadDuration reads a duration from the start of words: 90 (minutes), 90m,

@@ -9,15 +9,7 @@ import (
 
 // ParseTimeOfDay reads s as one whole time of day ("14:00", "2.30pm").
 func ParseTimeOfDay(s string) (TimeOfDay, error) {
-	words := strings.Fields(s)
-	t, n, err := ReadTime(words)
-	switch {
-	case err != nil:
-		return TimeOfDay{}, err
-	case n == 0 || n < len(words):
-		return TimeOfDay{}, Errorf(EINVALID, "%q is not a time. Write e.g. %s.", clip(s, 40), timeExamples)
-	}
-	return t, nil
+	return readWhole(s, ReadTime, "a time", timeExamples)
 }
 
 // ReadTime reads a time of day from the start of words: 14:00, 14.30, 2pm,

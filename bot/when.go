@@ -27,6 +27,22 @@ const (
 	durationExamples = "90 (minutes), 90m, 1.5h, 1h30 or 2 h"
 )
 
+// readWhole reads s as exactly one value of read (ReadDate, ReadTime,
+// ReadDuration): nothing before or after it. Anything else is refused with
+// what was expected ("a date") and examples of forms that work.
+func readWhole[T any](s string, read func([]string) (T, int, error), what, examples string) (T, error) {
+	var zero T
+	words := strings.Fields(s)
+	v, n, err := read(words)
+	switch {
+	case err != nil:
+		return zero, err
+	case n == 0 || n < len(words):
+		return zero, Errorf(EINVALID, "%q is not %s. Write e.g. %s.", clip(s, 40), what, examples)
+	}
+	return v, nil
+}
+
 // ReadDue splits "free text ... by <date>" as the commit command writes it.
 // It returns how many leading words are the text and the due date, if one
 // was given at the end after "by" (or "due"). A "by" followed by something
