@@ -159,32 +159,21 @@ func parseMentoringLog(p parser, args []token) (any, error) {
 	if len(args) == 0 || !args[0].isMention() {
 		return nil, p.fail("Mention your mentee first, e.g. @ana.")
 	}
-	// A date right after the mentee is the day of the meeting.
-	d, note, err := datedNote(p, args[1:])
+	a := MentoringLogArgs{Mentee: args[0].mention()}
+	rest := args[1:]
+	// A date right after the mentee is the day of the meeting; one that
+	// looks like a date but is not is refused, so it never becomes the note.
+	if len(rest) > 0 && !rest[0].quoted {
+		d, n, err := ReadDate(tokenWords(rest))
+		if err != nil {
+			return nil, p.fail("%s If the note starts with these words, put it in quotes.", err)
+		}
+		a.Date, rest = d, rest[n:]
+	}
+	s, err := p.text(rest)
 	if err != nil {
 		return nil, err
 	}
-	return MentoringLogArgs{Mentee: args[0].mention(), Date: d, Note: note}, nil
-}
-
-// datedNote reads an optional date (the day something happened) and then a
-// note, as mentoring log and the practice log verbs take them. A first word
-// that looks like a date but is not one is refused, so it never becomes the
-// note; a quoted note is never read as a date.
-func datedNote(p parser, rest []token) (DateSpec, string, error) {
-	var d DateSpec
-	if len(rest) > 0 && !rest[0].quoted {
-		var n int
-		var err error
-		d, n, err = ReadDate(tokenWords(rest))
-		if err != nil {
-			return DateSpec{}, "", p.fail("%s If the note starts with these words, put it in quotes.", err)
-		}
-		rest = rest[n:]
-	}
-	note, err := p.text(rest)
-	if err != nil {
-		return DateSpec{}, "", err
-	}
-	return d, note, nil
+	a.Note = s
+	return a, nil
 }
