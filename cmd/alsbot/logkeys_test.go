@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alsbot/alsbot/bot/bottest"
 )
 
 // TestJSONLogKeysOnce serves the bot with Slack and JSON logs at debug
@@ -35,7 +37,7 @@ func TestJSONLogKeysOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs syncBuffer // replicas_test.go: safe for the bot's goroutines
+	var logs bottest.Buffer // safe for the bot's goroutines
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, nil, envOf(env), strings.NewReader(""), io.Discard, &logs) }()
 	base := "http://" + addr

@@ -1,43 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/alsbot/alsbot/bot/bottest"
 )
-
-// lockedBuffer is stderr shared by the served bot and the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // serveInProcess runs `alsbot serve` with env until the test ends and waits
 // for /readyz on addr.
-func serveInProcess(t *testing.T, env map[string]string) *lockedBuffer {
+func serveInProcess(t *testing.T, env map[string]string) *bottest.Buffer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	stderr := &lockedBuffer{}
+	stderr := &bottest.Buffer{}
 	go func() { done <- run(ctx, []string{"serve"}, envOf(env), strings.NewReader(""), io.Discard, stderr) }()
 	t.Cleanup(func() {
 		cancel()
