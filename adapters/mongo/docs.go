@@ -67,6 +67,15 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 	return nil
 }
 
+// getDoc reads document id of coll as a new T (see get).
+func getDoc[T any](ctx context.Context, s *Store, coll, what, id string) (*T, error) {
+	var doc T
+	if err := s.get(ctx, coll, what, id, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
 // cachedCollection reports whether the cache may keep documents of coll:
 // only those whose every write goes through this package's cache-aware
 // methods (sets, sessions, commitments).
@@ -163,6 +172,14 @@ func list[T any](ctx context.Context, c *mongo.Collection, filter, sort bson.D, 
 		return nil, mapErr(err, doing)
 	}
 	return out, nil
+}
+
+// where adds key = v to filter unless v is empty, which matches any value.
+func where[V ~string](filter bson.D, key string, v V) bson.D {
+	if v == "" {
+		return filter
+	}
+	return append(filter, bson.E{Key: key, Value: v})
 }
 
 // CreateSet stores a new set; EEXISTS when its id is taken.

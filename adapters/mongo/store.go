@@ -362,35 +362,38 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // Cached reports whether the store keeps documents in memory.
 func (s *Store) Cached() bool { return s.cache != nil }
 
-// createIndexes creates the secondary indexes; creating an existing index is
-// a no-op. FerretDB's SQLite backend scans anyway, MongoDB uses them.
-func (s *Store) createIndexes(ctx context.Context) error {
-	idx := []struct {
-		coll string
-		keys bson.D
-	}{
-		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
-		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
-		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
-		{collOpen, bson.D{{Key: "set_id", Value: 1}}},
-	}
+// collIndex is one secondary index: a collection and its keys.
+type collIndex struct {
+	coll string
+	keys bson.D
+}
+
+// ensureIndexes creates the indexes idx; creating an existing index is a
+// no-op.
+func (s *Store) ensureIndexes(ctx context.Context, idx []collIndex) error {
 	for _, ix := range idx {
 		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
 			return mapErr(err, "create index on "+ix.coll)
 		}
 	}
-	for _, keys := range attendanceIndexes {
-		if _, err := s.db.Collection(collAttendance).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
-			return mapErr(err, "create index on "+collAttendance)
-		}
+	return nil
+}
+
+// createIndexes creates the secondary indexes of every collection but the
+// scheduler's (EnsureDeliveryIndexes). FerretDB's SQLite backend scans
+// anyway, MongoDB uses them.
+func (s *Store) createIndexes(ctx context.Context) error {
+	idx := []collIndex{
+		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
+		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
+		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
+		{collOpen, bson.D{{Key: "set_id", Value: 1}}},
 	}
-	if err := s.createCalendarIndexes(ctx); err != nil {
-		return err
-	}
-	if err := s.createProgrammeIndexes(ctx); err != nil {
-		return err
-	}
-	return s.createEvaluationIndexes(ctx)
+	idx = append(idx, attendanceIndexes()...)
+	idx = append(idx, calendarIndexes()...)
+	idx = append(idx, programmeIndexes()...)
+	idx = append(idx, evaluationIndexes()...)
+	return s.ensureIndexes(ctx, idx)
 }
 
 // unavailable is what a caller sees when the store cannot be reached.
