@@ -126,15 +126,7 @@ func (s *Store) DeletePending(ctx context.Context, ids []string) error {
 // ClaimDelivery inserts the claim into the _id index: exactly one inserter
 // of a key wins, on MongoDB and FerretDB alike.
 func (s *Store) ClaimDelivery(ctx context.Context, c bot.DeliveryClaim) (bool, error) {
-	_, err := s.db.Collection(collDeliveryClaims).InsertOne(ctx, c)
-	switch {
-	case err == nil:
-		return true, nil
-	case mongo.IsDuplicateKeyError(err):
-		return false, nil
-	default:
-		return false, mapErr(err, fmt.Sprintf("claim delivery %q", c.ID))
-	}
+	return s.insertClaim(ctx, collDeliveryClaims, c, fmt.Sprintf("claim delivery %q", c.ID))
 }
 
 // GetClaim reads a claim by key.

@@ -343,14 +343,20 @@ type claim struct {
 // later one gets false. It inserts into the _id index, which is atomic on
 // MongoDB and FerretDB alike (a conditional update is not, on FerretDB).
 func (s *Store) Claim(ctx context.Context, key string) (bool, error) {
-	_, err := s.db.Collection(collClaims).InsertOne(ctx, claim{Key: key, At: time.Now().UTC()})
+	return s.insertClaim(ctx, collClaims, claim{Key: key, At: time.Now().UTC()}, fmt.Sprintf("claim %q", key))
+}
+
+// insertClaim inserts doc into the _id index of coll: true for the first
+// inserter of its id, false for every later one.
+func (s *Store) insertClaim(ctx context.Context, coll string, doc any, doing string) (bool, error) {
+	_, err := s.db.Collection(coll).InsertOne(ctx, doc)
 	switch {
 	case err == nil:
 		return true, nil
 	case mongo.IsDuplicateKeyError(err):
 		return false, nil
 	default:
-		return false, mapErr(err, fmt.Sprintf("claim %q", key))
+		return false, mapErr(err, doing)
 	}
 }
 
