@@ -2,17 +2,12 @@ package main
 
 import (
 	"bufio"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -166,28 +161,7 @@ func (b *botProc) waitReady(t *testing.T, want int) {
 // slash sends a signed slash command as user and returns the HTTP status
 // and body; err when the bot did not answer at all.
 func (b *botProc) slash(user, text, responseURL string) (int, string, error) {
-	form := url.Values{
-		"command": {"/als"}, "text": {text}, "user_id": {user}, "user_name": {strings.ToLower(strings.TrimPrefix(user, "U"))},
-		"channel_id": {"C1"}, "channel_name": {"west-set"}, "team_id": {"T1"},
-		"response_url": {responseURL}, "trigger_id": {"1.2.3"},
-	}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte("shh"))
-	io.WriteString(mac, "v0:"+ts+":"+form)
-	req, err := http.NewRequest(http.MethodPost, b.base+"/slack/commands", strings.NewReader(form))
-	if err != nil {
-		return 0, "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	return res.StatusCode, string(body), err
+	return postSlash(b.base, "shh", slashForm(user, text, responseURL))
 }
 
 // metrics scrapes /metrics and parses it with the Prometheus text parser,
