@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
 )
 
 // TestJSONLogKeysOnce serves the bot with Slack and JSON logs at debug
