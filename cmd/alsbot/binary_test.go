@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/alsbot/alsbot/adapters/shell/shelltest"
 )
 
 // binaryPath is the alsbot binary TestMain builds once for the binary tests.
@@ -89,41 +91,6 @@ func runScript(t *testing.T, dataDir string, script io.Reader) string {
 	return stdout.String()
 }
 
-// blocks splits shell output into messages: a line starting with "[" or
-// "> " and its indented continuation lines.
-func blocks(out string) []string {
-	var bs []string
-	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
-		if len(bs) > 0 && (line == "" || strings.HasPrefix(line, "  ")) {
-			bs[len(bs)-1] += "\n" + line
-			continue
-		}
-		bs = append(bs, line)
-	}
-	return bs
-}
-
-// answers returns the blocks printed for each echoed input line that
-// matches re, in order.
-func answers(bs []string, re string) [][]string {
-	rx := regexp.MustCompile(re)
-	var out [][]string
-	for i, b := range bs {
-		if !strings.HasPrefix(b, "> ") || !rx.MatchString(strings.TrimPrefix(b, "> ")) {
-			continue
-		}
-		var ans []string
-		for _, a := range bs[i+1:] {
-			if strings.HasPrefix(a, "> ") {
-				break
-			}
-			ans = append(ans, a)
-		}
-		out = append(out, ans)
-	}
-	return out
-}
-
 var (
 	presenterRE = regexp.MustCompile(`(?m)^  Presenter: (\w+)$`)
 	observerRE  = regexp.MustCompile(`(?m)^  Observer: (\w+)$`)
@@ -136,11 +103,11 @@ func TestFiveMembersScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer script.Close()
-	bs := blocks(runScript(t, dataDir, script))
+	bs := shelltest.Blocks(runScript(t, dataDir, script))
 
 	t.Run("roles", func(t *testing.T) {
 		var cards []string
-		for _, ans := range answers(bs, `round start`) {
+		for _, ans := range shelltest.Answers(bs, `round start`) {
 			if len(ans) != 1 || !strings.HasPrefix(ans[0], "[#als] Round ") {
 				t.Fatalf("round start answered %q, want one role card in #als", ans)
 			}
@@ -173,7 +140,7 @@ func TestFiveMembersScript(t *testing.T) {
 		}
 	})
 	t.Run("action prompt after round end", func(t *testing.T) {
-		for i, ans := range answers(bs, `round end`) {
+		for i, ans := range shelltest.Answers(bs, `round end`) {
 			if len(ans) != 2 || !strings.HasPrefix(ans[0], "[#als] ") || !strings.HasPrefix(ans[1], "[DM @") ||
 				!strings.Contains(ans[1], "-> type: /als commit <text> [by <YYYY-MM-DD>]") {
 				t.Errorf("round end %d answered %q, want the channel notice then a DM to the presenter with the command to type", i+1, ans)
@@ -181,15 +148,15 @@ func TestFiveMembersScript(t *testing.T) {
 		}
 	})
 	t.Run("commit, actions and report", func(t *testing.T) {
-		commits := answers(bs, `commit `)
+		commits := shelltest.Answers(bs, `commit `)
 		if len(commits) != 2 || !strings.HasPrefix(commits[0][0], "[@ana] Recorded C-1") || !strings.HasPrefix(commits[1][0], "[@ben] Recorded C-2") {
 			t.Errorf("commits answered %q", commits)
 		}
-		reports := answers(bs, `report C-1 `)
+		reports := shelltest.Answers(bs, `report C-1 `)
 		if len(reports) != 1 || len(reports[0]) != 1 || !strings.HasPrefix(reports[0][0], "[@ana] ") || !strings.Contains(reports[0][0], "C-1") {
 			t.Errorf("report answered %q", reports)
 		}
-		acts := answers(bs, `actions$`)
+		acts := shelltest.Answers(bs, `actions$`)
 		if len(acts) != 2 {
 			t.Fatalf("%d answers to actions, want 2", len(acts))
 		}
@@ -210,14 +177,14 @@ func TestFiveMembersScript(t *testing.T) {
 	})
 
 	// A second run on the same data directory finds the set and commitments.
-	again := blocks(runScript(t, dataDir, strings.NewReader("@fran /als members\n@ana /als actions\n")))
-	members := strings.Join(answers(again, `members$`)[0], "\n")
+	again := shelltest.Blocks(runScript(t, dataDir, strings.NewReader("@fran /als members\n@ana /als actions\n")))
+	members := strings.Join(shelltest.Answers(again, `members$`)[0], "\n")
 	for _, name := range []string{"fran", "ana", "ben", "cat", "dev", "eve"} {
 		if !strings.Contains(members, name) {
 			t.Errorf("after a restart, members lacks %s:\n%s", name, members)
 		}
 	}
-	actions := strings.Join(answers(again, `actions$`)[0], "\n")
+	actions := strings.Join(shelltest.Answers(again, `actions$`)[0], "\n")
 	if !strings.Contains(actions, "C-1") || !strings.Contains(actions, "Ask the duty team lead") || !strings.Contains(actions, "Meeting booked") {
 		t.Errorf("after a restart, ana's actions lack C-1 and its report:\n%s", actions)
 	}
