@@ -11,15 +11,8 @@ import (
 )
 
 func (r *Router) programmePracticeLog(ctx context.Context, c *call, a bot.PracticeLogArgs) (bot.Message, error) {
-	ps, err := r.programmes()
+	ps, p, err := r.asLead(ctx, c, "", "switch the practice log")
 	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, "")
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := requireLead(c, p, "switch the practice log"); err != nil {
 		return bot.Message{}, err
 	}
 	if err := saveProgramme(ctx, ps, p, func(p *bot.Programme) error { p.PracticeLog = a.On; return nil }); err != nil {

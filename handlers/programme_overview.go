@@ -25,15 +25,8 @@ func (r *Router) loadFigures(ctx context.Context, ps bot.ProgrammeStore, p *bot.
 // caller leads it and computes its figures: the overview and the report
 // both start so.
 func (r *Router) leadFigures(ctx context.Context, c *call, name, what string) (*bot.Programme, bot.ProgrammeFigures, error) {
-	ps, err := r.programmes()
+	ps, p, err := r.asLead(ctx, c, name, what)
 	if err != nil {
-		return nil, bot.ProgrammeFigures{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, name)
-	if err != nil {
-		return nil, bot.ProgrammeFigures{}, err
-	}
-	if err := requireLead(c, p, what); err != nil {
 		return nil, bot.ProgrammeFigures{}, err
 	}
 	pf, err := r.loadFigures(ctx, ps, p)

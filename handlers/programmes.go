@@ -125,6 +125,24 @@ func (r *Router) programmeOfMySets(ctx context.Context, c *call, ps bot.Programm
 	return nil, nil
 }
 
+// asLead finds the named programme (or the caller's, name "")
+// and refuses anyone but its leads, saying they cannot do what: how every
+// lead's command starts.
+func (r *Router) asLead(ctx context.Context, c *call, name, what string) (bot.ProgrammeStore, *bot.Programme, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := r.findProgramme(ctx, c, ps, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := requireLead(c, p, what); err != nil {
+		return nil, nil, err
+	}
+	return ps, p, nil
+}
+
 // requireLead refuses anyone but a lead of p. The refusal does not say
 // what the programme holds.
 func requireLead(c *call, p *bot.Programme, what string) error {
@@ -259,15 +277,8 @@ func (r *Router) namedSet(ctx context.Context, c *call, name string) (*bot.Set, 
 }
 
 func (r *Router) programmeLead(ctx context.Context, c *call, a bot.ProgrammeLeadArgs) (bot.Message, error) {
-	ps, err := r.programmes()
+	ps, p, err := r.asLead(ctx, c, "", "add leads")
 	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, "")
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := requireLead(c, p, "add leads"); err != nil {
 		return bot.Message{}, err
 	}
 	users, err := resolve(c, a.People)
