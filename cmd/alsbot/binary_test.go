@@ -78,6 +78,27 @@ func command(t *testing.T, dataDir string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// startShell starts the binary's shell on dataDir with its input and output
+// as pipes: the test writes lines to stdin and reads the answers from out.
+func startShell(t *testing.T, dataDir string) (*exec.Cmd, io.WriteCloser, *bufio.Reader, *bytes.Buffer) {
+	t.Helper()
+	cmd := command(t, dataDir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdoutPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, bufio.NewReader(stdoutPipe), stderr
+}
+
 // runScript runs the binary with script on standard input and returns its
 // standard output; it fails the test unless the exit code is 0.
 func runScript(t *testing.T, dataDir string, script io.Reader) string {
@@ -194,21 +215,7 @@ func TestFiveMembersScript(t *testing.T) {
 // answer before writing the next: the binary must not wait for more input
 // (or the end of it) to print. Closing the input ends it with exit code 0.
 func TestAnswersStream(t *testing.T) {
-	cmd := command(t, t.TempDir())
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdoutPipe, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out := bufio.NewReader(stdoutPipe)
+	cmd, stdin, out, stderr := startShell(t, t.TempDir())
 	for _, step := range []struct{ line, want string }{
 		{"@fran /als setup Pipe set", "[#als] "},
 		{"/als members add @ana @ben", "[#als] "},
@@ -246,23 +253,9 @@ func TestSignalExitsCleanly(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dataDir := t.TempDir()
-			cmd := command(t, dataDir)
-			stdin, err := cmd.StdinPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
+			cmd, stdin, out, stderr := startShell(t, dataDir)
 			defer stdin.Close()
-			stdoutPipe, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
 			// Once a command is answered the shell is up and waiting.
-			out := bufio.NewReader(stdoutPipe)
 			if _, err := io.WriteString(stdin, "@fran /als setup Signal set\n"); err != nil {
 				t.Fatal(err)
 			}
