@@ -13,11 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot/bottest"
+	"github.com/alsbot/alsbot/metrics/metricstest"
 )
 
 // The kit of the tests that run the real binary as it is deployed
@@ -174,25 +172,15 @@ func (b *botProc) metrics(t *testing.T) map[string]float64 {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(res.Body)
+	series, err := metricstest.Parse(res.Body)
 	if err != nil {
 		t.Fatalf("parse /metrics of %s: %v", b.name, err)
 	}
 	out := map[string]float64{}
-	for name, f := range fams {
-		for _, m := range f.GetMetric() {
-			v := m.GetCounter().GetValue()
-			if h := m.GetHistogram(); h != nil {
-				v = float64(h.GetSampleCount())
-			}
-			var labels []string
-			for _, l := range m.GetLabel() {
-				labels = append(labels, l.GetName()+"="+l.GetValue())
-			}
-			out[name+"{"+strings.Join(labels, ",")+"}"] += v
-			out[name] += v
-		}
+	for key, v := range series {
+		name, _, _ := strings.Cut(key, "{")
+		out[key] += v
+		out[name] += v
 	}
 	return out
 }
