@@ -221,6 +221,7 @@ func (a *Adapter) slashJob(cmd slack.SlashCommand, p *pending, claimKey string, 
 // interaction handles a button press or modal submission. It returns what to
 // acknowledge with (nil: an empty 200) and the work to do after, if any.
 func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (any, func(context.Context)) {
+	at := a.clock.Now() // received: a job that waited past a.within is shed
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
 		if len(cb.ActionCallback.BlockActions) == 0 {
@@ -239,6 +240,9 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (an
 				if claimKey != "" && !a.claim(ctx, claimKey) {
 					return
 				}
+				if a.late(ctx, at, target{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID}) {
+					return // its trigger expired long ago anyway
+				}
 				if err := a.send.openView(ctx, cb.TriggerID, RenderModal(f, channel)); err != nil {
 					a.log.ErrorContext(ctx, "could not open form", "form", f.ID, "err", err)
 				}
@@ -246,6 +250,9 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (an
 		case strings.HasPrefix(act.ActionID, actionCommand):
 			return nil, func(ctx context.Context) {
 				if claimKey != "" && !a.claim(ctx, claimKey) {
+					return
+				}
+				if a.late(ctx, at, target{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID}) {
 					return
 				}
 				command, setID := decodeCommand(act.Value)
@@ -267,6 +274,9 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, claimKey string) (an
 		}
 		return nil, func(ctx context.Context) {
 			if claimKey != "" && !a.claim(ctx, claimKey) {
+				return
+			}
+			if a.late(ctx, at, target{channel: channel, user: cb.User.ID}) {
 				return
 			}
 			req := a.request(ctx, cb.User.ID, cb.User.Name, channel, "", form.Command)
@@ -307,8 +317,16 @@ func validate(f *bot.Form, state *slack.ViewState) (values, errs map[string]stri
 // eventJob handles an Events API event once (claimKey), whichever way it
 // came in.
 func (a *Adapter) eventJob(ev slackevents.EventsAPIEvent, claimKey string) func(context.Context) {
+	at := a.clock.Now() // received: a job that waited past a.within is shed
 	return func(ctx context.Context) {
 		if claimKey != "" && !a.claim(ctx, claimKey) {
+			return // a retry or redelivery of an event already taken
+		}
+		if a.clock.Now().Sub(at) > a.within {
+			a.onShed()
+			if t, ok := a.eventTarget(ev); ok {
+				a.answer(ctx, t, tooLate())
+			}
 			return
 		}
 		botID := a.botUserID()
@@ -340,6 +358,83 @@ func (a *Adapter) eventJob(ev slackevents.EventsAPIEvent, claimKey string) func(
 		}
 	}
 }
+
+// eventTarget is where to answer the person who sent ev: a mention of the
+// bot or a message in its DM; false for what no person is waiting on (App
+// Home opened, the bot's own messages, edits).
+func (a *Adapter) eventTarget(ev slackevents.EventsAPIEvent) (target, bool) {
+	botID := a.botUserID()
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID == "" && e.User != "" && e.User != botID {
+			return target{channel: e.Channel, user: e.User}, true
+		}
+	case *slackevents.MessageEvent:
+		if e.ChannelType == "im" && e.BotID == "" && e.SubType == "" && e.User != "" && e.User != botID {
+			return target{channel: e.Channel, user: e.User}, true
+		}
+	}
+	return target{}, false
+}
+
+// late sheds a job that waited for a worker longer than a.within since at,
+// when it was received: counted, and its sender told nothing was done,
+// rather than acting on what they stopped waiting for.
+func (a *Adapter) late(ctx context.Context, at time.Time, t target) bool {
+	if a.clock.Now().Sub(at) <= a.within {
+		return false
+	}
+	a.onShed()
+	a.answer(ctx, t, tooLate())
+	return true
+}
+
+// shed counts a request the pool had no room for, not even to wait, and
+// tells its sender at t "busy, nothing was done" on the pool's notice lane:
+// at once, without a goroutine per shed request.
+func (a *Adapter) shed(t target) {
+	a.onShed()
+	if t.responseURL == "" && t.user == "" {
+		return
+	}
+	a.pool.Notice(func(ctx context.Context) { a.answer(ctx, t, busy()) })
+}
+
+// shedEvent sheds an event the pool had no room for; a person who wrote
+// to the bot is told.
+func (a *Adapter) shedEvent(ev slackevents.EventsAPIEvent) {
+	t, ok := a.eventTarget(ev)
+	if !ok {
+		a.onShed()
+		return
+	}
+	a.shed(t)
+}
+
+// shedInteraction sheds a button press or modal submission the pool had no
+// room for and returns what to acknowledge it with. A submitted modal stays
+// open with "busy" under its first field, so what the person typed is not
+// lost and they can submit again; a button press is answered at its
+// response_url.
+func (a *Adapter) shedInteraction(cb slack.InteractionCallback) any {
+	channel := firstNonEmpty(cb.Container.ChannelID, cb.Channel.ID)
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		if form, ch, err := decodeForm(cb.View.PrivateMetadata); err == nil {
+			for _, f := range form.Fields {
+				if f.Name != "" {
+					a.onShed()
+					return slack.NewErrorsViewSubmissionResponse(map[string]string{f.Name: busyForm})
+				}
+			}
+			channel = ch
+		}
+	}
+	a.shed(target{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID})
+	return nil
+}
+
+// busyForm is shown under a submitted modal's first field when it is shed.
+const busyForm = "The bot is busy, so nothing was saved yet. Please submit again in a minute."
 
 // eventKey is the claim key of an Events API event: Slack's retries and
 // Socket Mode redeliveries carry the same event_id.

@@ -77,6 +77,13 @@ func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	cfg := Config{
 		BotToken: testBotToken, SigningSecret: testSecret, APIURL: h.fake.APIURL(),
 		Claimer: h.store, Clock: h.clock, Logger: testLogger(t), Workers: 4,
+		// The acknowledgement waits for the answer on the wall clock: with
+		// the 1.5 s default a slow command on a loaded machine (a chart under
+		// -race took about that) was acknowledged "Working on it…" and its
+		// answer went to the response_url instead, failing tests that read
+		// the answer in the acknowledgement. The tests of that path set a
+		// short wait themselves (withAckWait).
+		AckWait: time.Minute,
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -145,9 +145,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	ack, job := a.interaction(cb, "")
 	if job != nil && !a.pool.Submit(job) {
-		// Slack shows the user an error and nothing was done.
-		http.Error(w, "busy", http.StatusServiceUnavailable)
-		return
+		// No room even to wait: acknowledge all the same (a 503 shows the
+		// person only Slack's own error) and tell them nothing was done.
+		ack = a.shedInteraction(cb)
 	}
 	if ack != nil {
 		writeJSON(w, ack)
@@ -179,9 +179,17 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 		// Retries (X-Slack-Retry-Num) carry the same event_id: the claim in
 		// the job drops them.
 		if !a.pool.Submit(a.eventJob(ev, eventKey(ev))) {
-			// Slack retries later, perhaps on another replica.
-			http.Error(w, "busy", http.StatusServiceUnavailable)
-			return
+			// Acknowledged all the same, and its sender told nothing was
+			// done: a 503 would have Slack retry (after a minute, then
+			// five) into the same backlog with the person told nothing,
+			// and Slack turns off the event subscription of an app that
+			// keeps failing. During a shutdown, a retry may reach another
+			// replica: then 503.
+			if a.pool.Closed() {
+				http.Error(w, "shutting down", http.StatusServiceUnavailable)
+				return
+			}
+			a.shedEvent(ev)
 		}
 	}
 	w.WriteHeader(http.StatusOK)

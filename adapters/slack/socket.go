@@ -69,7 +69,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			key = envelopeKey
 		}
 		if !a.pool.Submit(a.eventJob(ev, key)) {
-			a.log.WarnContext(ctx, "dropped event: workers busy")
+			a.shedEvent(ev)
 		}
 	case socketmode.EventTypeSlashCommand:
 		ack(nil)
@@ -78,8 +78,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			return
 		}
 		if !a.pool.Submit(a.slashJob(cmd, nil, envelopeKey, a.clock.Now())) {
-			a.onShed()
-			go a.answer(context.WithoutCancel(ctx), target{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}, busy())
+			a.shed(target{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID})
 		}
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
@@ -89,10 +88,10 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		}
 		// Validation needs no store, so modal errors go back in the ack.
 		payload, job := a.interaction(cb, envelopeKey)
-		ack(payload)
 		if job != nil && !a.pool.Submit(job) {
-			a.log.WarnContext(ctx, "dropped interaction: workers busy")
+			payload = a.shedInteraction(cb)
 		}
+		ack(payload)
 	default:
 		ack(nil)
 	}

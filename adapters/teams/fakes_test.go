@@ -502,13 +502,23 @@ func (r *rig) post(act map[string]any) int {
 
 func (r *rig) postAuth(act map[string]any, auth string) int {
 	r.t.Helper()
-	body, err := json.Marshal(act)
+	code, err := r.tryPostAuth(act, auth)
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	return code
+}
+
+// tryPostAuth is postAuth for a goroutine other than the test's, which
+// must not call Fatal: the error is returned.
+func (r *rig) tryPostAuth(act map[string]any, auth string) (int, error) {
+	body, err := json.Marshal(act)
+	if err != nil {
+		return 0, err
+	}
 	req, err := http.NewRequest(http.MethodPost, r.srv.URL+"/api/messages", strings.NewReader(string(body)))
 	if err != nil {
-		r.t.Fatal(err)
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if auth != "" {
@@ -516,10 +526,10 @@ func (r *rig) postAuth(act map[string]any, auth string) int {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		r.t.Fatal(err)
+		return 0, err
 	}
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, nil
 }
 
 // count returns the number of documents in a collection of the rig's store.

@@ -77,13 +77,25 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	// Refused while shutting down or when every worker is busy: the Bot
-	// Framework retries, perhaps on another replica.
 	if !a.pool.Submit(func(ctx context.Context) { a.runJob(ctx, j) }) {
 		a.onShed()
-		w.Header().Set("Retry-After", "2")
-		http.Error(w, "busy or shutting down", http.StatusServiceUnavailable)
-		return
+		if a.pool.Closed() {
+			// Shutting down: the Bot Framework may retry, perhaps on
+			// another replica.
+			w.Header().Set("Retry-After", "2")
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		// No room even to wait: acknowledged all the same, and the sender
+		// of a message told at once, on the pool's notice lane, that
+		// nothing was done (a 503 shows them only that delivery failed).
+		if act.Type == schema.Message {
+			a.pool.Notice(func(ctx context.Context) {
+				if err := a.reply(ctx, act, busy()); err != nil {
+					a.log.Error("telling a shed command's sender failed", "err", err)
+				}
+			})
+		}
 	}
 	if act.Type == schema.Invoke {
 		// An invoke (a file consent answer) wants 200; the work follows.
@@ -91,6 +103,11 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// busy answers a message shed because the queue was full.
+func busy() bot.Message {
+	return bot.Message{Kind: bot.KindError, Private: true, Text: "The bot is busy or restarting; nothing was done. Please try again in a minute."}
 }
 
 // tooLate answers a message shed because it waited too long for a worker.

@@ -32,7 +32,8 @@ func (h *heldHandler) Handle(ctx context.Context, req bot.Request) (bot.Message,
 
 // An activity is acknowledged with 202 at once; one that then waited for a
 // worker past AnswerWithin is not run late but answered "too busy, nothing
-// was done" and counted; with the queue full the answer is 503, counted.
+// was done" and counted; with the queue full it is acknowledged with 202
+// too, its sender told at once "busy, nothing was done", and counted.
 func TestOverloadShedsWhatWaitedTooLong(t *testing.T) {
 	h := &heldHandler{open: make(chan struct{}), started: make(chan struct{}, 10)}
 	r := newRig(t, h)
@@ -61,16 +62,20 @@ func TestOverloadShedsWhatWaitedTooLong(t *testing.T) {
 	if got := r.post(channelMessage(r.bf.serviceURL(), "m2", "commit Ring the duty manager", ana)); got != http.StatusAccepted {
 		t.Fatalf("second activity: %d, want 202 at once", got)
 	}
-	if got := r.post(channelMessage(r.bf.serviceURL(), "m3", "actions", ana)); got != http.StatusServiceUnavailable {
-		t.Fatalf("third activity with the queue full: %d, want 503", got)
+	if got := r.post(channelMessage(r.bf.serviceURL(), "m3", "actions", ana)); got != http.StatusAccepted {
+		t.Fatalf("third activity with the queue full: %d, want 202", got)
 	}
 	if n := shed.Load(); n != 1 {
 		t.Fatalf("shed %d, want 1 (the full queue)", n)
 	}
+	// Told while the worker is still held: the notice does not wait for it.
+	if raw, _ := json.Marshal(r.waitPosts(1)[0].Raw); !strings.Contains(string(raw), "busy") || !strings.Contains(string(raw), "nothing was done") {
+		t.Fatalf("the shed message's sender was told %s, want busy, nothing was done", raw)
+	}
 	r.clock.Advance(2 * time.Minute) // the second has now waited too long
 	close(h.open)
 
-	posts := r.waitPosts(2)
+	posts := r.waitPosts(3)[1:]
 	var texts []string
 	for _, p := range posts {
 		raw, _ := json.Marshal(p.Raw)

@@ -72,7 +72,8 @@ type Config struct {
 	// Workers handling activities at once; 0 means 4.
 	Workers int
 	// Queue is how many activities may wait for a worker; 0 means 32 per
-	// worker. A full queue answers 503 (the Bot Framework may retry).
+	// worker. With the queue full an activity is still acknowledged (202),
+	// and a message's sender told "busy, nothing was done" (OnShed).
 	Queue int
 	// AnswerWithin is how long a message may wait for a worker: one that
 	// waited longer is shed (answered "too busy, nothing was done", counted

@@ -25,6 +25,8 @@ type Config struct {
 	Workers int           // jobs running at once; <= 0 means 4
 	Queue   int           // jobs waiting for a worker; <= 0 means 64 per worker
 	Timeout time.Duration // bound of one job; <= 0 means 2 minutes
+	// Notices is how many notices (see Pool.Notice) may wait; <= 0 means 64.
+	Notices int
 	// Logger receives panics (never the job's data); nil discards.
 	Logger *slog.Logger
 }
@@ -32,6 +34,7 @@ type Config struct {
 // Pool runs jobs on a fixed set of workers.
 type Pool struct {
 	jobs    chan Job
+	notices chan Job // the notice lane: one worker of its own
 	wg      sync.WaitGroup
 	timeout time.Duration
 	log     *slog.Logger
@@ -56,11 +59,15 @@ func New(cfg Config) *Pool {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 2 * time.Minute
 	}
+	if cfg.Notices <= 0 {
+		cfg.Notices = 64
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	base, cancel := context.WithCancel(context.Background())
-	p := &Pool{jobs: make(chan Job, cfg.Queue), timeout: cfg.Timeout, log: cfg.Logger, base: base, cancel: cancel}
+	p := &Pool{jobs: make(chan Job, cfg.Queue), notices: make(chan Job, cfg.Notices),
+		timeout: cfg.Timeout, log: cfg.Logger, base: base, cancel: cancel}
 	for range cfg.Workers {
 		p.wg.Go(func() {
 			for job := range p.jobs {
@@ -68,6 +75,11 @@ func New(cfg Config) *Pool {
 			}
 		})
 	}
+	p.wg.Go(func() {
+		for job := range p.notices {
+			p.run(job)
+		}
+	})
 	return p
 }
 
@@ -99,6 +111,34 @@ func (p *Pool) Submit(job Job) bool {
 	}
 }
 
+// Notice queues job on the notice lane, a worker and queue of their own: a
+// short job telling someone that what they asked was shed (the pool was
+// full), so that they hear of it at once without the work waiting behind
+// the backlog that shed it, and without a goroutine per shed request. It
+// reports false when that lane is full too or the pool is shutting down.
+func (p *Pool) Notice(job Job) bool {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return false
+	}
+	select {
+	case p.notices <- job:
+		return true
+	default:
+		return false
+	}
+}
+
+// Closed reports whether Shutdown was called: a refused job was refused
+// because the process is stopping (another replica may take a retry), not
+// because the queue is full.
+func (p *Pool) Closed() bool {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.closed
+}
+
 // Backlog is how many jobs wait for a worker: an adapter acknowledges at
 // once, rather than waiting for the answer, when it is long.
 func (p *Pool) Backlog() int { return len(p.jobs) }
@@ -111,6 +151,7 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 	if !p.closed {
 		p.closed = true
 		close(p.jobs)
+		close(p.notices)
 	}
 	p.mu.Unlock()
 	done := make(chan struct{})

@@ -113,3 +113,40 @@ func TestJobTimeout(t *testing.T) {
 	}
 	_ = p.Shutdown(context.Background())
 }
+
+// With every worker busy and the queue full, a notice still runs at once on
+// its own lane; the notice lane is bounded too, and closed at shutdown.
+func TestNoticeRunsWhileTheQueueIsFull(t *testing.T) {
+	p := New(Config{Workers: 1, Queue: 1, Notices: 1})
+	release := make(chan struct{})
+	started := make(chan struct{})
+	p.Submit(func(context.Context) { close(started); <-release })
+	<-started
+	p.Submit(func(context.Context) {})
+	if p.Submit(func(context.Context) {}) {
+		t.Fatal("a job beyond the queue was taken")
+	}
+	ran := make(chan struct{})
+	if !p.Notice(func(context.Context) { close(ran) }) {
+		t.Fatal("the notice was refused")
+	}
+	<-ran // would hang if the notice waited for the held worker
+	hold := make(chan struct{})
+	p.Notice(func(context.Context) { <-hold }) // occupies the notice worker
+	for !p.Notice(func(context.Context) {}) {  // the one slot frees when the worker takes the held notice
+	}
+	if p.Notice(func(context.Context) {}) {
+		t.Fatal("a notice beyond the notice queue was taken")
+	}
+	if p.Closed() {
+		t.Fatal("Closed before Shutdown")
+	}
+	close(release)
+	close(hold)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !p.Closed() || p.Notice(func(context.Context) {}) {
+		t.Fatal("a notice was taken after Shutdown")
+	}
+}
