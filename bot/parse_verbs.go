@@ -136,8 +136,13 @@ func parsePhases(p parser, args []token) (any, error) {
 			return nil, p.fail("%s is given twice.", name)
 		}
 		d, err := parseSpan(val)
+		if err != nil {
+			// A bare 30 is minutes here as in session add (and 1.5h or
+			// 1h30 are read the same way too).
+			d, err = ParseDuration(val)
+		}
 		if err != nil || d < minPhase || d > maxPhase {
-			return nil, p.fail("%q is not a time box from 1m to 4h for %s (write e.g. 10m or 1h30m).", clip(val, 40), name)
+			return nil, p.fail("%q is not a time box from 1m to 4h for %s (write e.g. 10m, 30 for minutes, or 1h30m).", clip(val, 40), name)
 		}
 		out[ph] = d
 	}

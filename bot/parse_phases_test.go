@@ -1,0 +1,51 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// TestPhasesBareMinutes: a bare number is minutes in phases as it is in
+// session add (a trial found `phases questioning=30` refused while
+// `session add … 90` meant 90 minutes).
+func TestPhasesBareMinutes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want map[bot.Phase]time.Duration
+	}{
+		{"phases questioning=30", map[bot.Phase]time.Duration{bot.PhaseQuestioning: 30 * time.Minute}},
+		{"phases presenting=10 action=5", map[bot.Phase]time.Duration{bot.PhasePresenting: 10 * time.Minute, bot.PhaseAction: 5 * time.Minute}},
+		{"phases questioning=1.5h", map[bot.Phase]time.Duration{bot.PhaseQuestioning: 90 * time.Minute}},
+		{"phases questioning=1h30", map[bot.Phase]time.Duration{bot.PhaseQuestioning: 90 * time.Minute}},
+		{"phases questioning=25m", map[bot.Phase]time.Duration{bot.PhaseQuestioning: 25 * time.Minute}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			cmd, err := bot.Parse(tt.in)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.in, err)
+			}
+			args, ok := cmd.Args.(bot.PhasesArgs)
+			if !ok {
+				t.Fatalf("args = %T", cmd.Args)
+			}
+			if len(args.Phases) != len(tt.want) {
+				t.Fatalf("phases = %v, want %v", args.Phases, tt.want)
+			}
+			for ph, d := range tt.want {
+				if args.Phases[ph] != d {
+					t.Errorf("%s = %v, want %v", ph, args.Phases[ph], d)
+				}
+			}
+		})
+	}
+	for _, in := range []string{"phases questioning=300", "phases questioning=0", "phases questioning=30x", "phases questioning=thirty"} {
+		t.Run(in, func(t *testing.T) {
+			if _, err := bot.Parse(in); err == nil || bot.ErrorCode(err) != bot.EINVALID {
+				t.Errorf("Parse(%q) = %v, want a refusal", in, err)
+			}
+		})
+	}
+}
