@@ -295,8 +295,10 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 
 // roundStatus shows the round in progress to anyone in the set.
 func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
+	// A status read answers only the caller, like session status: a
+	// member's look at the round is no post to the whole channel.
 	if c.set.OpenSession == 0 {
-		return reply(fmt.Sprintf("No session of %s is open, so no round is in progress.", c.set.Name)), nil
+		return private(fmt.Sprintf("No session of %s is open, so no round is in progress.", c.set.Name)), nil
 	}
 	sess, err := r.openSession(ctx, c)
 	if err != nil {
@@ -304,7 +306,7 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	}
 	cur := sess.CurrentRound()
 	if cur == nil {
-		return reply(fmt.Sprintf("Session %d is open with %d round%s done; no round is in progress. %d checked in.", sess.Number, len(sess.Rounds), isAre(len(sess.Rounds), "", "s"), len(sess.Attendees))), nil
+		return private(fmt.Sprintf("Session %d is open with %d round%s done; no round is in progress. %d checked in.", sess.Number, len(sess.Rounds), isAre(len(sess.Rounds), "", "s"), len(sess.Attendees))), nil
 	}
 	loc := c.set.Location()
 	left := cur.Remaining(c.now)
@@ -317,5 +319,6 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	card.Text = fmt.Sprintf("Round %d: %s, %s.", cur.Number, cur.Phase, timing)
 	card.Sections = card.Sections[:2] // roles and phases; the buttons are on the round's card
 	card.Buttons = nil
+	card.Private = true
 	return card, nil
 }
