@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -277,11 +278,19 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 		return bot.Message{}, fmt.Errorf("end round in %s: %w", sess.ID, err)
 	}
 	r.sessionChanged(ctx, c.set, sess)
-	r.notify(ctx, c, []bot.Outgoing{{
+	// The first presentation in a session gets the action prompt; a second
+	// one (round start @x again) its own prompt naming the round, so it does
+	// not read as the first sent twice.
+	prompt := bot.Outgoing{
 		To:      bot.Destination{Platform: c.set.Platform, UserID: rd.Presenter},
 		Message: bot.ActionPrompt(c.set, sess),
-		Key:     bot.ActionPromptKey(sess, rd.Presenter), // once per presenter and session
-	}})
+		Key:     bot.ActionPromptKey(sess, rd.Presenter),
+	}
+	if slices.ContainsFunc(sess.Rounds, func(x bot.Round) bool { return x.Number < rd.Number && x.Presenter == rd.Presenter }) {
+		prompt.Message = bot.ActionPromptRound(c.set, sess, rd.Number)
+		prompt.Key = bot.ActionPromptRoundKey(sess, rd.Presenter, rd.Number)
+	}
+	r.notify(ctx, c, []bot.Outgoing{prompt})
 	if r.updateCard(ctx, c, rd) {
 		// The card says the round is over and tells the presenter.
 		return bot.Message{Kind: bot.KindPhase, Private: true,

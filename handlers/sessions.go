@@ -356,9 +356,15 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 				}) {
 					continue
 				}
+				var rounds []int
+				for _, rd := range sess.Rounds {
+					if rd.Presenter == p {
+						rounds = append(rounds, rd.Number)
+					}
+				}
 				out = append(out, bot.Outgoing{
 					To:      bot.Destination{Platform: c.set.Platform, UserID: p},
-					Message: bot.ActionPrompt(c.set, sess),
+					Message: bot.ActionPromptAgain(c.set, sess, rounds),
 					Key:     bot.ActionPromptAgainKey(sess, p),
 				})
 			}

@@ -66,3 +66,51 @@ func TestSessionStatusBidLines(t *testing.T) {
 		t.Errorf("member's bids = %q, want %q", got, want)
 	}
 }
+
+// TestSecondActionPrompt: a presenter who presents twice in a session gets
+// a second prompt that names its round, and the follow-up at session end
+// says it is one (a trial found all three worded the same, and the second
+// presentation got none though the channel said one was sent).
+func TestSecondActionPrompt(t *testing.T) {
+	e := newEnv(t, 5)
+	e.openSession("ana", "ben", "cy")
+	prompts := func() []bot.Message {
+		var out []bot.Message
+		for _, s := range e.msgr.Take() {
+			if s.Msg.Kind == bot.KindActionPrompt && s.To.UserID == e.id("ana") {
+				out = append(out, s.Msg)
+			}
+		}
+		return out
+	}
+	e.must("fac", "round start @ana")
+	e.must("fac", "round end")
+	first := prompts()
+	if len(first) != 1 || first[0].Title != "Your action" {
+		t.Fatalf("first prompts = %+v", first)
+	}
+	e.must("fac", "round start @ben")
+	e.must("fac", "round end")
+	e.msgr.Take()
+	e.must("fac", "round start @ana again")
+	e.must("fac", "round end")
+	second := prompts()
+	if len(second) != 1 {
+		t.Fatalf("second presentation: %d prompts to ana, want 1", len(second))
+	}
+	wantContains(t, second[0].Title, "round 3")
+	wantContains(t, second[0].Text, "presenting again", "session 1 (round 3)", "second action prompt")
+	if second[0].Text == first[0].Text {
+		t.Errorf("second prompt reads as the first: %q", second[0].Text)
+	}
+	e.must("fac", "session end")
+	again := prompts()
+	if len(again) != 1 {
+		t.Fatalf("session end: %d prompts to ana, want 1", len(again))
+	}
+	wantContains(t, again[0].Title, "follow-up")
+	wantContains(t, again[0].Text, "A follow-up", "session 1 (rounds 1 and 3)", "not recorded an action yet")
+	if len(again[0].Buttons) != 1 || again[0].Buttons[0].Form == nil || again[0].Buttons[0].SetID != e.setID() {
+		t.Errorf("follow-up button = %+v", again[0].Buttons)
+	}
+}
