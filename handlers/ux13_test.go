@@ -1,9 +1,11 @@
 package handlers_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/handlers"
 )
 
 // sectionText is the text of m's section titled title, or "".
@@ -112,5 +114,29 @@ func TestSecondActionPrompt(t *testing.T) {
 	wantContains(t, again[0].Text, "A follow-up", "session 1 (rounds 1 and 3)", "not recorded an action yet")
 	if len(again[0].Buttons) != 1 || again[0].Buttons[0].Form == nil || again[0].Buttons[0].SetID != e.setID() {
 		t.Errorf("follow-up button = %+v", again[0].Buttons)
+	}
+}
+
+// TestStatsWording: the two report figures are named apart and explained,
+// and a session without ratings says only "no ratings yet".
+func TestStatsWording(t *testing.T) {
+	e := newEnv(t, 6)
+	e.openSession("ana", "ben")
+	e.must("ana", "commit Call the agency")
+	e.must("ana", "report C-1 progress Called once")
+	e.must("ana", "report C-1 done Agreed the notice period")
+	e.must("fac", "session end")
+	msg := e.must("fac", "stats")
+	if got, want := field(msg, handlers.LabelCommitments), "made 1, with a report 1, done 1, dropped 0"; got != want {
+		t.Errorf("commitments = %q, want %q", got, want)
+	}
+	if got := field(msg, "Reports written"); got != "2" {
+		t.Errorf("reports written = %q, want 2", got)
+	}
+	wantContains(t, msg.Text, "Commitments with a report: reported on at least once", "Reports written: every `/als report`")
+	per := sectionText(msg, "Per session")
+	wantContains(t, per, "; no ratings yet")
+	if strings.Contains(per, "mean rating no ratings") {
+		t.Errorf("per session: %q", per)
 	}
 }
