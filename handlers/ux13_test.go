@@ -140,3 +140,15 @@ func TestStatsWording(t *testing.T) {
 		t.Errorf("per session: %q", per)
 	}
 }
+
+// TestSetupSaysTheZone: setup names the set's zone, whether it is the
+// default, and how to change it.
+func TestSetupSaysTheZone(t *testing.T) {
+	e := newEnv(t, 7)
+	msg := e.must("fac", "setup West")
+	wantContains(t, msg.Text, "Time zone: UTC (the default", "/als timezone Europe/London", "London or UK")
+	e.channel = "C2"
+	e.users["fac"] = bot.UserRef{ID: "UFAC", Name: "Fac", TZ: "Europe/London"}
+	msg = e.must("fac", "setup East")
+	wantContains(t, msg.Text, "Time zone: Europe/London (yours", "/als timezone Europe/London")
+}
