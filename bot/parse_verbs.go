@@ -209,6 +209,18 @@ func parseRemindersCover(p parser, args []token) (any, error) {
 	return RemindersCoverArgs{Lead: d}, nil
 }
 
+func parseRemindersFac(p parser, args []token) (any, error) {
+	if len(args) == 1 {
+		switch args[0].lower() {
+		case "on":
+			return RemindersFacArgs{On: true}, nil
+		case "off":
+			return RemindersFacArgs{}, nil
+		}
+	}
+	return nil, p.fail("Write on or off, e.g. `/als reminders facilitators off`.")
+}
+
 func parseNudges(p parser, args []token) (any, error) {
 	spec := ""
 	switch {

@@ -300,6 +300,16 @@ func Reminder(set *Set, sess *Session, now time.Time, loc *time.Location, open [
 	return m
 }
 
+// FacilitatorReminder is a session reminder to a facilitator who is not a
+// member: the session's when and where, and how to open it (they have no
+// commitments of their own to report on).
+func FacilitatorReminder(set *Set, sess *Session, now time.Time, loc *time.Location) Message {
+	m := Reminder(set, sess, now, loc, nil, false, false)
+	m.Sections = append(m.Sections, Section{Title: "You facilitate",
+		Text: fmt.Sprintf("Open it with %s when the set meets; %s shows who has checked in and bid. %s stops these messages.", Cmd("session start"), Cmd("session status"), Cmd("reminders facilitators off"))})
+	return m
+}
+
 // PhaseMoved is the channel's line when the facilitator moves round r on
 // to its current phase; times in loc. The action and process-review phases
 // say by name who speaks now, so the observer is prompted to feed back

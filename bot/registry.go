@@ -99,6 +99,8 @@ var registry = append([]Spec{
 		Role: fac, Deny: settings, Writes: true, parse: parseReminders},
 	{Verb: VerbRemindersCover, Group: groupSetup, Usage: "reminders cover [<lead>|off]", Desc: "Reminds each member by DM, this long before every session (1d to 60d, default 14d), to arrange cover for their duty work; off stops it.", Example: "reminders cover 14d",
 		Role: fac, Deny: settings, Writes: true, parse: parseRemindersCover},
+	{Verb: VerbRemindersFac, Group: groupSetup, Usage: "reminders facilitators on|off", Desc: "Whether facilitators get the session reminders by DM too (default on); a facilitator who is also a member gets one.", Example: "reminders facilitators off",
+		Role: fac, Deny: settings, Writes: true, parse: parseRemindersFac},
 	{Verb: VerbNudges, Group: groupSetup, Usage: `nudges "<cron spec>"`, Desc: "Sets when members are prompted about their actions between sessions.", Example: `nudges "0 9 * * 1"`,
 		Role: fac, Deny: settings, Writes: true, parse: parseNudges},
 	{Verb: VerbSessionAdd, Group: groupSessions, Usage: "session add <date> <time> [<length>] [<where>]", Desc: "Adds one session. Dates are day first (31/12/2026, 2026-12-31, 31 Dec, next friday); times 14:00, 2pm or 2.30pm; length 90 (minutes), 1.5h or 1h30, or an end time (14:00-16:00), 15 min to 12 h, default 3 h; where may be a room or a link.", Example: "session add 2026-03-10 09:30 2h Room 4",

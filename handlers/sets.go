@@ -309,6 +309,15 @@ func (r *Router) remindersCover(ctx context.Context, c *call, a bot.RemindersCov
 	return r.saveSettings(ctx, c, private(text))
 }
 
+func (r *Router) remindersFac(ctx context.Context, c *call, a bot.RemindersFacArgs) (bot.Message, error) {
+	c.set.FacRemindOff = !a.On
+	text := "Facilitators get no session reminders by DM (the channel is still reminded). `reminders facilitators on` turns them back on."
+	if a.On {
+		text = "Facilitators get the session reminders by DM too, at the members' lead times; a facilitator who is also a member gets one, not two."
+	}
+	return r.saveSettings(ctx, c, private(text))
+}
+
 func (r *Router) nudges(ctx context.Context, c *call, a bot.NudgesArgs) (bot.Message, error) {
 	s := c.set
 	spec, err := scheduler.ParseSpec(a.Spec, s.Location())

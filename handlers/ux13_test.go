@@ -152,3 +152,32 @@ func TestSetupSaysTheZone(t *testing.T) {
 	msg = e.must("fac", "setup East")
 	wantContains(t, msg.Text, "Time zone: Europe/London (yours", "/als timezone Europe/London")
 }
+
+// TestRemindersFacilitatorsSetting: on by default, turned off and on by
+// the facilitator; a bad word is refused and changes nothing; members may
+// not change it.
+func TestRemindersFacilitatorsSetting(t *testing.T) {
+	e := newEnv(t, 8)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	if e.set().FacRemindOff {
+		t.Fatal("a new set has facilitators' reminders off")
+	}
+	msg := e.must("fac", "reminders facilitators off")
+	wantContains(t, msg.Text, "Facilitators get no session reminders by DM")
+	if !e.set().FacRemindOff {
+		t.Error("reminders facilitators off did not turn them off")
+	}
+	before := e.snapshot()
+	if _, err := e.do("fac", "reminders facilitators maybe"); bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(bot.ErrorMessage(err), "on or off") {
+		t.Errorf("maybe: %v", err)
+	}
+	if _, err := e.do("ana", "reminders facilitators on"); err == nil {
+		t.Error("a member changed the facilitators' reminders")
+	}
+	e.assertUnchanged(before)
+	wantContains(t, e.must("fac", "reminders facilitators on").Text, "one, not two")
+	if e.set().FacRemindOff {
+		t.Error("reminders facilitators on did not turn them on")
+	}
+}
