@@ -108,6 +108,13 @@ type RemindersArgs struct{ Leads []time.Duration }
 // reminders off.
 type RemindersCoverArgs struct{ Lead time.Duration }
 
+// SessionStartArgs: session start [<number>|extra]. Zero values: today's
+// planned session.
+type SessionStartArgs struct {
+	Number int  // a planned session to open, e.g. one whose day passed
+	Extra  bool // a session outside the plan, now
+}
+
 // RemindersFacArgs: reminders facilitators on|off.
 type RemindersFacArgs struct{ On bool }
 

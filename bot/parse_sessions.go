@@ -105,6 +105,22 @@ func parseSessionCancel(p parser, args []token) (any, error) {
 	return SessionCancelArgs{Date: d}, nil
 }
 
+func parseSessionStart(p parser, args []token) (any, error) {
+	switch {
+	case len(args) == 0:
+		return SessionStartArgs{}, nil
+	case len(args) > 1:
+		return nil, p.fail("Give one session number (see /als sessions), or extra.")
+	case args[0].lower() == "extra":
+		return SessionStartArgs{Extra: true}, nil
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(args[0].val, "#"))
+	if err != nil || n < 1 {
+		return nil, p.fail("%q is not a session number (see /als sessions); write extra for a session outside the plan.", clip(args[0].val, 40))
+	}
+	return SessionStartArgs{Number: n}, nil
+}
+
 func parseBid(p parser, args []token) (any, error) {
 	s, err := p.text(args)
 	if err != nil {

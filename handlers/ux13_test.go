@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
@@ -180,4 +181,63 @@ func TestRemindersFacilitatorsSetting(t *testing.T) {
 	if e.set().FacRemindOff {
 		t.Error("reminders facilitators on did not turn them on")
 	}
+}
+
+// TestSessionStartAfterAMissedSession: a planned session whose day passed
+// unstarted is never skipped in silence: session start asks, changing
+// nothing; session start <n> holds it, session start extra opens one
+// outside the plan and says so (a trial got a silent extra session that
+// counted as held).
+func TestSessionStartAfterAMissedSession(t *testing.T) {
+	e := newEnv(t, 9)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana @ben")
+	e.must("fac", "session add 2026-12-01 14:00 2h Room 4")
+	e.must("fac", "session add 2026-12-29 14:00 2h Room 4")
+	e.clock.Set(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)) // session 1's day passed
+
+	before := e.snapshot()
+	_, err := e.do("fac", "session start")
+	if bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("session start after a missed session: %v", err)
+	}
+	wantContains(t, bot.ErrorMessage(err), "Session 1 was planned for Tue 1 Dec 2026 14:00", "never started", "session start 1", "session start extra", "session cancel 1")
+	e.assertUnchanged(before)
+
+	for _, bad := range []string{"session start 7", "session start two", "session start 1 2"} {
+		if _, err := e.do("fac", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	e.assertUnchanged(before)
+
+	msg := e.must("fac", "session start 1")
+	wantContains(t, msg.Text, "Session 1 is open", "This is session 1, planned for Tue 1 Dec 2026 14:00")
+	if s := e.session(1); s.Status != bot.SessionOpen {
+		t.Errorf("session 1 is %s", s.Status)
+	}
+	e.must("fac", "session end")
+
+	// Session 1 was held: nothing is missed now, and a start on a day
+	// without a planned session opens an extra one, saying so.
+	msg = e.must("fac", "session start")
+	wantContains(t, msg.Text, "Session 3 is open", "an extra session, outside the plan", "next planned one is session 2, Tue 29 Dec 2026 14:00", "session undo start")
+	e.must("fac", "session end")
+	_, err = e.do("fac", "session start 1")
+	if bot.ErrorCode(err) != bot.ECONFLICT || !strings.Contains(bot.ErrorMessage(err), "Session 1 is closed") {
+		t.Errorf("starting a closed session: %v", err)
+	}
+}
+
+// TestSessionStartPicksTodaysSession: with two sessions today, session
+// start opens the one whose time has come and says which.
+func TestSessionStartPicksTodaysSession(t *testing.T) {
+	e := newEnv(t, 10)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.must("fac", "session add 2026-12-01 10:00 1h")
+	e.must("fac", "session add 2026-12-01 15:00 1h")
+	e.clock.Set(time.Date(2026, 12, 1, 14, 50, 0, 0, time.UTC)) // the 10:00 one was missed
+	msg := e.must("fac", "session start")
+	wantContains(t, msg.Text, "Session 2 is open", "This is session 2, planned for 15:00", "today has 2 planned sessions")
 }
