@@ -49,3 +49,35 @@ func TestPhasesBareMinutes(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionAddForLength: "2pm for 2 hours" reads the length after "for";
+// the place is what follows (a trial stored "for 2 hours in Room 4" as the
+// place of a 3-hour session).
+func TestSessionAddForLength(t *testing.T) {
+	tests := []struct {
+		in    string
+		dur   time.Duration
+		where string
+	}{
+		{"session add 23/12/2026 2pm for 2 hours in Room 4", 2 * time.Hour, "in Room 4"},
+		{"session add 23/12/2026 2pm for 90 minutes", 90 * time.Minute, ""},
+		{"session add 23/12/2026 2pm for 1.5h Room 4", 90 * time.Minute, "Room 4"},
+		{"session add 23/12/2026 2pm 2h for the new managers", 2 * time.Hour, "for the new managers"},
+		{"session add 23/12/2026 2pm for the new managers", 0, "for the new managers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			cmd, err := bot.Parse(tt.in)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			a := cmd.Args.(bot.SessionAddArgs)
+			if a.Duration != tt.dur || a.Where != tt.where {
+				t.Errorf("duration %v, where %q; want %v, %q", a.Duration, a.Where, tt.dur, tt.where)
+			}
+		})
+	}
+	if _, err := bot.Parse("session add 23/12/2026 2pm for 20 hours"); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("a 20-hour session: %v", err)
+	}
+}
