@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -60,6 +61,15 @@ func reportHead(p parser, args []token) (string, ReportStatus, error) {
 }
 
 func parseReport(p parser, args []token) (any, error) {
+	if len(args) == 2 {
+		// Id and status given: say what is missing, not the whole form
+		// again (a trial's "report C-1 done" was told to give the id).
+		id, st, err := reportHead(p, args)
+		if err != nil {
+			return nil, err
+		}
+		return nil, p.fail("Add what you did and learned after %s, e.g. /als report %s %s Met HR on Tuesday; it is what the set hears at the report-back.", st, id, st)
+	}
 	if len(args) < 3 {
 		return nil, p.fail("Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
 	}
@@ -123,7 +133,7 @@ func parseFeedback(p parser, args []token) (any, error) {
 	if len(args) == 0 {
 		return nil, p.fail("Give a rating from 1 to 5.")
 	}
-	n, err := strconv.Atoi(args[0].val)
+	n, err := strconv.Atoi(ratingWord(args[0].val))
 	if err != nil || n < 1 || n > 5 {
 		return nil, p.fail("%q is not a rating; give a whole number from 1 to 5.", clip(args[0].val, 40))
 	}
@@ -132,6 +142,19 @@ func parseFeedback(p parser, args []token) (any, error) {
 		return nil, err
 	}
 	return FeedbackArgs{Rating: n, Comment: s}, nil
+}
+
+// ratingWord reads the ways people write a rating: "4/5" and "four" are 4
+// (a trial's "feedback 4/5 good session" and "feedback five" were refused).
+func ratingWord(s string) string {
+	s = strings.ToLower(s)
+	if n, ok := strings.CutSuffix(s, "/5"); ok {
+		return n
+	}
+	if i := slices.Index([]string{"one", "two", "three", "four", "five"}, s); i >= 0 {
+		return strconv.Itoa(i + 1)
+	}
+	return s
 }
 
 // formFeedback reads the feedback form (the pulse's "Rate with a comment"):

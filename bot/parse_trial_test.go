@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -79,5 +80,33 @@ func TestSessionAddForLength(t *testing.T) {
 	}
 	if _, err := bot.Parse("session add 23/12/2026 2pm for 20 hours"); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("a 20-hour session: %v", err)
+	}
+}
+
+// TestTrialRatingsAndReports: ratings as people write them ("4/5",
+// "four") are read; "report C-1 done" with nothing after says what to add.
+func TestTrialRatingsAndReports(t *testing.T) {
+	for in, want := range map[string]int{"feedback 4/5 good session": 4, "feedback five": 5, "feedback Three ok": 3, "feedback 2": 2} {
+		cmd, err := bot.Parse(in)
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if got := cmd.Args.(bot.FeedbackArgs).Rating; got != want {
+			t.Errorf("%q rated %d, want %d", in, got, want)
+		}
+	}
+	for _, in := range []string{"feedback 6/5", "feedback 4.5", "feedback six", "feedback 0/5"} {
+		if _, err := bot.Parse(in); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("%q: %v, want a refusal", in, err)
+		}
+	}
+	_, err := bot.Parse("report c-1 done")
+	if msg := bot.ErrorMessage(err); !strings.Contains(msg, "Add what you did and learned after done, e.g. /als report C-1 done") {
+		t.Errorf("report c-1 done: %q", msg)
+	}
+	_, err = bot.Parse("report X-1 done")
+	if msg := bot.ErrorMessage(err); !strings.Contains(msg, "not a commitment id") {
+		t.Errorf("report X-1 done: %q", msg)
 	}
 }
