@@ -241,3 +241,23 @@ func TestSessionStartPicksTodaysSession(t *testing.T) {
 	msg := e.must("fac", "session start")
 	wantContains(t, msg.Text, "Session 2 is open", "This is session 2, planned for 15:00", "today has 2 planned sessions")
 }
+
+// TestCommitSameWordsTwice: a commitment with the same words as an open one
+// is recorded, and the answer says how to drop it if it is a repeat; other
+// commitments say nothing of the kind.
+func TestCommitSameWordsTwice(t *testing.T) {
+	e := newEnv(t, 11)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana @ben")
+	if msg := e.must("ana", "commit Ring the agency."); strings.Contains(msg.Text, "same words") {
+		t.Errorf("first commitment: %q", msg.Text)
+	}
+	msg := e.must("ana", "commit ring  the agency")
+	wantContains(t, msg.Text, "Recorded C-2", "You already have C-1 with the same words", "commitment drop C-2 duplicate")
+	if msg := e.must("ben", "commit Ring the agency"); strings.Contains(msg.Text, "same words") {
+		t.Errorf("ben's commitment is not ana's repeat: %q", msg.Text)
+	}
+	if msg := e.must("ana", "commit Ring the agency and the union"); strings.Contains(msg.Text, "same words") {
+		t.Errorf("other words: %q", msg.Text)
+	}
+}
