@@ -191,6 +191,11 @@ func parseMentoringLog(p parser, args []token) (any, error) {
 		if err != nil {
 			return nil, p.fail("%s If the note starts with these words, put it in quotes.", err)
 		}
+		if n == 0 {
+			// "2 days ago" was logged for today with the words as the
+			// note in a trial: a meeting in the past is said this way.
+			d, n = readAgo(tokenWords(rest))
+		}
 		a.Date, rest = d, rest[n:]
 	}
 	s, err := p.text(rest)
@@ -199,4 +204,28 @@ func parseMentoringLog(p parser, args []token) (any, error) {
 	}
 	a.Note = s
 	return a, nil
+}
+
+// readAgo reads "2 days ago", "a week ago", "3 weeks ago" from the start of
+// words: a day counted back from today. n is 0 when words do not start so.
+func readAgo(words []string) (DateSpec, int) {
+	if len(words) < 3 || strings.ToLower(words[2]) != "ago" {
+		return DateSpec{}, 0
+	}
+	count, err := strconv.Atoi(words[0])
+	if strings.EqualFold(words[0], "a") || strings.EqualFold(words[0], "one") {
+		count, err = 1, nil
+	}
+	if err != nil || count < 0 || count > 400 {
+		return DateSpec{}, 0
+	}
+	days := count
+	switch strings.ToLower(words[1]) {
+	case "day", "days":
+	case "week", "weeks":
+		days = 7 * count
+	default:
+		return DateSpec{}, 0
+	}
+	return DateSpec{kind: dateOffset, n: -days, written: strings.Join(words[:3], " ")}, 3
 }

@@ -110,3 +110,34 @@ func TestTrialRatingsAndReports(t *testing.T) {
 		t.Errorf("report X-1 done: %q", msg)
 	}
 }
+
+// TestMentoringLogAgo: "2 days ago" is the day of the meeting, not the
+// start of the note; "undo" names the undo verbs.
+func TestMentoringLogAgo(t *testing.T) {
+	today := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	for in, want := range map[string]string{
+		"mentoring log @ana 2 days ago quick catch-up": "2026-12-04",
+		"mentoring log @ana a week ago":                "2026-11-29",
+		"mentoring log @ana 3 weeks ago Long talk":     "2026-11-15",
+	} {
+		cmd, err := bot.Parse(in)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		a := cmd.Args.(bot.MentoringLogArgs)
+		d, err := a.Date.Resolve(today)
+		if err != nil || d.String() != want {
+			t.Errorf("%q: date %v (%v), want %s", in, d, err, want)
+		}
+		if strings.Contains(a.Note, "ago") {
+			t.Errorf("%q: note %q keeps the date", in, a.Note)
+		}
+	}
+	if cmd, err := bot.Parse("mentoring log @ana 2 good ideas"); err != nil || cmd.Args.(bot.MentoringLogArgs).Note != "2 good ideas" {
+		t.Errorf("a note starting with a number: %+v %v", cmd, err)
+	}
+	_, err := bot.Parse("undo")
+	if msg := bot.ErrorMessage(err); !strings.Contains(msg, "session undo start") || !strings.Contains(msg, "round cancel") {
+		t.Errorf("undo: %q", msg)
+	}
+}
