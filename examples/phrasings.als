@@ -14,6 +14,8 @@
 /als session add 23/12/2026 2pm 90
 /als session add 13 Jan 2027 10:00 1.5h Teams link https://teams.example/meet
 /als session add next friday 2.30pm 1h30 Room 4
+# "for" before a length: the place is what follows.
+/als session add 20/01/2027 10am for 2 hours in the Civic Centre
 # Month first is not a date here: 12/23 would be the 12th of month 23.
 /als session add 12/23/2026 14:00
 /als sessions
@@ -32,9 +34,11 @@
 @cat /als commit Ask for a rota review by end of next week
 @cat /als commit Ask for cover by 31/02/2027
 @fran /als session end
-@ana /als feedback 4 Useful questions
+# A rating as people write it.
+@ana /als feedback 4/5 Useful questions
 @fran /als mentor @mo for @ana
 # For something that happened, a day and month is the latest one not after today.
 @mo /als mentoring log @ana 2/12 Talked it through
 @mo /als mentoring log @ana yesterday Called about the agency
+@mo /als mentoring log @ana 3 days ago Quick catch-up
 @fran /als stats

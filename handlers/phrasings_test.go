@@ -32,6 +32,7 @@ func TestPhrasingsScript(t *testing.T) {
 		"Added Session 1: Wed 23 Dec 2026 14:00 (Europe/London), 1 h 30 min (scheduled).",
 		"Added Session 2: Wed 13 Jan 2027 10:00 (Europe/London), 1 h 30 min, Teams link https://teams.example/meet (scheduled).",
 		"Added Session 3: Fri 4 Dec 2026 14:30 (Europe/London), 1 h 30 min, Room 4 (scheduled).",
+		"Added Session 4: Wed 20 Jan 2027 10:00 (Europe/London), 2 h, in the Civic Centre (scheduled).",
 		"[@ana] You're checked in to session 3",
 		"[@ben] You're checked in to session 3",
 		"[@fran] Round 1\n  Round 1: presenting",
@@ -40,6 +41,8 @@ func TestPhrasingsScript(t *testing.T) {
 		"Recorded C-3: Ask for a rota review\n  Due Fri 11 Dec 2026 23:59",
 		"Logged a mentoring session with ana on Wed 2 Dec 2026",
 		"Logged a mentoring session with ana on Thu 3 Dec 2026. ana has had 2",
+		"Logged a mentoring session with ana on Tue 1 Dec 2026. ana has had 3",
+		"your feedback on session 3 (4 of 5, with a comment) is saved",
 		"Commitments: made 3, with a report 0, done 0, dropped 0",
 	} {
 		if !strings.Contains(out, want) {
