@@ -151,9 +151,13 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 	// Past sessions are the ones held; a cancelled one is listed apart, and
 	// only while it is still to come (issue 13: future cancelled sessions
 	// were listed under Past).
-	var upcoming, past, cancelled []*bot.Session
+	// A planned session whose end passed unstarted is listed apart, not as
+	// upcoming (a trial saw last week's session under Upcoming).
+	var upcoming, past, cancelled, missed []*bot.Session
 	for _, s := range all {
 		switch {
+		case s.Status == bot.SessionScheduled && !s.Start.Add(s.Duration).After(c.now):
+			missed = append(missed, s)
 		case s.Status == bot.SessionScheduled || s.Status == bot.SessionOpen:
 			upcoming = append(upcoming, s)
 		case s.Held():
@@ -180,6 +184,12 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 	msg.Sections = []bot.Section{
 		{Title: "Upcoming", Text: lines(upcoming)},
 		{Title: "Held (latest 5)", Text: lines(past)},
+	}
+	if len(missed) > 0 {
+		slices.SortFunc(missed, byStart)
+		n := missed[len(missed)-1].Number
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Not started, time passed",
+			Text: lines(missed) + fmt.Sprintf("\nHold one now with %s, or record that it did not take place with %s.", bot.Cmd(fmt.Sprintf("session start %d", n)), bot.Cmd(fmt.Sprintf("session cancel %d", n)))})
 	}
 	if len(cancelled) > 0 {
 		slices.SortFunc(cancelled, byStart)

@@ -261,3 +261,19 @@ func TestCommitSameWordsTwice(t *testing.T) {
 		t.Errorf("other words: %q", msg.Text)
 	}
 }
+
+// TestSessionsListsMissedApart: a planned session whose time passed
+// unstarted is not listed as upcoming.
+func TestSessionsListsMissedApart(t *testing.T) {
+	e := newEnv(t, 12)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.must("fac", "session add 2026-12-02 10:00 2h")
+	e.must("fac", "session add 2026-12-30 10:00 2h")
+	e.clock.Set(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC))
+	msg := e.must("fac", "sessions")
+	if up := sectionText(msg, "Upcoming"); strings.Contains(up, "Session 1") || !strings.Contains(up, "Session 2") {
+		t.Errorf("upcoming: %q", up)
+	}
+	wantContains(t, sectionText(msg, "Not started, time passed"), "Session 1: Wed 2 Dec 2026 10:00", "session start 1", "session cancel 1")
+}
