@@ -125,7 +125,7 @@ var registry = append([]Spec{
 		Role: fac, Deny: "undo a session start", Writes: true, parse: parseSessionUndo},
 	{Verb: VerbSessionStatus, Group: groupSessions, Usage: "session status", Desc: "Shows the open session: who is checked in, who has bid (facilitators see the titles), who has presented and observed and who has not yet.", Example: "session status",
 		Role: anyone, OnArchived: true, parse: noArgs},
-	{Verb: VerbHere, Group: groupSessions, Usage: "here", Desc: "Checks you in to the open session.", Example: "here",
+	{Verb: VerbHere, Group: groupSessions, Usage: "here", Desc: "Checks you in to the open session (I'm here and I am here work too).", Example: "here",
 		Role: mem, Deny: "check in", Writes: true, parse: noArgs},
 	{Verb: VerbNotHere, Group: groupSessions, Usage: "not here", Desc: "Undoes your check-in, while no round has counted you.", Example: "not here",
 		Role: mem, Deny: "check in or out", Writes: true, parse: noArgs},
