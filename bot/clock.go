@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -13,6 +14,23 @@ var _ Clock = SystemClock{}
 
 // Now implements Clock.
 func (SystemClock) Now() time.Time { return time.Now() }
+
+// Sleep waits d of wall time, as the adapters do between retries and to
+// keep to a platform's pace, or until ctx ends: then it returns ctx.Err().
+// A d of zero or less does not wait.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // ManualClock is a Clock that moves only when told to: the shell's :advance
 // plays weeks of a set's life in seconds, and tests step through time

@@ -183,26 +183,11 @@ func parseMentoringLog(p parser, args []token) (any, error) {
 		return nil, p.fail("Mention your mentee first, e.g. @ana.")
 	}
 	a := MentoringLogArgs{Mentee: args[0].mention()}
-	rest := args[1:]
-	// A date right after the mentee is the day of the meeting; one that
-	// looks like a date but is not is refused, so it never becomes the note.
-	if len(rest) > 0 && !rest[0].quoted {
-		d, n, err := ReadDate(tokenWords(rest))
-		if err != nil {
-			return nil, p.fail("%s If the note starts with these words, put it in quotes.", err)
-		}
-		if n == 0 {
-			// "2 days ago" was logged for today with the words as the
-			// note in a trial: a meeting in the past is said this way.
-			d, n = readAgo(tokenWords(rest))
-		}
-		a.Date, rest = d, rest[n:]
-	}
-	s, err := p.text(rest)
-	if err != nil {
+	var err error
+	// A date right after the mentee is the day of the meeting.
+	if a.Date, a.Note, err = datedNote(p, args[1:]); err != nil {
 		return nil, err
 	}
-	a.Note = s
 	return a, nil
 }
 
@@ -228,4 +213,28 @@ func readAgo(words []string) (DateSpec, int) {
 		return DateSpec{}, 0
 	}
 	return DateSpec{kind: dateOffset, n: -days, written: strings.Join(words[:3], " ")}, 3
+}
+
+// datedNote reads "[<date>] [<note>]" as the mentoring and practice logs
+// take it: a date first is the day; something that looks like a date but is
+// not one is refused, so it never becomes the note.
+func datedNote(p parser, args []token) (DateSpec, string, error) {
+	var d DateSpec
+	if len(args) > 0 && !args[0].quoted {
+		date, n, err := ReadDate(tokenWords(args))
+		if err != nil {
+			return DateSpec{}, "", p.fail("%s If the note starts with these words, put it in quotes.", err)
+		}
+		if n == 0 {
+			// "2 days ago" was logged for today with the words as the
+			// note in a trial: a meeting in the past is said this way.
+			date, n = readAgo(tokenWords(args))
+		}
+		d, args = date, args[n:]
+	}
+	note, err := p.text(args)
+	if err != nil {
+		return DateSpec{}, "", err
+	}
+	return d, note, nil
 }

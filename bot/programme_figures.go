@@ -1,12 +1,12 @@
 package bot
 
+// Computing a programme's figures (members, groups, sets, practice) from its records.
+
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // SetRecords are one set's records as the programme figures read them.
@@ -28,60 +28,6 @@ type ProgrammeRecords struct {
 	Sends          []*QuestionnaireSend
 	Answers        []*Answer
 }
-
-// Rate is "N of Of": how many of a group did something.
-type Rate struct{ N, Of int }
-
-// Percent is the rate as a whole percentage, rounded half up; 0 of 0 is 0.
-func (r Rate) Percent() int {
-	if r.Of == 0 {
-		return 0
-	}
-	return (200*r.N + r.Of) / (2 * r.Of)
-}
-
-// String is the report's wording: "16 of 23 (70 %)"; "0 of 0" when nobody
-// could have.
-func (r Rate) String() string {
-	if r.Of == 0 {
-		return "0 of 0"
-	}
-	return fmt.Sprintf("%d of %d (%d %%)", r.N, r.Of, r.Percent())
-}
-
-// Mean is a running mean; its String is "3.4 (n=12)", or "–" when empty.
-type Mean struct {
-	Sum float64
-	N   int
-}
-
-func (m *Mean) add(x float64) { m.Sum += x; m.N++ }
-
-// Value is the mean, 0 when nothing was added.
-func (m Mean) Value() float64 {
-	if m.N == 0 {
-		return 0
-	}
-	return m.Sum / float64(m.N)
-}
-
-func (m Mean) String() string {
-	if m.N == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f (n=%d)", m.Value(), m.N)
-}
-
-// Signed is the mean with a sign: "+0.8 (n=9)".
-func (m Mean) Signed() string {
-	if m.N == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%+.1f (n=%d)", m.Value(), m.N)
-}
-
-// Count is one bar of a distribution: how many members had Value.
-type Count struct{ Value, Members int }
 
 // MemberFigures are one member's figures in their set (one entry per set
 // they were a member of). Names and organisations are for the lead and the
@@ -154,35 +100,6 @@ type SetFigures struct {
 	Group
 	SetID    string
 	Sessions []SessionPoint
-}
-
-// QuestionFigures are the answers to one question.
-type QuestionFigures struct {
-	ID, Text string
-	Kind     QuestionKind
-	Labels   []string
-	Counts   []Count // scale: Value 1..5; choice: Value is the option's index
-	Options  []string
-	Mean     Mean // scale only
-	Comments []Comment
-}
-
-// Comment is a free-text answer as the report shows it: anonymous unless
-// the respondent agreed to be named.
-type Comment struct {
-	Text string
-	Name string // empty: anonymous
-}
-
-// QuestionnaireFigures are one questionnaire's response and answers.
-type QuestionnaireFigures struct {
-	ID, Name, Title string
-	Role            Role
-	Stage           Stage
-	Recipients      int
-	Responses       Rate // respondents among the recipients
-	Closes          []string
-	Questions       []QuestionFigures
 }
 
 // PracticeMonth is the practice log of one month.
@@ -517,93 +434,4 @@ func aggregate(name string, members []MemberFigures, ratings []map[string]stageM
 		g.Outcomes = append(g.Outcomes, of)
 	}
 	return g
-}
-
-// counts turns value -> members into bars, highest value first.
-func counts(m map[int]int) []Count {
-	out := make([]Count, 0, len(m))
-	for v, n := range m {
-		out = append(out, Count{Value: v, Members: n})
-	}
-	slices.SortFunc(out, func(a, b Count) int { return b.Value - a.Value })
-	return out
-}
-
-// questionnaireFigures counts each questionnaire's responses and answers.
-// Comments are sorted by their text, so their order says nothing of who
-// wrote them or when.
-func questionnaireFigures(rec ProgrammeRecords, qs map[string]*Questionnaire) []QuestionnaireFigures {
-	var out []QuestionnaireFigures
-	for _, q := range rec.Questionnaires {
-		qf := QuestionnaireFigures{ID: q.ID, Name: q.Name, Title: q.Title, Role: q.Role, Stage: q.Stage}
-		recipients := map[string]bool{}
-		for _, s := range rec.Sends {
-			if s.QuestionnaireID != q.ID {
-				continue
-			}
-			for _, r := range s.Recipients {
-				recipients[r] = true
-			}
-			// Closes is the instant after the last day answers are taken.
-			qf.Closes = append(qf.Closes, s.Closes.Add(-time.Minute).UTC().Format("2006-01-02"))
-		}
-		slices.Sort(qf.Closes)
-		qf.Closes = slices.Compact(qf.Closes)
-		qf.Recipients = len(recipients)
-		var mine []*Answer
-		respondents := map[string]bool{}
-		for _, a := range rec.Answers {
-			if a.QuestionnaireID == q.ID {
-				mine = append(mine, a)
-				if recipients[a.UserID] {
-					respondents[a.UserID] = true
-				}
-			}
-		}
-		qf.Responses = Rate{len(respondents), len(recipients)}
-		for _, qu := range q.Questions {
-			f := QuestionFigures{ID: qu.ID, Text: qu.Text, Kind: qu.Kind, Labels: qu.Labels, Options: qu.Options}
-			switch qu.Kind {
-			case QuestionScale:
-				c := make([]Count, 5)
-				for i := range c {
-					c[i].Value = i + 1
-				}
-				for _, a := range mine {
-					if n, err := strconv.Atoi(a.Values[qu.ID]); err == nil && n >= 1 && n <= 5 {
-						c[n-1].Members++
-						f.Mean.add(float64(n))
-					}
-				}
-				f.Counts = c
-			case QuestionChoice:
-				c := make([]Count, len(qu.Options))
-				for i := range c {
-					c[i].Value = i
-				}
-				for _, a := range mine {
-					if i := slices.Index(qu.Options, a.Values[qu.ID]); i >= 0 {
-						c[i].Members++
-					}
-				}
-				f.Counts = c
-			case QuestionText:
-				for _, a := range mine {
-					t := strings.TrimSpace(a.Values[qu.ID])
-					if t == "" {
-						continue
-					}
-					cm := Comment{Text: t}
-					if a.ShowName {
-						cm.Name = a.Name
-					}
-					f.Comments = append(f.Comments, cm)
-				}
-				slices.SortFunc(f.Comments, func(a, b Comment) int { return cmp.Or(cmp.Compare(a.Text, b.Text), cmp.Compare(a.Name, b.Name)) })
-			}
-			qf.Questions = append(qf.Questions, f)
-		}
-		out = append(out, qf)
-	}
-	return out
 }

@@ -221,21 +221,10 @@ func (p parser) orgName(args []token) (string, error) {
 func parseLog(kind LogKind) func(p parser, args []token) (any, error) {
 	return func(p parser, args []token) (any, error) {
 		a := LogArgs{Kind: kind}
-		rest := args
-		// As for mentoring log: a date first is the day; something that
-		// looks like a date but is not one is refused, never kept as the note.
-		if len(rest) > 0 && !rest[0].quoted {
-			d, n, err := ReadDate(tokenWords(rest))
-			if err != nil {
-				return nil, p.fail("%s If the note starts with these words, put it in quotes.", err)
-			}
-			a.Date, rest = d, rest[n:]
-		}
-		s, err := p.text(rest)
-		if err != nil {
+		var err error
+		if a.Date, a.Note, err = datedNote(p, args); err != nil {
 			return nil, err
 		}
-		a.Note = s
 		return a, nil
 	}
 }

@@ -448,3 +448,22 @@ func BenchmarkLookupZone(b *testing.B) {
 		}
 	}
 }
+
+// A whole date, time or length with more after it is refused, naming what
+// was expected and showing forms that work (readWhole, shared by the three).
+func TestParseWholeRefusesMore(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		err  error
+		want string
+	}{
+		{"tomorrow morning", func() error { _, err := ParseDate("tomorrow morning"); return err }(), `"tomorrow morning" is not a date. Write e.g. ` + dateExamples},
+		{"14:00 sharp", func() error { _, err := ParseTimeOfDay("14:00 sharp"); return err }(), `"14:00 sharp" is not a time. Write e.g. ` + timeExamples},
+		{"90 please", func() error { _, err := ParseDuration("90 please"); return err }(), `"90 please" is not a length of time. Write e.g. ` + durationExamples},
+		{"", func() error { _, err := ParseDuration(""); return err }(), `"" is not a length of time.`},
+	} {
+		if ErrorCode(tc.err) != EINVALID || !strings.Contains(ErrorMessage(tc.err), tc.want) {
+			t.Errorf("%q: error %v, want EINVALID saying %q", tc.in, tc.err, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -14,6 +15,11 @@ import (
 // the mux's body), so a guess learns nothing.
 type Handler struct {
 	store Store
+	served
+}
+
+// served is what both calendar handlers are built with besides their store.
+type served struct {
 	clock bot.Clock
 	log   *slog.Logger
 }
@@ -22,46 +28,69 @@ type Handler struct {
 // ("calendar"). Mount it on a pattern with a {file}
 // wildcard: mux.Handle("GET /calendar/{file}", h).
 func NewHandler(store Store, clock bot.Clock, log *slog.Logger) *Handler {
-	return &Handler{store: store, clock: clock, log: log}
+	return &Handler{store: store, served: served{clock: clock, log: log}}
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
-	if !ok || !bot.ValidCalendarToken(token) {
-		http.NotFound(w, r)
+	const what = "a calendar feed"
+	hash, ok := icsHash(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	t, err := h.store.GetCalendarToken(ctx, bot.CalendarTokenHash(token))
-	if bot.ErrorCode(err) == bot.ENOTFOUND {
-		http.NotFound(w, r)
-		return
-	}
+	t, err := h.store.GetCalendarToken(ctx, hash)
 	if err != nil {
-		h.unavailable(w, err)
+		fail(w, r, h.log, what, err)
 		return
 	}
 	now := h.clock.Now()
 	evs, err := Events(ctx, h.store, t.Platform, t.UserID, now)
 	if err != nil {
-		h.unavailable(w, err)
+		unavailable(w, h.log, what, err)
 		return
 	}
-	// The URL is the secret: keep it out of shared caches and referrers.
+	writeICS(w, h.log, what, `inline; filename="alsbot.ics"`, evs, now)
+}
+
+// icsHash is the stored hash of the token or id a {file} path value
+// <name>.ics names. When it names none it answers 404, as for any unknown
+// path, and returns false.
+func icsHash(w http.ResponseWriter, r *http.Request) (string, bool) {
+	name, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+	if !ok || !bot.ValidCalendarToken(name) {
+		http.NotFound(w, r)
+		return "", false
+	}
+	return bot.CalendarTokenHash(name), true
+}
+
+// writeICS sends evs as a calendar file. The URL is the secret: keep it out
+// of shared caches and referrers.
+func writeICS(w http.ResponseWriter, log *slog.Logger, what, disposition string, evs []Event, now time.Time) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Content-Disposition", `inline; filename="alsbot.ics"`)
+	w.Header().Set("Content-Disposition", disposition)
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if _, err := w.Write([]byte(Render(evs, now))); err != nil {
-		h.log.Debug("write a calendar feed", "err", err)
+		log.Debug("write "+what, "err", err)
 	}
 }
 
+// fail answers 404 for what is not there (as for any unknown path, so a
+// guess learns nothing) and 503 for a store failure.
+func fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, what string, err error) {
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		http.NotFound(w, r)
+		return
+	}
+	unavailable(w, log, what, err)
+}
+
 // unavailable answers 503 so calendar clients try again later rather than
-// drop the subscription; the log names no token and no user.
-func (h *Handler) unavailable(w http.ResponseWriter, err error) {
-	h.log.Error("serve a calendar feed", "err", err)
+// drop the subscription; the log names no token, id or user.
+func unavailable(w http.ResponseWriter, log *slog.Logger, what string, err error) {
+	log.Error("serve "+what, "err", err)
 	w.Header().Set("Retry-After", "300")
 	http.Error(w, "The calendar is not available just now; try again later.", http.StatusServiceUnavailable)
 }
@@ -82,62 +111,42 @@ type SessionStore interface {
 // gone, gets the mux's 404.
 type SessionHandler struct {
 	store SessionStore
-	clock bot.Clock
-	log   *slog.Logger
+	served
 }
 
 // NewSessionHandler returns the handler; mount it with
 // mux.Handle("GET /calendar/session/{file}", h).
 func NewSessionHandler(store SessionStore, clock bot.Clock, log *slog.Logger) *SessionHandler {
-	return &SessionHandler{store: store, clock: clock, log: log}
+	return &SessionHandler{store: store, served: served{clock: clock, log: log}}
 }
 
 func (h *SessionHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	id, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
-	if !ok || !bot.ValidCalendarToken(id) {
-		http.NotFound(w, r)
+	const what = "a session's calendar file"
+	hash, ok := icsHash(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	link, err := h.store.GetSessionLink(ctx, bot.CalendarTokenHash(id))
+	link, err := h.store.GetSessionLink(ctx, hash)
 	if err != nil {
-		h.fail(w, r, err)
+		fail(w, r, h.log, what, err)
 		return
 	}
 	sess, err := h.store.GetSession(ctx, link.SessionID)
 	if err != nil {
-		h.fail(w, r, err)
+		fail(w, r, h.log, what, err)
 		return
 	}
 	set, err := h.store.GetSet(ctx, sess.SetID)
 	if err != nil {
-		h.fail(w, r, err)
+		fail(w, r, h.log, what, err)
 		return
 	}
 	now := h.clock.Now()
 	evs := []Event{{Set: set, Session: sess}}
 	if err := publish(ctx, h.store, evs, now); err != nil {
-		h.fail(w, r, err)
+		fail(w, r, h.log, what, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="session.ics"`)
-	w.Header().Set("Cache-Control", "private, max-age=300")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("X-Robots-Tag", "noindex")
-	if _, err := w.Write([]byte(Render(evs, now))); err != nil {
-		h.log.Debug("write a session's calendar file", "err", err)
-	}
-}
-
-// fail answers 404 for what is not there and 503 for a store failure; the
-// log names no id.
-func (h *SessionHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if bot.ErrorCode(err) == bot.ENOTFOUND {
-		http.NotFound(w, r)
-		return
-	}
-	h.log.Error("serve a session's calendar file", "err", err)
-	w.Header().Set("Retry-After", "300")
-	http.Error(w, "The calendar is not available just now; try again later.", http.StatusServiceUnavailable)
+	writeICS(w, h.log, what, `attachment; filename="session.ics"`, evs, now)
 }

@@ -48,13 +48,8 @@ func TestDocumentedCommandsParse(t *testing.T) {
 }
 
 // TestDocLinks: every relative link of README.md and docs/ names a file
-// that exists, except the pages other issues are writing now (linked from
-// the README ahead of them; remove a name here once its page exists).
+// that exists.
 func TestDocLinks(t *testing.T) {
-	pending := map[string]bool{
-		"docs/scheduling.md": true, "docs/platform-limits.md": true, "docs/dates.md": true,
-		"docs/programmes.md": true, "docs/performance.md": true, "docs/concurrency.md": true,
-	}
 	link := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
 	for _, f := range docFiles(t) {
 		b, err := os.ReadFile(f)
@@ -67,8 +62,7 @@ func TestDocLinks(t *testing.T) {
 				continue
 			}
 			path := filepath.Clean(filepath.Join(filepath.Dir(f), target))
-			rel, _ := filepath.Rel(root, path)
-			if _, err := os.Stat(path); err != nil && !pending[filepath.ToSlash(rel)] {
+			if _, err := os.Stat(path); err != nil {
 				t.Errorf("%s links to %s, which does not exist", filepath.Base(f), target)
 			}
 		}

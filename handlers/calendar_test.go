@@ -2,19 +2,14 @@ package handlers_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 
 	ics "github.com/arran4/golang-ical"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/alsbot/alsbot/bot"
-	"github.com/alsbot/alsbot/calendar"
 	"github.com/alsbot/alsbot/handlers"
 )
 
@@ -70,15 +65,7 @@ func TestCalendarIssueAndReset(t *testing.T) {
 		t.Fatalf("stored tokens %v, want the hash of %s", toks, tok)
 	}
 	// The store holds the hash, never the token.
-	raw, err := e.store.Database().Collection("calendar_tokens").Find(context.Background(), bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var docs []bson.Raw
-	if err := raw.All(context.Background(), &docs); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range docs {
+	for _, d := range storedDocs(t, e, "calendar_tokens") {
 		if strings.Contains(d.String(), tok) {
 			t.Fatalf("the token is stored in clear: %s", d)
 		}
@@ -120,32 +107,13 @@ func TestCalendarFeedEndToEnd(t *testing.T) {
 	e.must("ana", "commit Call the duty team about my secret plan")
 	tok := feedToken(t, e.must("ana", "calendar"))
 
-	mux := http.NewServeMux()
-	mux.Handle("GET /calendar/{file}", calendar.NewHandler(e.store, e.clock, slog.New(slog.DiscardHandler)))
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	get := func() (int, string) {
-		res, err := http.Get(srv.URL + "/calendar/" + tok + ".ics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
-	}
-	code, body := get()
+	srv := calendarServer(t, e)
+	feed := func() (int, string) { return get(t, srv.URL+"/calendar/"+tok+".ics") }
+	code, body := feed()
 	if code != http.StatusOK {
 		t.Fatalf("feed = %d %s", code, body)
 	}
-	cal, err := ics.ParseCalendar(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	evs := cal.Events()
-	if len(evs) != 1 {
-		t.Fatalf("%d events, want 1:\n%s", len(evs), body)
-	}
-	if start := evs[0].GetProperty(ics.ComponentPropertyDtStart); start.Value != "20261210T180000" || start.ICalParameters["TZID"][0] != "Europe/London" {
+	if start := oneEvent(t, body).GetProperty(ics.ComponentPropertyDtStart); start.Value != "20261210T180000" || start.ICalParameters["TZID"][0] != "Europe/London" {
 		t.Errorf("DTSTART %v", start)
 	}
 	if strings.Contains(body, "secret plan") {
@@ -153,7 +121,7 @@ func TestCalendarFeedEndToEnd(t *testing.T) {
 	}
 
 	e.must("ana", "calendar reset")
-	if code, _ := get(); code != http.StatusNotFound {
+	if code, _ := feed(); code != http.StatusNotFound {
 		t.Errorf("the old address after reset = %d, want 404", code)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
@@ -39,11 +38,7 @@ func addUsers(names []string, envs ...*env) {
 // on the router's lock.
 func secondRouter(t *testing.T, e *env) *env {
 	t.Helper()
-	other, err := mongo.Open(context.Background(), mongo.Config{URI: mongotest.URI(), Database: e.store.Database().Name()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = other.Close(context.Background()) })
+	other := mongotest.Replica(t, e.store)
 	o := &env{t: t, store: other, clock: e.clock, msgr: bottest.NewRecorder(nil), channel: e.channel, users: map[string]bot.UserRef{}}
 	o.keys = &keyRecorder{next: handlers.NewDirectNotifier(o.msgr, nil)}
 	o.router = handlers.New(handlers.Deps{Store: other, Clock: o.clock, Notifier: o.keys, Rand: rand.New(rand.NewPCG(7, 8))})

@@ -191,13 +191,7 @@ func (e *env) openSession(members ...string) {
 // allText is a message's words, for assertions on what people read.
 func allText(m bot.Message) string {
 	var b strings.Builder
-	b.WriteString(m.Title + "\n" + m.Text + "\n")
-	for _, s := range m.Sections {
-		b.WriteString(s.Title + "\n" + s.Text + "\n")
-		for _, f := range s.Fields {
-			b.WriteString(f.Label + ": " + f.Value + "\n")
-		}
-	}
+	b.WriteString(bottest.Words(m))
 	for _, btn := range m.Buttons {
 		b.WriteString("[" + btn.Label + "]\n")
 	}

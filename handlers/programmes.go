@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/alsbot/alsbot/bot"
-	"github.com/alsbot/alsbot/report"
 )
 
 // programmeHandlers binds the programme verbs (bot/programme_verbs.go).
@@ -124,6 +123,24 @@ func (r *Router) programmeOfMySets(ctx context.Context, c *call, ps bot.Programm
 		return ps.GetProgramme(ctx, id)
 	}
 	return nil, nil
+}
+
+// asLead finds the named programme (or the caller's, name "")
+// and refuses anyone but its leads, saying they cannot do what: how every
+// lead's command starts.
+func (r *Router) asLead(ctx context.Context, c *call, name, what string) (bot.ProgrammeStore, *bot.Programme, error) {
+	ps, err := r.programmes()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := r.findProgramme(ctx, c, ps, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := requireLead(c, p, what); err != nil {
+		return nil, nil, err
+	}
+	return ps, p, nil
 }
 
 // requireLead refuses anyone but a lead of p. The refusal does not say
@@ -260,15 +277,8 @@ func (r *Router) namedSet(ctx context.Context, c *call, name string) (*bot.Set, 
 }
 
 func (r *Router) programmeLead(ctx context.Context, c *call, a bot.ProgrammeLeadArgs) (bot.Message, error) {
-	ps, err := r.programmes()
+	ps, p, err := r.asLead(ctx, c, "", "add leads")
 	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, "")
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := requireLead(c, p, "add leads"); err != nil {
 		return bot.Message{}, err
 	}
 	users, err := resolve(c, a.People)
@@ -293,277 +303,6 @@ func (r *Router) programmeLead(ctx context.Context, c *call, a bot.ProgrammeLead
 		return private("They lead the programme already; nothing changed."), nil
 	}
 	return private(fmt.Sprintf("%s now lead%s the programme %s.", strings.Join(added, ", "), isAre(len(added), "s", ""), p.Name)), nil
-}
-
-func (r *Router) programmePracticeLog(ctx context.Context, c *call, a bot.PracticeLogArgs) (bot.Message, error) {
-	ps, err := r.programmes()
-	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, "")
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := requireLead(c, p, "switch the practice log"); err != nil {
-		return bot.Message{}, err
-	}
-	if err := saveProgramme(ctx, ps, p, func(p *bot.Programme) error { p.PracticeLog = a.On; return nil }); err != nil {
-		return bot.Message{}, fmt.Errorf("save programme %s: %w", p.ID, err)
-	}
-	if a.On {
-		return private(fmt.Sprintf("Members of %s's sets can now keep a practice log: `/als log visit [<date>] [<note>]` and `/als log group-supervision [<date>] [<note>]`. Notes stay confidential like commitments; the programme's figures count the entries.", p.Name)), nil
-	}
-	return private(fmt.Sprintf("The practice log of %s is off; entries made so far are kept and counted.", p.Name)), nil
-}
-
-// loadFigures reads a programme's records and computes its figures.
-func (r *Router) loadFigures(ctx context.Context, ps bot.ProgrammeStore, p *bot.Programme) (bot.ProgrammeFigures, error) {
-	rec, err := LoadProgramme(ctx, r.store, ps, p)
-	if err != nil {
-		return bot.ProgrammeFigures{}, err
-	}
-	return bot.ComputeProgrammeFigures(rec), nil
-}
-
-func (r *Router) programmeOverview(ctx context.Context, c *call, a bot.ProgrammeNameArgs) (bot.Message, error) {
-	ps, err := r.programmes()
-	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, a.Name)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := requireLead(c, p, "see the programme's figures"); err != nil {
-		return bot.Message{}, err
-	}
-	pf, err := r.loadFigures(ctx, ps, p)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	return ProgrammeMessage(pf), nil
-}
-
-// Labels of the programme message's fields; tests read the figures by them.
-const (
-	LabelStarted              = "Started / withdrew / finished"
-	LabelCohort               = "Attended 5+ sessions and had 3+ mentoring sessions"
-	LabelFeedbackMembers      = "Members who gave session feedback"
-	LabelQuestionnaireMembers = "Members who answered the end-of-programme questionnaire"
-	LabelQuestionnaireMentors = "Mentors who answered the end-of-programme questionnaire"
-	LabelMentorsLogging       = "Mentors who logged mentoring"
-	LabelRatings              = "Session rating"
-	LabelActionCycle          = "Commitments made / reported on / done"
-	LabelPractice             = "Practice log: visits / group supervisions"
-)
-
-// groupFields are a group's figures as message fields.
-func groupFields(g bot.Group, mentors bool) []bot.Field {
-	f := []bot.Field{
-		{Label: LabelStarted, Value: fmt.Sprintf("%d / %d / %d", g.Started, g.Withdrawn, g.Finished)},
-		{Label: LabelCohort, Value: g.Cohort.String()},
-		{Label: LabelFeedbackMembers, Value: g.FeedbackMembers.String()},
-		{Label: LabelQuestionnaireMembers, Value: g.QuestionnaireMembers.String()},
-	}
-	if mentors {
-		f = append(f,
-			bot.Field{Label: LabelQuestionnaireMentors, Value: g.QuestionnaireMentors.String()},
-			bot.Field{Label: LabelMentorsLogging, Value: g.MentorsLogging.String()})
-	}
-	f = append(f,
-		bot.Field{Label: LabelRatings, Value: g.Ratings.String()},
-		bot.Field{Label: LabelActionCycle, Value: fmt.Sprintf("%d / %d / %d", g.CommitmentsMade, g.ReportedOn, g.Done)})
-	if g.Visits+g.GroupSupervisions > 0 {
-		f = append(f, bot.Field{Label: LabelPractice, Value: fmt.Sprintf("%d / %d", g.Visits, g.GroupSupervisions)})
-	}
-	return f
-}
-
-// ProgrammeMessage shows a programme's figures: overall, per set, per
-// organisation, and the outcome change. Fields stay within Slack's ten per
-// section.
-func ProgrammeMessage(pf bot.ProgrammeFigures) bot.Message {
-	msg := private(fmt.Sprintf("%d set%s, %d members started, %d mentors. `/als programme report` writes the full report with charts and anonymised comments.",
-		len(pf.Sets), isAre(len(pf.Sets), "", "s"), pf.Overall.Started, pf.Overall.Mentors))
-	msg.Title = "Programme " + pf.Programme
-	msg.Sections = append(msg.Sections, bot.Section{Title: "Overall", Fields: groupFields(pf.Overall, true)})
-	for _, s := range pf.Sets {
-		msg.Sections = append(msg.Sections, bot.Section{Title: s.Name, Fields: groupFields(s.Group, true)})
-	}
-	for _, g := range pf.Orgs {
-		msg.Sections = append(msg.Sections, bot.Section{Title: g.Name, Fields: groupFields(g, false)})
-	}
-	var lines []string
-	for _, o := range pf.Overall.Outcomes {
-		if o.Before.N+o.After.N > 0 {
-			lines = append(lines, fmt.Sprintf("%s: %s before, %s after, change %s (cohort %s, rest %s)", o.Label, o.Before, o.After, o.Change.Signed(), o.CohortChange.Signed(), o.RestChange.Signed()))
-		}
-	}
-	if len(lines) > 0 {
-		msg.Sections = append(msg.Sections, bot.Section{Title: "Outcomes (self-rating 1 to 5)", Text: strings.Join(lines, "\n")})
-	}
-	// The practice log per member: counts only, never the notes.
-	var practice []string
-	sets := map[string]string{}
-	for _, s := range pf.Sets {
-		sets[s.SetID] = s.Name
-	}
-	for _, m := range pf.Members {
-		if m.Visits+m.GroupSupervisions > 0 {
-			practice = append(practice, fmt.Sprintf("%s (%s): %d visit%s, %d group supervision%s", m.Name, sets[m.SetID],
-				m.Visits, isAre(m.Visits, "", "s"), m.GroupSupervisions, isAre(m.GroupSupervisions, "", "s")))
-		}
-	}
-	if len(practice) > 0 {
-		msg.Sections = append(msg.Sections, bot.Section{Title: "Practice log per member", Text: strings.Join(practice, "\n")})
-	}
-	// Slack takes at most 50 blocks; a programme of many organisations is
-	// cut here, and the report has them all.
-	if len(msg.Sections) > 40 {
-		msg.Sections = append(msg.Sections[:39], bot.Section{Text: "More organisations are in the report."})
-	}
-	return msg
-}
-
-func (r *Router) programmeReport(ctx context.Context, c *call, a bot.ProgrammeNameArgs) (bot.Message, error) {
-	ps, err := r.programmes()
-	if err != nil {
-		return bot.Message{}, err
-	}
-	p, err := r.findProgramme(ctx, c, ps, a.Name)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := requireLead(c, p, "have the programme's report"); err != nil {
-		return bot.Message{}, err
-	}
-	pf, err := r.loadFigures(ctx, ps, p)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	loc := c.readerLoc()
-	html, err := report.HTML(report.Input{Figures: pf, Generated: c.now, Loc: loc})
-	if err != nil {
-		return bot.Message{}, err
-	}
-	msg := private(fmt.Sprintf("The evaluation report of %s: one HTML file that opens in any browser without a network and prints well. It shows figures and comments without names (except where a respondent chose to be named); keep it as you would the answers.", p.Name))
-	msg.Files = []bot.File{{Name: report.FileName(p.Name), ContentType: "text/html", Data: html}}
-	return msg, nil
-}
-
-// membership reads the programme record of a member of c.set, or a new one.
-func (r *Router) membership(ctx context.Context, ps bot.ProgrammeStore, set *bot.Set, userID string) (*bot.Membership, error) {
-	m, err := ps.GetMembership(ctx, bot.MembershipID(set.ID, userID))
-	switch {
-	case isCode(err, bot.ENOTFOUND):
-		return &bot.Membership{ID: bot.MembershipID(set.ID, userID), SetID: set.ID, UserID: userID}, nil
-	case err != nil:
-		return nil, fmt.Errorf("read membership %s/%s: %w", set.ID, userID, err)
-	}
-	return m, nil
-}
-
-func (r *Router) setOrg(ctx context.Context, c *call, userID, org string) error {
-	ps, err := r.programmes()
-	if err != nil {
-		return err
-	}
-	m, err := r.membership(ctx, ps, c.set, userID)
-	if err != nil {
-		return err
-	}
-	m.Org, m.Name, m.UpdatedAt = org, bot.PersonName(c.set, userID), c.now
-	if err := ps.PutMembership(ctx, m); err != nil {
-		return fmt.Errorf("save membership %s: %w", m.ID, err)
-	}
-	return nil
-}
-
-func (r *Router) memberOrg(ctx context.Context, c *call, a bot.MemberOrgArgs) (bot.Message, error) {
-	users, err := resolve(c, []string{a.Person})
-	if err != nil {
-		return bot.Message{}, err
-	}
-	u := users[0]
-	if !c.set.HasRole(u.ID, bot.RoleMember) {
-		return bot.Message{}, bot.Errorf(bot.ENOTFOUND, "%s is not a member of %s; nothing was changed.", bot.PersonName(c.set, u.ID), c.set.Name)
-	}
-	if err := r.setOrg(ctx, c, u.ID, a.Org); err != nil {
-		return bot.Message{}, err
-	}
-	return private(fmt.Sprintf("%s's organisation is now %s.", bot.PersonName(c.set, u.ID), a.Org)), nil
-}
-
-func (r *Router) myOrg(ctx context.Context, c *call, a bot.MyOrgArgs) (bot.Message, error) {
-	if err := r.setOrg(ctx, c, c.actorID(), a.Org); err != nil {
-		return bot.Message{}, err
-	}
-	return private(fmt.Sprintf("Your organisation in %s is now %s.", c.set.Name, a.Org)), nil
-}
-
-// recordWithdrawal keeps that members left the set before its end, so the
-// programme counts them as started and withdrawn. The reason is kept for
-// the set's facilitators only.
-func (r *Router) recordWithdrawal(ctx context.Context, c *call, ids []string, reason string) error {
-	ps, err := r.programmes()
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		m, err := r.membership(ctx, ps, c.set, id)
-		if err != nil {
-			return err
-		}
-		m.Name, m.UpdatedAt = bot.PersonName(c.set, id), c.now
-		m.Withdrawn = &bot.Withdrawal{Date: c.now.In(c.set.Location()).Format("2006-01-02"), Reason: reason, By: c.actorID(), At: c.now}
-		if err := ps.PutMembership(ctx, m); err != nil {
-			return fmt.Errorf("save membership %s: %w", m.ID, err)
-		}
-	}
-	r.dropReminders(ctx, c.set.ID, ids)
-	return nil
-}
-
-func (r *Router) practiceLog(ctx context.Context, c *call, a bot.LogArgs) (bot.Message, error) {
-	ps, err := r.programmes()
-	if err != nil {
-		return bot.Message{}, err
-	}
-	link, err := ps.ProgrammeOfSet(ctx, c.set.ID)
-	if isCode(err, bot.ENOTFOUND) {
-		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "%s is not part of a programme, so it keeps no practice log; nothing was saved.", c.set.Name)
-	}
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("read the programme of %s: %w", c.set.ID, err)
-	}
-	p, err := ps.GetProgramme(ctx, link.ProgrammeID)
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("read programme %s: %w", link.ProgrammeID, err)
-	}
-	if !p.PracticeLog {
-		return bot.Message{}, bot.Errorf(bot.ECONFLICT, "The programme %s keeps no practice log (its lead can switch it on with `/als programme practice-log on`); nothing was saved.", p.Name)
-	}
-	loc := c.set.Location()
-	date := c.now.In(loc).Format("2006-01-02")
-	if !a.Date.IsZero() {
-		d, err := a.Date.ResolvePast(c.now.In(loc))
-		if err != nil {
-			return bot.Message{}, err
-		}
-		if d.In(loc, 0, 0).After(c.now) {
-			return bot.Message{}, bot.Errorf(bot.EINVALID, "%s is in the future; log what has happened. Nothing was saved.", bot.FormatDate(d))
-		}
-		date = d.String()
-	}
-	e := &bot.LogEntry{ID: bot.LogEntryID(c.set.ID, c.actorID(), a.Kind, c.now), SetID: c.set.ID, UserID: c.actorID(), Kind: a.Kind, Date: date, Note: a.Note, LoggedAt: c.now}
-	if err := ps.AddLogEntry(ctx, e); err != nil {
-		return bot.Message{}, fmt.Errorf("add practice log entry: %w", err)
-	}
-	what := "accompanied visit"
-	if a.Kind == bot.LogGroupSupervision {
-		what = "group supervision"
-	}
-	return private(fmt.Sprintf("Logged a %s on %s. Your note stays between you and the set's facilitators; the programme counts the entry.", what, date)), nil
 }
 
 // programmeSetIDs are the ids of a programme's sets, in the order added.

@@ -58,6 +58,34 @@ func get(t *testing.T, url string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
+// oneEvent parses a calendar file that must hold exactly one event.
+func oneEvent(t *testing.T, body string) *ics.VEvent {
+	t.Helper()
+	cal, err := ics.ParseCalendar(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := cal.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want 1:\n%s", len(evs), body)
+	}
+	return evs[0]
+}
+
+// storedDocs reads every document of collection coll as stored.
+func storedDocs(t *testing.T, e *env, coll string) []bson.Raw {
+	t.Helper()
+	cur, err := e.store.Database().Collection(coll).Find(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []bson.Raw
+	if err := cur.All(context.Background(), &docs); err != nil {
+		t.Fatal(err)
+	}
+	return docs
+}
+
 // TestSessionAddCalendarLink: the session add answer carries the session's
 // own calendar address; the file there parses back to one event at the
 // session's local time, with the feed's UID, and nothing members wrote; a
@@ -82,15 +110,7 @@ func TestSessionAddCalendarLink(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("session file = %d %s", code, body)
 	}
-	cal, err := ics.ParseCalendar(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	evs := cal.Events()
-	if len(evs) != 1 {
-		t.Fatalf("%d events, want 1:\n%s", len(evs), body)
-	}
-	ev := evs[0]
+	ev := oneEvent(t, body)
 	// 1 April 2027 is in British Summer Time: 09:30 local is 08:30 UTC.
 	if start := ev.GetProperty(ics.ComponentPropertyDtStart); start.Value != "20270401T093000" || start.ICalParameters["TZID"][0] != "Europe/London" {
 		t.Errorf("DTSTART %v", start)
@@ -123,14 +143,7 @@ func TestSessionAddCalendarLink(t *testing.T) {
 	}
 
 	// Stored by hash only.
-	cur, err := e.store.Database().Collection("calendar_links").Find(context.Background(), bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var docs []bson.Raw
-	if err := cur.All(context.Background(), &docs); err != nil {
-		t.Fatal(err)
-	}
+	docs := storedDocs(t, e, "calendar_links")
 	if len(docs) != 2 {
 		t.Errorf("%d stored links, want one per session (2)", len(docs))
 	}

@@ -9,10 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/metrics/metricstest"
 )
 
 // handlerFunc and messengerFunc are stand-ins for the ports' real
@@ -41,27 +39,9 @@ func scrape(t *testing.T, m *Metrics) map[string]float64 {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(res.Body)
+	out, err := metricstest.Parse(res.Body)
 	if err != nil {
 		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for name, f := range fams {
-		for _, mt := range f.GetMetric() {
-			v := mt.GetCounter().GetValue()
-			if h := mt.GetHistogram(); h != nil {
-				v = float64(h.GetSampleCount())
-			}
-			if g := mt.GetGauge(); g != nil {
-				v = g.GetValue()
-			}
-			var ls []string
-			for _, l := range mt.GetLabel() {
-				ls = append(ls, l.GetName()+"="+l.GetValue())
-			}
-			out[name+"{"+strings.Join(ls, ",")+"}"] += v
-		}
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 	"github.com/alsbot/alsbot/calendar"
 	"github.com/alsbot/alsbot/scheduler"
 )
@@ -72,7 +73,7 @@ func TestCoverReminder(t *testing.T) {
 	}
 	for _, s := range e.rec.All() {
 		if strings.HasPrefix(s.Msg.Title, "Arrange cover") {
-			body := text(s.Msg)
+			body := bottest.Words(s.Msg)
 			if !s.To.IsDM() || !strings.Contains(body, "in 14 days") || !strings.Contains(body, "arrange cover") || !strings.Contains(body, "Room 4") {
 				t.Errorf("cover reminder to %s: %q", s.Who(), body)
 			}
@@ -192,7 +193,7 @@ func TestReminderCalendarLink(t *testing.T) {
 				if s.Msg.Kind != bot.KindReminder {
 					continue // the digest is about reports, not the session's time
 				}
-				body := text(s.Msg)
+				body := bottest.Words(s.Msg)
 				i := strings.Index(body, "Add to calendar: ")
 				if public == "" {
 					if i >= 0 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 )
 
 // TestDMsSayingNothingAreNotSent: on a Monday, nobody has an open
@@ -44,7 +45,7 @@ func TestDMsSayingNothingAreNotSent(t *testing.T) {
 	}
 	byUser := map[string]string{}
 	for _, s := range e.rec.OfKind(bot.KindReminder) {
-		byUser[s.Who()] = text(s.Msg)
+		byUser[s.Who()] = bottest.Words(s.Msg)
 	}
 	if !strings.Contains(byUser["@ana"], "no open commitment") {
 		t.Errorf("ana presented and has none open; her reminder should ask for one:\n%s", byUser["@ana"])

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 )
 
 // TestFacilitatorReminders: facilitators get the session reminders by DM
@@ -29,7 +30,7 @@ func TestFacilitatorReminders(t *testing.T) {
 		e.runUntil(t, t0.Add(3*24*time.Hour))
 		got := map[string][]string{}
 		for _, s := range e.rec.OfKind(bot.KindReminder) {
-			got[s.Who()] = append(got[s.Who()], text(s.Msg))
+			got[s.Who()] = append(got[s.Who()], bottest.Words(s.Msg))
 		}
 		return got
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/scheduler"
@@ -20,9 +19,7 @@ import (
 // it named name, sending through e's recorder.
 func (e *env) replica(t testing.TB, name string, m bot.Messenger) *scheduler.Scheduler {
 	t.Helper()
-	st, err := mongo.Open(ctx, mongo.Config{URI: mongotest.URI(), Database: e.store.Database().Name()})
-	must(t, err)
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	st := mongotest.Replica(t, e.store)
 	if m == nil {
 		m = e.rec.As(name)
 	}
@@ -145,9 +142,7 @@ func TestReplicasExactlyOnce(t *testing.T) {
 		var ticks []func(context.Context) error
 		var claimers []*contended
 		for _, name := range []string{"A", "B"} {
-			st, err := mongo.Open(ctx, mongo.Config{URI: mongotest.URI(), Database: e.store.Database().Name()})
-			must(t, err)
-			t.Cleanup(func() { _ = st.Close(context.Background()) })
+			st := mongotest.Replica(t, e.store)
 			c := &contended{Deliveries: st, barrier: b}
 			claimers = append(claimers, c)
 			ticks = append(ticks, scheduler.New(scheduler.Deps{Store: st, Deliveries: c, Messenger: e.rec.As(name),

@@ -10,20 +10,9 @@ import (
 	"time"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 	"github.com/alsbot/alsbot/scheduler"
 )
-
-func text(m bot.Message) string {
-	var b strings.Builder
-	b.WriteString(m.Title + "\n" + m.Text + "\n")
-	for _, s := range m.Sections {
-		b.WriteString(s.Title + "\n" + s.Text + "\n")
-		for _, f := range s.Fields {
-			b.WriteString(f.Label + ": " + f.Value + "\n")
-		}
-	}
-	return b.String()
-}
 
 // TestEveryKindOnce runs a set from eight days before a session until after
 // it and checks each time-driven message goes out at its time, once, to the
@@ -86,7 +75,7 @@ func TestEveryKindOnce(t *testing.T) {
 			if found == nil {
 				t.Fatalf("no %s to %s at %s", c.kind, c.who, c.at)
 			}
-			body := text(found.Msg)
+			body := bottest.Words(found.Msg)
 			for _, w := range c.contains {
 				if !strings.Contains(body, w) {
 					t.Errorf("%q missing from:\n%s", w, body)

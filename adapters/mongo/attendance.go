@@ -46,9 +46,12 @@ type bidPart struct {
 // AttendanceID is the natural key of a member's presence in a session.
 func AttendanceID(sessionID, userID string) string { return sessionID + "/" + userID }
 
-var attendanceIndexes = []bson.D{
-	{{Key: "session_id", Value: 1}},
-	{{Key: "set_id", Value: 1}},
+// attendanceIndexes are created by Open with the others.
+func attendanceIndexes() []collIndex {
+	return []collIndex{
+		{collAttendance, bson.D{{Key: "session_id", Value: 1}}},
+		{collAttendance, bson.D{{Key: "set_id", Value: 1}}},
+	}
 }
 
 // CheckIn implements bot.SessionStore: one insert, then a count of the

@@ -123,11 +123,7 @@ func attendees(s *bot.Session) string {
 func TestCheckInRace(t *testing.T) {
 	ctx := context.Background()
 	st := mongotest.New(t)
-	other, err := mongo.Open(ctx, mongo.Config{URI: mongotest.URI(), Database: st.Database().Name()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
+	other := mongotest.Replica(t, st)
 	mongo.ShareServer(other)
 	sess := fullSession("slack:C1", 1)
 	sess.Attendees, sess.Bids = nil, nil

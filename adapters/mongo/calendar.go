@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/alsbot/alsbot/bot"
@@ -28,12 +27,9 @@ var (
 	_ bot.SessionLinkStore = (*Store)(nil)
 )
 
-func (s *Store) createCalendarIndexes(ctx context.Context) error {
-	keys := bson.D{{Key: "platform", Value: 1}, {Key: "user_id", Value: 1}}
-	if _, err := s.db.Collection(collCalendarTokens).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
-		return mapErr(err, "create index on "+collCalendarTokens)
-	}
-	return nil
+// calendarIndexes are created by Open with the others.
+func calendarIndexes() []collIndex {
+	return []collIndex{{collCalendarTokens, bson.D{{Key: "platform", Value: 1}, {Key: "user_id", Value: 1}}}}
 }
 
 // CreateCalendarToken stores t by its hash.
@@ -44,11 +40,7 @@ func (s *Store) CreateCalendarToken(ctx context.Context, t *bot.CalendarToken) e
 // GetCalendarToken reads a token by its hash: the feed's one round trip
 // before the sets, read by _id.
 func (s *Store) GetCalendarToken(ctx context.Context, hash string) (*bot.CalendarToken, error) {
-	var t bot.CalendarToken
-	if err := s.get(ctx, collCalendarTokens, "calendar token", hash, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return getDoc[bot.CalendarToken](ctx, s, collCalendarTokens, "calendar token", hash)
 }
 
 // FindCalendarTokens returns a person's tokens, oldest first.
@@ -124,9 +116,5 @@ func (s *Store) PutSessionLink(ctx context.Context, l *bot.SessionLink) error {
 
 // GetSessionLink reads a session link by its hash, by _id.
 func (s *Store) GetSessionLink(ctx context.Context, hash string) (*bot.SessionLink, error) {
-	var l bot.SessionLink
-	if err := s.get(ctx, collCalendarLinks, "session link", hash, &l); err != nil {
-		return nil, err
-	}
-	return &l, nil
+	return getDoc[bot.SessionLink](ctx, s, collCalendarLinks, "session link", hash)
 }

@@ -258,20 +258,10 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 		unlock()
 		return err
 	}
-	var c bot.Commitment
-	err = s.db.Collection(collCommitments).FindOneAndUpdate(ctx, filter, bson.D{
+	c, err := s.updateCommitment(ctx, id, filter, bson.D{
 		{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
 		{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
-	}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
-	if err == nil {
-		s.cache.put(cacheKey(collCommitments, id), &c)
-		s.cache.drop(commitmentsKey(c.SetID))
-	} else {
-		s.cache.drop(cacheKey(collCommitments, id))
-		// The set is the id's prefix; drop every set's list rather than
-		// parse it.
-		s.cache.dropPrefix(commitmentsKey(""))
-	}
+	})
 	unlock()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		if len(filter) > 1 {
@@ -282,8 +272,28 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 	if err != nil {
 		return mapErr(err, "add report")
 	}
-	s.commitmentChanged(ctx, &c)
+	s.commitmentChanged(ctx, c)
 	return nil
+}
+
+// updateCommitment applies update to commitment id where filter matches,
+// under the caller's lockDoc, and keeps the cache in step: the new document
+// and its set's list dropped; on a miss or an error the id and every set's
+// list dropped. A miss is mongo.ErrNoDocuments.
+func (s *Store) updateCommitment(ctx context.Context, id string, filter, update bson.D) (*bot.Commitment, error) {
+	var c bot.Commitment
+	err := s.db.Collection(collCommitments).FindOneAndUpdate(ctx, filter, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
+	if err != nil {
+		s.cache.drop(cacheKey(collCommitments, id))
+		// The set is the id's prefix; drop every set's list rather than
+		// parse it.
+		s.cache.dropPrefix(commitmentsKey(""))
+		return nil, err
+	}
+	s.cache.put(cacheKey(collCommitments, id), &c)
+	s.cache.drop(commitmentsKey(c.SetID))
+	return &c, nil
 }
 
 // commitmentChanged brings the open commitments of c's member in step with

@@ -29,21 +29,12 @@ var _ bot.DeliveryStore = (*Store)(nil)
 // when they exist). Correctness does not depend on them: claims use the _id
 // index. MongoDB uses them to find due deliveries; FerretDB scans anyway.
 func (s *Store) EnsureDeliveryIndexes(ctx context.Context) error {
-	idx := []struct {
-		coll string
-		keys bson.D
-	}{
+	return s.ensureIndexes(ctx, []collIndex{
 		{collDeliveries, bson.D{{Key: "not_before", Value: 1}, {Key: "due", Value: 1}}},
 		{collDeliveries, bson.D{{Key: "set_id", Value: 1}, {Key: "due", Value: 1}}},
 		{collDeliveryHistory, bson.D{{Key: "set_id", Value: 1}, {Key: "done", Value: 1}}},
 		{collDeliveryClaims, bson.D{{Key: "at", Value: 1}}},
-	}
-	for _, ix := range idx {
-		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
-			return mapErr(err, "create index on "+ix.coll)
-		}
-	}
-	return nil
+	})
 }
 
 // AddDeliveries inserts pending deliveries in one unordered round trip; a key
@@ -118,13 +109,7 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, error) {
 // PendingDeliveries returns pending deliveries of a set (any when setID is
 // empty) and of a kind (any when kind is empty), by Due, then ID.
 func (s *Store) PendingDeliveries(ctx context.Context, setID string, kind bot.DeliveryKind) ([]*bot.Delivery, error) {
-	filter := bson.D{}
-	if setID != "" {
-		filter = append(filter, bson.E{Key: "set_id", Value: setID})
-	}
-	if kind != "" {
-		filter = append(filter, bson.E{Key: "kind", Value: kind})
-	}
+	filter := where(where(bson.D{}, "set_id", setID), "kind", kind)
 	return list[bot.Delivery](ctx, s.db.Collection(collDeliveries), filter,
 		bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}, "list pending deliveries")
 }
@@ -141,24 +126,12 @@ func (s *Store) DeletePending(ctx context.Context, ids []string) error {
 // ClaimDelivery inserts the claim into the _id index: exactly one inserter
 // of a key wins, on MongoDB and FerretDB alike.
 func (s *Store) ClaimDelivery(ctx context.Context, c bot.DeliveryClaim) (bool, error) {
-	_, err := s.db.Collection(collDeliveryClaims).InsertOne(ctx, c)
-	switch {
-	case err == nil:
-		return true, nil
-	case mongo.IsDuplicateKeyError(err):
-		return false, nil
-	default:
-		return false, mapErr(err, fmt.Sprintf("claim delivery %q", c.ID))
-	}
+	return s.insertClaim(ctx, collDeliveryClaims, c, fmt.Sprintf("claim delivery %q", c.ID))
 }
 
 // GetClaim reads a claim by key.
 func (s *Store) GetClaim(ctx context.Context, key string) (*bot.DeliveryClaim, error) {
-	var c bot.DeliveryClaim
-	if err := s.get(ctx, collDeliveryClaims, "claim", key, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return getDoc[bot.DeliveryClaim](ctx, s, collDeliveryClaims, "claim", key)
 }
 
 // RetryDelivery sets the attempt and the time it may be claimed. It is a
@@ -184,11 +157,7 @@ func (s *Store) RecordDelivery(ctx context.Context, d *bot.Delivery) error {
 
 // GetDelivered reads the history record of a key.
 func (s *Store) GetDelivered(ctx context.Context, id string) (*bot.Delivery, error) {
-	var d bot.Delivery
-	if err := s.get(ctx, collDeliveryHistory, "delivery", id, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return getDoc[bot.Delivery](ctx, s, collDeliveryHistory, "delivery", id)
 }
 
 // History returns a set's sent and skipped deliveries done at or after since.

@@ -67,6 +67,15 @@ func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
 	return nil
 }
 
+// getDoc reads document id of coll as a new T (see get).
+func getDoc[T any](ctx context.Context, s *Store, coll, what, id string) (*T, error) {
+	var doc T
+	if err := s.get(ctx, coll, what, id, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
 // cachedCollection reports whether the cache may keep documents of coll:
 // only those whose every write goes through this package's cache-aware
 // methods (sets, sessions, commitments).
@@ -163,6 +172,14 @@ func list[T any](ctx context.Context, c *mongo.Collection, filter, sort bson.D, 
 		return nil, mapErr(err, doing)
 	}
 	return out, nil
+}
+
+// where adds key = v to filter unless v is empty, which matches any value.
+func where[V ~string](filter bson.D, key string, v V) bson.D {
+	if v == "" {
+		return filter
+	}
+	return append(filter, bson.E{Key: key, Value: v})
 }
 
 // CreateSet stores a new set; EEXISTS when its id is taken.
@@ -326,14 +343,20 @@ type claim struct {
 // later one gets false. It inserts into the _id index, which is atomic on
 // MongoDB and FerretDB alike (a conditional update is not, on FerretDB).
 func (s *Store) Claim(ctx context.Context, key string) (bool, error) {
-	_, err := s.db.Collection(collClaims).InsertOne(ctx, claim{Key: key, At: time.Now().UTC()})
+	return s.insertClaim(ctx, collClaims, claim{Key: key, At: time.Now().UTC()}, fmt.Sprintf("claim %q", key))
+}
+
+// insertClaim inserts doc into the _id index of coll: true for the first
+// inserter of its id, false for every later one.
+func (s *Store) insertClaim(ctx context.Context, coll string, doc any, doing string) (bool, error) {
+	_, err := s.db.Collection(coll).InsertOne(ctx, doc)
 	switch {
 	case err == nil:
 		return true, nil
 	case mongo.IsDuplicateKeyError(err):
 		return false, nil
 	default:
-		return false, mapErr(err, fmt.Sprintf("claim %q", key))
+		return false, mapErr(err, doing)
 	}
 }
 

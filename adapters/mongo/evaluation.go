@@ -20,12 +20,11 @@ const (
 var _ bot.EvaluationStore = (*Store)(nil)
 
 // evaluationIndexes are created by Open with the others.
-var evaluationIndexes = []struct {
-	coll string
-	keys bson.D
-}{
-	{collFeedback, bson.D{{Key: "set_id", Value: 1}, {Key: "session", Value: 1}}},
-	{collMentoring, bson.D{{Key: "set_id", Value: 1}, {Key: "date", Value: 1}}},
+func evaluationIndexes() []collIndex {
+	return []collIndex{
+		{collFeedback, bson.D{{Key: "set_id", Value: 1}, {Key: "session", Value: 1}}},
+		{collMentoring, bson.D{{Key: "set_id", Value: 1}, {Key: "date", Value: 1}}},
+	}
 }
 
 // PutFeedback stores f by its _id, replacing earlier feedback of the same
@@ -59,14 +58,4 @@ func (s *Store) AddMentoring(ctx context.Context, m *bot.MentoringSession) error
 func (s *Store) ListMentoring(ctx context.Context, setID string) ([]*bot.MentoringSession, error) {
 	return list[bot.MentoringSession](ctx, s.db.Collection(collMentoring), bson.D{{Key: "set_id", Value: setID}},
 		bson.D{{Key: "date", Value: 1}, {Key: "logged_at", Value: 1}}, "list mentoring sessions")
-}
-
-// createEvaluationIndexes is called from createIndexes.
-func (s *Store) createEvaluationIndexes(ctx context.Context) error {
-	for _, ix := range evaluationIndexes {
-		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
-			return mapErr(err, "create index on "+ix.coll)
-		}
-	}
-	return nil
 }

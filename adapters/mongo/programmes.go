@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/alsbot/alsbot/bot"
@@ -27,27 +26,16 @@ const (
 var _ bot.ProgrammeStore = (*Store)(nil)
 
 // programmeIndexes are created by Open with the others.
-var programmeIndexes = []struct {
-	coll string
-	keys bson.D
-}{
-	{collProgrammes, bson.D{{Key: "leads.id", Value: 1}}},
-	{collProgrammeSets, bson.D{{Key: "programme_id", Value: 1}}},
-	{collMemberships, bson.D{{Key: "set_id", Value: 1}}},
-	{collQuestionnaires, bson.D{{Key: "programme_id", Value: 1}}},
-	{collSends, bson.D{{Key: "programme_id", Value: 1}}},
-	{collAnswers, bson.D{{Key: "programme_id", Value: 1}, {Key: "questionnaire_id", Value: 1}}},
-	{collPracticeLog, bson.D{{Key: "set_id", Value: 1}, {Key: "date", Value: 1}}},
-}
-
-// createProgrammeIndexes is called from createIndexes.
-func (s *Store) createProgrammeIndexes(ctx context.Context) error {
-	for _, ix := range programmeIndexes {
-		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
-			return mapErr(err, "create index on "+ix.coll)
-		}
+func programmeIndexes() []collIndex {
+	return []collIndex{
+		{collProgrammes, bson.D{{Key: "leads.id", Value: 1}}},
+		{collProgrammeSets, bson.D{{Key: "programme_id", Value: 1}}},
+		{collMemberships, bson.D{{Key: "set_id", Value: 1}}},
+		{collQuestionnaires, bson.D{{Key: "programme_id", Value: 1}}},
+		{collSends, bson.D{{Key: "programme_id", Value: 1}}},
+		{collAnswers, bson.D{{Key: "programme_id", Value: 1}, {Key: "questionnaire_id", Value: 1}}},
+		{collPracticeLog, bson.D{{Key: "set_id", Value: 1}, {Key: "date", Value: 1}}},
 	}
-	return nil
 }
 
 // CreateProgramme stores a new programme; EEXISTS when its name is taken.
@@ -57,11 +45,7 @@ func (s *Store) CreateProgramme(ctx context.Context, p *bot.Programme) error {
 
 // GetProgramme reads programme id.
 func (s *Store) GetProgramme(ctx context.Context, id string) (*bot.Programme, error) {
-	var p bot.Programme
-	if err := s.get(ctx, collProgrammes, "programme", id, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return getDoc[bot.Programme](ctx, s, collProgrammes, "programme", id)
 }
 
 // SaveProgramme writes p when the stored version equals p.Version and then
@@ -79,13 +63,7 @@ func (s *Store) SaveProgramme(ctx context.Context, p *bot.Programme) error {
 // FindProgrammes returns the programmes of platform (any when empty) that
 // userID leads (every one when empty), by creation.
 func (s *Store) FindProgrammes(ctx context.Context, platform bot.Platform, userID string) ([]*bot.Programme, error) {
-	filter := bson.D{}
-	if platform != "" {
-		filter = append(filter, bson.E{Key: "platform", Value: platform})
-	}
-	if userID != "" {
-		filter = append(filter, bson.E{Key: "leads.id", Value: userID})
-	}
+	filter := where(where(bson.D{}, "platform", platform), "leads.id", userID)
 	return list[bot.Programme](ctx, s.db.Collection(collProgrammes), filter,
 		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "find programmes")
 }
@@ -98,11 +76,7 @@ func (s *Store) AddProgrammeSet(ctx context.Context, ps *bot.ProgrammeSet) error
 
 // ProgrammeOfSet reads the programme link of set setID.
 func (s *Store) ProgrammeOfSet(ctx context.Context, setID string) (*bot.ProgrammeSet, error) {
-	var ps bot.ProgrammeSet
-	if err := s.get(ctx, collProgrammeSets, "set's programme", setID, &ps); err != nil {
-		return nil, err
-	}
-	return &ps, nil
+	return getDoc[bot.ProgrammeSet](ctx, s, collProgrammeSets, "set's programme", setID)
 }
 
 // ListProgrammeSets returns a programme's set links by the time they were added.
@@ -118,11 +92,7 @@ func (s *Store) PutMembership(ctx context.Context, m *bot.Membership) error {
 
 // GetMembership reads membership id.
 func (s *Store) GetMembership(ctx context.Context, id string) (*bot.Membership, error) {
-	var m bot.Membership
-	if err := s.get(ctx, collMemberships, "membership", id, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return getDoc[bot.Membership](ctx, s, collMemberships, "membership", id)
 }
 
 // ListMemberships returns a set's memberships by user id.
@@ -138,11 +108,7 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, q *bot.Questionnaire) e
 
 // GetQuestionnaire reads questionnaire id.
 func (s *Store) GetQuestionnaire(ctx context.Context, id string) (*bot.Questionnaire, error) {
-	var q bot.Questionnaire
-	if err := s.get(ctx, collQuestionnaires, "questionnaire", id, &q); err != nil {
-		return nil, err
-	}
-	return &q, nil
+	return getDoc[bot.Questionnaire](ctx, s, collQuestionnaires, "questionnaire", id)
 }
 
 // ListQuestionnaires returns a programme's questionnaires by name.
@@ -158,11 +124,7 @@ func (s *Store) CreateSend(ctx context.Context, qs *bot.QuestionnaireSend) error
 
 // GetSend reads sending id.
 func (s *Store) GetSend(ctx context.Context, id string) (*bot.QuestionnaireSend, error) {
-	var qs bot.QuestionnaireSend
-	if err := s.get(ctx, collSends, "questionnaire sending", id, &qs); err != nil {
-		return nil, err
-	}
-	return &qs, nil
+	return getDoc[bot.QuestionnaireSend](ctx, s, collSends, "questionnaire sending", id)
 }
 
 // SaveSend is SaveProgramme for sendings.
@@ -204,11 +166,7 @@ func (s *Store) ReplaceAnswer(ctx context.Context, a *bot.Answer) error {
 
 // GetAnswer reads answer id.
 func (s *Store) GetAnswer(ctx context.Context, id string) (*bot.Answer, error) {
-	var a bot.Answer
-	if err := s.get(ctx, collAnswers, "answer", id, &a); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return getDoc[bot.Answer](ctx, s, collAnswers, "answer", id)
 }
 
 // ListAnswers returns a programme's answers by questionnaire, then user.

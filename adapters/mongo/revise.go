@@ -7,7 +7,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -28,16 +27,7 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 		set = append(set, bson.E{Key: "due", Value: due})
 	}
 	update = append(update, bson.E{Key: "$set", Value: set})
-	var c bot.Commitment
-	err := s.db.Collection(collCommitments).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}}, update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
-	if err == nil {
-		s.cache.put(cacheKey(collCommitments, id), &c)
-		s.cache.drop(commitmentsKey(c.SetID))
-	} else {
-		s.cache.drop(cacheKey(collCommitments, id))
-		s.cache.dropPrefix(commitmentsKey(""))
-	}
+	c, err := s.updateCommitment(ctx, id, bson.D{{Key: "_id", Value: id}}, update)
 	unlock()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return notFound("commitment")
@@ -45,7 +35,7 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 	if err != nil {
 		return mapErr(err, "revise commitment")
 	}
-	s.commitmentChanged(ctx, &c)
+	s.commitmentChanged(ctx, c)
 	return nil
 }
 

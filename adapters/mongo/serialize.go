@@ -17,14 +17,18 @@ import (
 // The embedded FerretDB lives in this process and listens on loopback only,
 // so every writer of its documents is in this process: serializing the
 // writes of each document here makes the conditional write a real
-// compare-and-set. The locks are process-wide, not per Store, because several
-// Stores (replicas in tests, a CLI beside the server) may share one server;
-// that is why this is package state. Striped: bounded memory, and two
-// documents rarely share a stripe.
-var (
-	docLocks [64]sync.Mutex
-	docSeed  = maphash.MakeSeed()
-)
+// compare-and-set. The locks belong to the server, not to one Store:
+// several Stores in this process (replicas in tests) may write to one
+// embedded server, so the Stores opened on it share its docLocks (store.go,
+// localServers). A Store on any other server has locks of its own, which
+// keep its cache's writes in the server's order. Striped: bounded memory,
+// and two documents rarely share a stripe.
+type docLocks struct {
+	seed    maphash.Seed
+	stripes [64]sync.Mutex
+}
+
+func newDocLocks() *docLocks { return &docLocks{seed: maphash.MakeSeed()} }
 
 // lockDoc serializes writes of document id of collection coll while the
 // store is a FerretDB (see above) or caches (the cache must take one
@@ -37,13 +41,13 @@ func (s *Store) lockDoc(coll, id string) func() {
 		return func() {}
 	}
 	var h maphash.Hash
-	h.SetSeed(docSeed)
+	h.SetSeed(s.locks.seed)
 	h.WriteString(s.db.Name())
 	h.WriteByte(0)
 	h.WriteString(coll)
 	h.WriteByte(0)
 	h.WriteString(id)
-	mu := &docLocks[h.Sum64()%uint64(len(docLocks))]
+	mu := &s.locks.stripes[h.Sum64()%uint64(len(s.locks.stripes))]
 	mu.Lock()
 	return mu.Unlock
 }

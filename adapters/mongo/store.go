@@ -67,8 +67,10 @@ type Store struct {
 	log    *slog.Logger
 	trips  atomic.Int64
 	// ferret is set when the server is FerretDB: writes of one document
-	// are then serialized in this process (serialize.go).
+	// are then serialized in this process (serialize.go), with locks
+	// shared by every Store on the same embedded server.
 	ferret bool
+	locks  *docLocks
 	// cache keeps documents in memory when this store is their only
 	// writer (cache.go); nil otherwise.
 	cache *docCache
@@ -147,7 +149,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	// A FerretDB another process serves may have writers in other processes.
-	s.sharedFerret = s.ferret && !localServers.has(s.uri)
+	s.locks = localServers.locks(s.uri)
+	s.sharedFerret = s.ferret && s.locks == nil
+	if s.locks == nil {
+		s.locks = newDocLocks()
+	}
 	if err := s.createIndexes(ctx); err != nil {
 		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, err
@@ -266,43 +272,59 @@ func (s *Store) stopEmbedded() {
 // on a loopback port nobody is told, and its data directory is locked
 // (lock_unix.go). For those the in-process lock of serialize.go makes a
 // filtered write a compare-and-set; a FerretDB elsewhere needs the version
-// claims of versions.go. Package state for the reason of docLocks: several
-// Stores in one process (replicas in tests) share one server.
-var localServers = serverSet{m: map[string]int{}}
+// claims of versions.go. Package state because several Stores in one
+// process (replicas in tests) share one server, and with it its docLocks.
+var localServers = serverSet{m: map[string]*localServer{}}
 
 type serverSet struct {
 	mu sync.Mutex
-	m  map[string]int
+	m  map[string]*localServer
+}
+
+// localServer is one embedded server: how many Stores started it and the
+// document locks every Store writing to it takes.
+type localServer struct {
+	n     int
+	locks *docLocks
 }
 
 func (ss *serverSet) add(host string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.m[host]++
+	if ss.m[host] == nil {
+		ss.m[host] = &localServer{locks: newDocLocks()}
+	}
+	ss.m[host].n++
 }
 
 func (ss *serverSet) remove(host string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.m[host]--; ss.m[host] <= 0 {
-		delete(ss.m, host)
+	if ls := ss.m[host]; ls != nil {
+		if ls.n--; ls.n <= 0 {
+			delete(ss.m, host)
+		}
 	}
 }
 
-// has reports whether every host of uri is a server of this process.
-func (ss *serverSet) has(uri string) bool {
+// locks returns the document locks of the server of uri when every host of
+// uri is a server of this process, nil otherwise.
+func (ss *serverSet) locks(uri string) *docLocks {
 	cs, err := connstring.Parse(uri)
 	if err != nil || len(cs.Hosts) == 0 {
-		return false
+		return nil
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	var locks *docLocks
 	for _, h := range cs.Hosts {
-		if ss.m[h] == 0 {
-			return false
+		ls := ss.m[h]
+		if ls == nil {
+			return nil
 		}
+		locks = ls.locks
 	}
-	return true
+	return locks
 }
 
 // Close disconnects and stops the embedded server (waiting for it).
@@ -340,35 +362,38 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // Cached reports whether the store keeps documents in memory.
 func (s *Store) Cached() bool { return s.cache != nil }
 
-// createIndexes creates the secondary indexes; creating an existing index is
-// a no-op. FerretDB's SQLite backend scans anyway, MongoDB uses them.
-func (s *Store) createIndexes(ctx context.Context) error {
-	idx := []struct {
-		coll string
-		keys bson.D
-	}{
-		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
-		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
-		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
-		{collOpen, bson.D{{Key: "set_id", Value: 1}}},
-	}
+// collIndex is one secondary index: a collection and its keys.
+type collIndex struct {
+	coll string
+	keys bson.D
+}
+
+// ensureIndexes creates the indexes idx; creating an existing index is a
+// no-op.
+func (s *Store) ensureIndexes(ctx context.Context, idx []collIndex) error {
 	for _, ix := range idx {
 		if _, err := s.db.Collection(ix.coll).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
 			return mapErr(err, "create index on "+ix.coll)
 		}
 	}
-	for _, keys := range attendanceIndexes {
-		if _, err := s.db.Collection(collAttendance).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
-			return mapErr(err, "create index on "+collAttendance)
-		}
+	return nil
+}
+
+// createIndexes creates the secondary indexes of every collection but the
+// scheduler's (EnsureDeliveryIndexes). FerretDB's SQLite backend scans
+// anyway, MongoDB uses them.
+func (s *Store) createIndexes(ctx context.Context) error {
+	idx := []collIndex{
+		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
+		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
+		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
+		{collOpen, bson.D{{Key: "set_id", Value: 1}}},
 	}
-	if err := s.createCalendarIndexes(ctx); err != nil {
-		return err
-	}
-	if err := s.createProgrammeIndexes(ctx); err != nil {
-		return err
-	}
-	return s.createEvaluationIndexes(ctx)
+	idx = append(idx, attendanceIndexes()...)
+	idx = append(idx, calendarIndexes()...)
+	idx = append(idx, programmeIndexes()...)
+	idx = append(idx, evaluationIndexes()...)
+	return s.ensureIndexes(ctx, idx)
 }
 
 // unavailable is what a caller sees when the store cannot be reached.

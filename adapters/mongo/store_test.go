@@ -640,11 +640,7 @@ func TestSaveRace(t *testing.T) {
 	ctx := context.Background()
 	st := mongotest.New(t)
 	// A second client, as another replica would have.
-	other, err := mongo.Open(ctx, mongo.Config{URI: mongotest.URI(), Database: st.Database().Name()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
+	other := mongotest.Replica(t, st)
 	stores := []*mongo.Store{st, other, st, other}
 
 	const rounds = 10
@@ -734,11 +730,7 @@ func TestSaveRace(t *testing.T) {
 func TestAddReportRace(t *testing.T) {
 	ctx := context.Background()
 	st := mongotest.New(t)
-	other, err := mongo.Open(ctx, mongo.Config{URI: mongotest.URI(), Database: st.Database().Name()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
+	other := mongotest.Replica(t, st)
 	c := fullCommitment("slack:C1", 1, "U1", bot.CommitmentOpen, t0)
 	c.Reports = nil
 	if err := st.CreateCommitment(ctx, c); err != nil {

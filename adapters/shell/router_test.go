@@ -14,6 +14,7 @@ import (
 
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/adapters/shell"
+	"github.com/alsbot/alsbot/adapters/shell/shelltest"
 	"github.com/alsbot/alsbot/bot"
 	"github.com/alsbot/alsbot/handlers"
 )
@@ -43,39 +44,6 @@ func runRouter(t *testing.T, script string, start time.Time) string {
 	return out.String()
 }
 
-// blocks splits shell output into its messages: the line that starts with
-// "[" or "> " and its indented continuation lines.
-func blocks(out string) []string {
-	var bs []string
-	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
-		if len(bs) > 0 && (line == "" || strings.HasPrefix(line, "  ")) {
-			bs[len(bs)-1] += "\n" + line
-			continue
-		}
-		bs = append(bs, line)
-	}
-	return bs
-}
-
-// answerTo returns the output blocks printed for the input line echoed as
-// "> line" (up to the next echoed line).
-func answerTo(bs []string, line string) []string {
-	for i, b := range bs {
-		if b != "> "+line {
-			continue
-		}
-		var out []string
-		for _, a := range bs[i+1:] {
-			if strings.HasPrefix(a, "> ") {
-				break
-			}
-			out = append(out, a)
-		}
-		return out
-	}
-	return nil
-}
-
 func TestShellWithRouter(t *testing.T) {
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	script := `# a small set: fran facilitates ana, ben and cat
@@ -100,7 +68,7 @@ actions
 :channel east
 @fran members
 `
-	bs := blocks(runRouter(t, script, start))
+	bs := shelltest.Blocks(runRouter(t, script, start))
 	tests := []struct {
 		line string
 		want []string // regular expressions, one per printed block, in order
@@ -124,7 +92,7 @@ actions
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
-			got := answerTo(bs, tt.line)
+			got := shelltest.AnswerTo(bs, tt.line)
 			if len(got) != len(tt.want) {
 				t.Fatalf("answer to %q: %d blocks, want %d:\n%s", tt.line, len(got), len(tt.want), strings.Join(got, "\n"))
 			}
@@ -136,10 +104,10 @@ actions
 		})
 	}
 	// The presenter is the one the action prompt went to, and is not the observer.
-	card := strings.Join(answerTo(bs, "@fran round start"), "\n")
+	card := strings.Join(shelltest.AnswerTo(bs, "@fran round start"), "\n")
 	presenter := regexp.MustCompile(`Presenter: (\w+)`).FindStringSubmatch(card)
 	observer := regexp.MustCompile(`Observer: (\w+)`).FindStringSubmatch(card)
-	prompt := strings.Join(answerTo(bs, "round end"), "\n")
+	prompt := strings.Join(shelltest.AnswerTo(bs, "round end"), "\n")
 	if presenter == nil || observer == nil || presenter[1] == observer[1] || !strings.Contains(prompt, "[DM @"+presenter[1]+"]") {
 		t.Errorf("role card %q and action prompt %q disagree", card, prompt)
 	}
@@ -162,7 +130,7 @@ func TestMessengerConcurrentSends(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	bs := blocks(out.String())
+	bs := shelltest.Blocks(out.String())
 	if len(bs) != 20 {
 		t.Fatalf("%d blocks, want 20:\n%s", len(bs), out.String())
 	}

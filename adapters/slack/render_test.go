@@ -51,8 +51,8 @@ func goldenCases(t *testing.T) []struct {
 		{"report-modal", RenderModal(nudge.Buttons[0].Form, "")},
 		{"digest", Render(msgs["digest"])},
 		{"home", RenderHome(msgs["home"])},
-		{"questionnaire", Render(questionnaireDM("slack:C0SET"))},
-		{"questionnaire-modal", RenderModal(questionnaireDM("slack:C0SET").Buttons[0].Form, "DANA")},
+		{"questionnaire", Render(msgs["questionnaire"])},
+		{"questionnaire-modal", RenderModal(msgs["questionnaire"].Buttons[0].Form, "DANA")},
 	}
 }
 

@@ -303,7 +303,7 @@ func (s *sender) authTest(ctx context.Context) (*slack.AuthTestResponse, error) 
 func (s *sender) call(ctx context.Context, channel string, fn func(context.Context) error) error {
 	for attempt := 0; ; attempt++ {
 		if channel != "" {
-			if err := sleep(ctx, s.slot(channel)); err != nil {
+			if err := bot.Sleep(ctx, s.slot(channel)); err != nil {
 				return err
 			}
 		}
@@ -317,7 +317,7 @@ func (s *sender) call(ctx context.Context, channel string, fn func(context.Conte
 				return &bot.RetryAfterError{After: rl.RetryAfter, Err: err}
 			}
 			s.log.InfoContext(ctx, "rate limited by Slack", "retry_after", rl.RetryAfter, "channel", channel)
-			if err := sleep(ctx, rl.RetryAfter); err != nil {
+			if err := bot.Sleep(ctx, rl.RetryAfter); err != nil {
 				return err
 			}
 			continue
@@ -328,7 +328,7 @@ func (s *sender) call(ctx context.Context, channel string, fn func(context.Conte
 		if attempt >= s.retries || !transient(err) || ctx.Err() != nil {
 			return err
 		}
-		if err := sleep(ctx, s.backoff<<attempt); err != nil {
+		if err := bot.Sleep(ctx, s.backoff<<attempt); err != nil {
 			return err
 		}
 	}
@@ -389,18 +389,4 @@ func transient(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

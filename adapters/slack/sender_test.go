@@ -9,6 +9,7 @@ import (
 
 	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 )
 
 // TestPermanentErrors: what the strict loopback Slack refuses for good comes
@@ -47,18 +48,8 @@ func TestPermanentErrors(t *testing.T) {
 			}
 			before := h.fake.Count(func(c slacktest.Call) bool { return true })
 			_, err := h.a.Messenger().Send(ctx, tt.to, tt.msg)
-			if err == nil {
-				t.Fatal("send succeeded")
-			}
-			reason, ok := bot.PermanentReason(err)
-			if tt.reason == "" {
-				if ok {
-					t.Fatalf("%v is permanent (%s), want it retryable", err, reason)
-				}
+			if !bottest.CheckPermanent(t, err, tt.reason) {
 				return
-			}
-			if !ok || reason != tt.reason {
-				t.Fatalf("error %v: permanent %v %q, want %q", err, ok, reason, tt.reason)
 			}
 			var ra *bot.RetryAfterError
 			if errors.As(err, &ra) {

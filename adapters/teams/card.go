@@ -1,14 +1,12 @@
 package teams
 
+// Adaptive Cards: the card model, and rendering a neutral bot.Message as one.
+
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -98,51 +96,9 @@ type Action struct {
 	Card  *Card       `json:"card,omitempty"`
 }
 
-// SubmitData is what an Action.Submit sends back (in activity.value, next to
-// the inputs' values keyed by input id). The form travels with it so that a
-// submission can be validated and the form shown again without keeping state.
-type SubmitData struct {
-	ALSBot Submission `json:"alsbot"`
-}
-
-// Submission is the command to run and, for a form, its fields.
-type Submission struct {
-	Command string    `json:"cmd"`
-	Form    *FormSpec `json:"form,omitempty"`
-	Set     string    `json:"set,omitempty"` // bot.Button.SetID / bot.Form.SetID: the set the command acts on in a DM
-}
-
-// FormSpec is a bot.Form as carried in a card: the core's wire form
-// (bot.FormData, complete, so the form can be drawn again with its errors)
-// and the prefix of its inputs' ids, which keeps them unique when one card
-// holds several forms.
-type FormSpec struct {
-	bot.FormData
-	Prefix string `json:"pre,omitempty"`
-}
-
-// inputID is the id of the input of field name in the card.
-func (s FormSpec) inputID(name string) string { return s.Prefix + s.ID + "." + name }
-
 // maxActions is how many actions Adaptive Card hosts show in one set (the
 // default host config of Microsoft's renderer); more go into further sets.
 const maxActions = 5
-
-// maxCardBytes bounds a card as Teams measures a message: Teams' bot message
-// size limit is about 100 KB of the payload encoded as UTF-16 (base64 images
-// excepted), and Microsoft recommends keeping the message itself within
-// 80 KB to be sure it is delivered; beyond the limit the connector answers
-// 413 MessageSizeTooBig ("Format your bot messages",
-// learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages).
-// 72 KB leaves room for the activity around the card.
-const maxCardBytes = 72 << 10
-
-// maxTextRunes caps one TextBlock or fact: the renderer writes a line per
-// block, and no line of alsbot's is longer unless a member pasted a book.
-const maxTextRunes = 4000
-
-// cutNotice ends a card that had to be cut to fit.
-const cutNotice = "… (cut: the message was longer than Teams shows in one message)"
 
 // maxInlineImage is the largest PNG shown inline (base64 in the card).
 const maxInlineImage = 20 << 10
@@ -231,7 +187,7 @@ func renderBody(m bot.Message) Card {
 		}
 		// Other files are offered in the person's 1:1 chat (files.go).
 		c.Body = append(c.Body, Element{Type: "TextBlock", Wrap: true, IsSubtle: true,
-			Text: fmt.Sprintf("File %s (%d bytes): accept it in your chat with me to save it to your OneDrive. An administrator can also write the set's CSV files with `alsbot export --set <name> --out <dir>`.", f.Name, len(f.Data))})
+			Text: fmt.Sprintf("File %s (%d bytes): accept it in your chat with me to save it to your OneDrive. An administrator can also write the set's CSV files with **alsbot export --set <name> --out <dir>**.", f.Name, len(f.Data))})
 	}
 	if m.Form != nil {
 		spec := formSpec(m.Form, "")
@@ -262,299 +218,8 @@ func inlineImage(f bot.File) bool {
 	return f.ContentType == "image/png" && len(f.Data) <= maxInlineImage
 }
 
-// fitCard keeps c within maxCardBytes: it cuts over-long texts, then drops
-// content from the end (never the inputs or buttons) and says so, cutting
-// harder while even the first piece of content does not fit; as a last
-// resort the forms' submit data keeps only what validation needs. Each
-// element is measured once per pass, so a huge message costs a few passes,
-// not one per element.
-func fitCard(c Card) Card {
-	if cardBytes(c) <= maxCardBytes {
-		return c
-	}
-	// Content comes before the first input or action set; those stay.
-	end := len(c.Body)
-	for i, e := range c.Body {
-		if e.Type == "ActionSet" || strings.HasPrefix(e.Type, "Input.") {
-			end = i
-			break
-		}
-	}
-	content, rest := c.Body[:end:end], c.Body[end:]
-	notice := Element{Type: "TextBlock", Text: cutNotice, Wrap: true, IsSubtle: true}
-	build := func(content []Element, cut bool) []Element {
-		body := append([]Element{}, content...)
-		if cut {
-			body = append(body, notice)
-		}
-		return append(body, rest...)
-	}
-	frame := c
-	frame.Body = build(nil, true)
-	base := cardBytes(frame)
-	for limit := maxTextRunes; ; limit /= 2 {
-		capped := capTexts(content, limit)
-		total, keep := base, 0
-		for _, e := range capped {
-			n := elementBytes(e) + 2 // and its comma
-			if total+n > maxCardBytes {
-				break
-			}
-			total += n
-			keep++
-		}
-		if keep > 0 || limit <= 100 || len(capped) == 0 {
-			c.Body = build(capped[:min(max(keep, 1), len(capped))], true)
-			break
-		}
-	}
-	if cardBytes(c) > maxCardBytes {
-		c = shortForms(c)
-	}
-	return c
-}
-
-// shortForms replaces the forms carried in c's submit data by what
-// validating a submission needs (bot.NewFormData without full): a form shown
-// again with errors then names its fields instead of labelling them.
-func shortForms(c Card) Card {
-	var fix func(acts []Action) []Action
-	fixEls := func(els []Element) []Element {
-		out := make([]Element, len(els))
-		for i, e := range els {
-			e.Actions = fix(e.Actions)
-			out[i] = e
-		}
-		return out
-	}
-	fix = func(acts []Action) []Action {
-		if acts == nil {
-			return nil
-		}
-		out := make([]Action, len(acts))
-		for i, a := range acts {
-			if a.Data != nil && a.Data.ALSBot.Form != nil {
-				d := *a.Data
-				f := *d.ALSBot.Form
-				f.FormData = bot.NewFormData(f.Form(), false)
-				d.ALSBot.Form = &f
-				a.Data = &d
-			}
-			if a.Card != nil {
-				inner := *a.Card
-				inner.Body = fixEls(inner.Body)
-				inner.Actions = fix(inner.Actions)
-				a.Card = &inner
-			}
-			out[i] = a
-		}
-		return out
-	}
-	c.Body = fixEls(c.Body)
-	c.Actions = fix(c.Actions)
-	return c
-}
-
-func elementBytes(e Element) int {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return 0 // plain strings and numbers: cannot fail
-	}
-	return utf16Len(b)
-}
-
-func capTexts(els []Element, n int) []Element {
-	out := make([]Element, len(els))
-	for i, e := range els {
-		e.Text = cutRunes(e.Text, n)
-		if e.Facts != nil {
-			facts := make([]Fact, len(e.Facts))
-			for j, f := range e.Facts {
-				facts[j] = Fact{Title: cutRunes(f.Title, n), Value: cutRunes(f.Value, n)}
-			}
-			e.Facts = facts
-		}
-		e.Items = capTexts(e.Items, n)
-		out[i] = e
-	}
-	return out
-}
-
-func cutRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
-
-// cardBytes is c's size as Teams counts it: its JSON as UTF-16.
-func cardBytes(c Card) int {
-	b, err := json.Marshal(c)
-	if err != nil {
-		return 0 // plain strings and numbers: cannot fail
-	}
-	return utf16Len(b)
-}
-
-// utf16Len is the size of b encoded as UTF-16, in bytes.
-func utf16Len(b []byte) int {
-	n := 0
-	for _, r := range string(b) {
-		n += 2 * utf16.RuneLen(r)
-	}
-	return n
-}
-
-// FormCard shows a form again with the values the person gave and, under
-// each field, what is wrong with it (errs by field name). setID is the set
-// the submission acts on, kept for the next try.
-func FormCard(spec *FormSpec, command, setID string, values, errs map[string]string) Card {
-	title := spec.Title
-	if title == "" {
-		title = "Please check the form"
-	}
-	c := newCard(title)
-	c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(title), Wrap: true, Size: "Medium", Weight: "Bolder"})
-	if len(errs) > 0 {
-		c.Body = append(c.Body, Element{Type: "TextBlock", Text: "Some answers need a change; nothing was saved yet.", Wrap: true, Color: "Attention"})
-	}
-	c.Body = append(c.Body, formInputs(*spec, values, errs)...)
-	c.Actions = append(c.Actions, submitAction(*spec, command, setID))
-	return c
-}
-
 func newCard(fallbackText string) Card {
 	return Card{Type: "AdaptiveCard", Schema: cardSchema, Version: cardVersion, FallbackText: fallbackText, MSTeams: &MSTeams{Width: "Full"}}
-}
-
-// buttonAction: a plain button submits its command; a button with a form
-// opens the form inline (Action.ShowCard), whose submit runs the form's
-// command. Input ids carry the button's index so they stay unique in the card.
-func buttonAction(b bot.Button, i int) Action {
-	label := strings.TrimSpace(b.Label)
-	if label == "" {
-		label = firstNonEmpty(strings.TrimSpace(b.Command), "Open") // Teams shows no untitled action
-	}
-	if b.Form == nil {
-		return Action{Type: "Action.Submit", Title: label, Style: actionStyle(b.Style),
-			Data: &SubmitData{ALSBot: Submission{Command: b.Command, Set: b.SetID}}}
-	}
-	spec := formSpec(b.Form, "b"+strconv.Itoa(i+1)+".")
-	inner := Card{Type: "AdaptiveCard", Body: formInputs(spec, nil, nil), Actions: []Action{submitAction(spec, b.Form.Command, formSet(b))}}
-	if spec.Title != "" {
-		inner.Body = append([]Element{{Type: "TextBlock", Text: markdown(spec.Title), Wrap: true, Weight: "Bolder"}}, inner.Body...)
-	}
-	return Action{Type: "Action.ShowCard", Title: label, Style: actionStyle(b.Style), Card: &inner}
-}
-
-// formSet is the set a button's form acts on: the form's own, else the button's.
-func formSet(b bot.Button) string {
-	if b.Form.SetID != "" {
-		return b.Form.SetID
-	}
-	return b.SetID
-}
-
-func submitAction(spec FormSpec, command, setID string) Action {
-	label := spec.Submit
-	if label == "" {
-		label = "Submit"
-	}
-	s := spec
-	return Action{Type: "Action.Submit", Title: label, Style: "positive",
-		Data: &SubmitData{ALSBot: Submission{Command: command, Form: &s, Set: setID}}}
-}
-
-func actionStyle(s bot.ButtonStyle) string {
-	switch s {
-	case bot.StylePrimary:
-		return "positive"
-	case bot.StyleDanger:
-		return "destructive"
-	}
-	return ""
-}
-
-// maxFormLabel caps a form's title, labels and placeholders: the form
-// travels in the card twice (drawn, and in its submit data), and no label
-// needs more.
-const maxFormLabel = 200
-
-func formSpec(f *bot.Form, prefix string) FormSpec {
-	d := bot.NewFormData(f, true)
-	d.Title, d.Submit = cutRunes(d.Title, maxFormLabel), cutRunes(d.Submit, maxFormLabel)
-	fields := d.Fields[:0:0]
-	seen := map[string]bool{}
-	for _, fd := range d.Fields {
-		if fd.Name == "" || seen[fd.Name] {
-			continue // its input could not be told apart: Teams refuses repeated ids
-		}
-		seen[fd.Name] = true
-		fd.Label = cutRunes(fd.Label, maxFormLabel)
-		fd.Placeholder = cutRunes(fd.Placeholder, maxFormLabel)
-		opts := fd.Options[:0:0]
-		for _, o := range fd.Options {
-			if len(opts) == maxChoices {
-				break
-			}
-			o.Label = cutRunes(o.Label, maxChoiceTitle)
-			opts = append(opts, o)
-		}
-		if fd.Options != nil {
-			fd.Options = opts
-		}
-		fields = append(fields, fd)
-	}
-	d.Fields = fields
-	return FormSpec{FormData: d, Prefix: prefix}
-}
-
-// A choice set is a list to pick from: titles beyond a line and lists beyond
-// a hundred (Slack's limits too) do not help anyone pick.
-const (
-	maxChoiceTitle = 75
-	maxChoices     = 100
-)
-
-// formInputs renders the inputs of spec with initial values and errors (by
-// field name), both optional.
-func formInputs(spec FormSpec, values, errs map[string]string) []Element {
-	var out []Element
-	for _, f := range spec.Fields {
-		in := Element{ID: spec.inputID(f.Name), Label: f.Label, IsRequired: f.Required, Placeholder: f.Placeholder, Value: f.Value}
-		if v, ok := values[f.Name]; ok {
-			in.Value = v // what the person typed wins over the starting value
-		}
-		if f.Required {
-			in.ErrorMessage = bot.FormRequired
-		}
-		switch bot.FieldKind(f.Kind) {
-		case bot.FieldDate:
-			in.Type = "Input.Date"
-			if f.Required {
-				in.ErrorMessage = "Please pick a date."
-			}
-		case bot.FieldChoice:
-			if len(f.Options) == 0 {
-				in.Type = "Input.Text" // a choice set without choices is refused
-				break
-			}
-			in.Type = "Input.ChoiceSet"
-			in.Style = "compact"
-			for _, o := range f.Options {
-				in.Choices = append(in.Choices, Choice{Title: o.Label, Value: o.Value})
-			}
-		default:
-			in.Type = "Input.Text"
-			in.IsMultiline = f.Multiline
-			in.MaxLength = f.MaxLen
-		}
-		out = append(out, in)
-		if e := errs[f.Name]; e != "" {
-			out = append(out, Element{Type: "TextBlock", Text: e, Wrap: true, Color: "Attention", Spacing: "None", Size: "Small"})
-		}
-	}
-	return out
 }
 
 // textBlocks renders text line by line: Teams does not reliably break lines

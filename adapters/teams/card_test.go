@@ -32,9 +32,8 @@ func goldenMessages(t testing.TB) map[string]bot.Message {
 				{Name: "west-set-20261203-chart.png", ContentType: "image/png", Data: tinyPNG()},
 				{Name: "west-set-20261203-attendance.csv", ContentType: "text/csv", Data: []byte("session,member\n1,Ana\n")},
 			}},
-		"questionnaire": questionnaireDM("teams:19:west"),
 	}
-	for _, name := range []string{"feedback", "reply", "error", "role-card", "reminder", "reminder-dm", "action-prompt", "nudge", "digest", "check-in", "home"} {
+	for _, name := range []string{"feedback", "reply", "error", "role-card", "reminder", "reminder-dm", "action-prompt", "nudge", "digest", "check-in", "home", "questionnaire"} {
 		out[name] = msgs[name]
 	}
 	return out

@@ -99,7 +99,7 @@ func (c *connector) do(ctx context.Context, method, target, paceKey string, body
 			return err
 		}
 		c.log.Debug("bot connector asked to wait", "status", statusOf(err), "wait", wait, "attempt", attempt)
-		if err := sleep(ctx, wait); err != nil {
+		if err := bot.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -173,7 +173,7 @@ func (c *connector) pace(ctx context.Context, key string) error {
 		if wait == 0 {
 			return nil
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := bot.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -206,17 +206,6 @@ func (c *connector) pruneLocked(now time.Time) {
 		if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= time.Second {
 			delete(c.sent, k)
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

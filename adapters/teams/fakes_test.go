@@ -144,14 +144,10 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 	mux.HandleFunc("POST /svc/v3/conversations/{conv}/activities", func(w http.ResponseWriter, r *http.Request) {
 		arrived := time.Now() // before the checks below, which take their time
 		conv := r.PathValue("conv")
-		var act schema.Activity
-		body, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(body, &act); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+		body, act, raw, ok := readActivity(w, r)
+		if !ok {
 			return
 		}
-		var raw map[string]any
-		_ = json.Unmarshal(body, &raw)
 		// Strict like Teams: an activity over the documented size limit
 		// is refused with 413 MessageSizeTooBig, a card Teams cannot take
 		// with 400.
@@ -194,14 +190,10 @@ func newBotFramework(t testing.TB, keys ...signingKey) *botFramework {
 	// activity the connector created can be updated.
 	mux.HandleFunc("PUT /svc/v3/conversations/{conv}/activities/{id}", func(w http.ResponseWriter, r *http.Request) {
 		conv, id := r.PathValue("conv"), r.PathValue("id")
-		var act schema.Activity
-		body, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(body, &act); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+		body, act, raw, ok := readActivity(w, r)
+		if !ok {
 			return
 		}
-		var raw map[string]any
-		_ = json.Unmarshal(body, &raw)
 		problems, status := refusal(body, raw)
 		bf.mu.Lock()
 		if status == http.StatusOK && !bf.posted[baseConv(conv)+"/"+id] {
@@ -414,6 +406,20 @@ func (bf *botFramework) token(k signingKey, now time.Time, serviceURL string, mu
 		bf.t.Fatal(err)
 	}
 	return s
+}
+
+// readActivity reads an activity the bot posts or updates, as the schema
+// type and as raw JSON; a body that is not an activity gets 400 and false.
+func readActivity(w http.ResponseWriter, r *http.Request) ([]byte, schema.Activity, map[string]any, bool) {
+	var act schema.Activity
+	body, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(body, &act); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, act, nil, false
+	}
+	var raw map[string]any
+	_ = json.Unmarshal(body, &raw)
+	return body, act, raw, true
 }
 
 // rig is an adapter on a real store, served on loopback, with the fakes.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/alsbot/alsbot/bot"
+	"github.com/alsbot/alsbot/bot/bottest"
 )
 
 // TestSendPermanentErrors: connector answers that will not change on retry
@@ -35,18 +36,8 @@ func TestSendPermanentErrors(t *testing.T) {
 			r.bf.mu.Unlock()
 			before := len(r.bf.posts())
 			_, err := r.adapter.Send(context.Background(), bot.Destination{Platform: bot.Teams, ChannelID: conv}, bot.Message{Text: "x"})
-			if err == nil {
-				t.Fatal("send succeeded")
-			}
-			reason, ok := bot.PermanentReason(err)
-			if tt.reason == "" {
-				if ok {
-					t.Fatalf("%v is permanent (%s), want it retryable", err, reason)
-				}
+			if !bottest.CheckPermanent(t, err, tt.reason) {
 				return
-			}
-			if !ok || reason != tt.reason {
-				t.Fatalf("err %v: permanent %v %q, want %q", err, ok, reason, tt.reason)
 			}
 			if n := len(r.bf.posts()) - before; n != 1 {
 				t.Errorf("asked the connector %d times, want once", n)

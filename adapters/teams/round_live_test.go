@@ -55,15 +55,7 @@ func TestLiveRoundCardTeams(t *testing.T) {
 	ana := person("29:ana", "aad-ana", "Ana")
 	bob := person("29:bob", "aad-bob", "Bob")
 	cy := person("29:cy", "aad-cy", "Cy")
-	seq := 0
-	say := func(from map[string]any, text string, mentioned ...map[string]any) {
-		seq++
-		var ents []map[string]any
-		for _, m := range mentioned {
-			ents = append(ents, mention(m))
-		}
-		r.send(channelMessage(svc, fmt.Sprint("m", seq), text, from, ents...))
-	}
+	say := channelSayer(r, svc)
 	r.send(installActivity(svc, "install-1"))
 	say(fay, "setup West set")
 	say(fay, "members add <at>Ana</at> <at>Bob</at> <at>Cy</at>", ana, bob, cy)
@@ -73,8 +65,7 @@ func TestLiveRoundCardTeams(t *testing.T) {
 	say(cy, "here")
 
 	before := len(r.bf.posts())
-	seq++
-	if got := r.post(channelMessage(svc, fmt.Sprint("m", seq), "round start <at>Ana</at> observer <at>Bob</at>", fay, mention(ana), mention(bob))); got != http.StatusAccepted {
+	if got := r.post(channelMessage(svc, "m-round-start", "round start <at>Ana</at> observer <at>Bob</at>", fay, mention(ana), mention(bob))); got != http.StatusAccepted {
 		t.Fatalf("round start: %d", got)
 	}
 	posts := r.waitPosts(before + 2)[before:] // the card, and fay's private confirmation
@@ -150,15 +141,7 @@ func TestRoundCardRefusedTeams(t *testing.T) {
 	const channel = "19:west@thread.tacv2"
 	fay := person("29:fay", "aad-fay", "Fay")
 	people := []map[string]any{person("29:ana", "aad-ana", "Ana"), person("29:bob", "aad-bob", "Bob"), person("29:cy", "aad-cy", "Cy")}
-	seq := 0
-	say := func(from map[string]any, text string, mentioned ...map[string]any) {
-		seq++
-		var ents []map[string]any
-		for _, m := range mentioned {
-			ents = append(ents, mention(m))
-		}
-		r.send(channelMessage(svc, fmt.Sprint("m", seq), text, from, ents...))
-	}
+	say := channelSayer(r, svc)
 	r.send(installActivity(svc, "install-1"))
 	say(fay, "setup West set")
 	say(fay, "members add <at>Ana</at> <at>Bob</at> <at>Cy</at>", people...)
@@ -184,5 +167,19 @@ func TestRoundCardRefusedTeams(t *testing.T) {
 	}
 	if told != 1 {
 		t.Errorf("facilitator told %d times, want once", told)
+	}
+}
+
+// channelSayer returns say: a channel message from a person that mentions
+// others, each with an id of its own, sent to the bot through r.
+func channelSayer(r *rig, svc string) func(from map[string]any, text string, mentioned ...map[string]any) {
+	seq := 0
+	return func(from map[string]any, text string, mentioned ...map[string]any) {
+		seq++
+		var ents []map[string]any
+		for _, m := range mentioned {
+			ents = append(ents, mention(m))
+		}
+		r.send(channelMessage(svc, fmt.Sprint("m", seq), text, from, ents...))
 	}
 }

@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/alsbot/alsbot/bot"
@@ -43,13 +44,16 @@ const (
 // member would type it in that conversation. It returns a copy.
 func teamsWords(m bot.Message, to audience) bot.Message {
 	w := bot.SpanWriter{
-		Text:    func(s string) string { return slashless(s, to) },
+		Text:    func(s string) string { return codeAsBold(slashless(s, to)) },
 		Mention: func(_, name string) string { return "<at>" + atName(name) + "</at>" },
+		// Bold (the model's *bold*, which the card writes **bold**), not a
+		// code span: Adaptive Card TextBlocks render only bold, italic,
+		// lists and links, so backticks would show as typed.
 		Command: func(c string) string {
 			if to == inPersonal {
-				return "`" + c + "`"
+				return "*" + c + "*"
 			}
-			return "`" + botMention + " " + c + "`"
+			return "*" + botMention + " " + c + "*"
 		},
 	}
 	m.Title = w.Write(m.Title)
@@ -87,6 +91,18 @@ func plainWords(s string, to audience) string {
 			return botMention + " " + c
 		},
 	}.Write(s)
+}
+
+// codeSpan is a one-line `code span` of the bot's wording.
+var codeSpan = regexp.MustCompile("`([^`\n]+)`")
+
+// codeAsBold writes code spans ("send `forget me`") as the model's *bold*:
+// Adaptive Card TextBlocks show backticks as typed.
+func codeAsBold(s string) string {
+	if !strings.Contains(s, "`") {
+		return s
+	}
+	return codeSpan.ReplaceAllString(s, "*$1*")
 }
 
 // slashless rewrites a "/als " that wording still writes outside a

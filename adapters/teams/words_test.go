@@ -14,7 +14,7 @@ import (
 func TestTeamsWords(t *testing.T) {
 	m := bot.Message{
 		Title: "Round 1",
-		Text:  bot.Mention("aad-ana", "Ana") + " presents. Check in with " + bot.Cmd("here") + ", or `/als here`. Write /als help.",
+		Text:  bot.Mention("aad-ana", "Ana") + " presents. Check in with " + bot.Cmd("here") + ", or `/als here`. Write /als help. Send `mydata` in our chat.",
 	}
 	tests := []struct {
 		name   string
@@ -22,8 +22,8 @@ func TestTeamsWords(t *testing.T) {
 		want   []string
 		absent []string
 	}{
-		{"channel", RenderCard(m), []string{"<at>Ana</at> presents", "`@alsbot here`, or `@alsbot here`", "Write @alsbot help."}, []string{"/als", "\x1f"}},
-		{"personal", RenderPersonalCard(m), []string{"<at>Ana</at> presents", "Check in with `here`, or `here`", "Write help."}, []string{"/als", "@alsbot", "\x1f"}},
+		{"channel", RenderCard(m), []string{"<at>Ana</at> presents", "**@alsbot here**, or **@alsbot here**", "Write @alsbot help.", "Send **mydata** in"}, []string{"/als", "`", "\x1f"}},
+		{"personal", RenderPersonalCard(m), []string{"<at>Ana</at> presents", "Check in with **here**, or **here**", "Write help.", "Send **mydata** in"}, []string{"/als", "@alsbot", "`", "\x1f"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

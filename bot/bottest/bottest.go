@@ -6,6 +6,7 @@ package bottest
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -117,4 +118,19 @@ func (r *Recorder) OfKind(k bot.MessageKind) []Sent {
 		}
 	}
 	return out
+}
+
+// Words is what a message says, for assertions on what people read: its
+// title, text, and each section's title, text and "label: value" fields, a
+// line each (buttons are left to the caller).
+func Words(m bot.Message) string {
+	var b strings.Builder
+	b.WriteString(m.Title + "\n" + m.Text + "\n")
+	for _, s := range m.Sections {
+		b.WriteString(s.Title + "\n" + s.Text + "\n")
+		for _, f := range s.Fields {
+			b.WriteString(f.Label + ": " + f.Value + "\n")
+		}
+	}
+	return b.String()
 }

@@ -38,3 +38,11 @@ func TestRecorder(t *testing.T) {
 		t.Fatalf("Take returned %d, then %d left; want 2 then 0", n, len(r.All()))
 	}
 }
+
+func TestWords(t *testing.T) {
+	m := bot.Message{Title: "T", Text: "x", Sections: []bot.Section{{Title: "S", Text: "y", Fields: []bot.Field{{Label: "L", Value: "v"}}}},
+		Buttons: []bot.Button{{Label: "B"}}}
+	if got, want := bottest.Words(m), "T\nx\nS\ny\nL: v\n"; got != want {
+		t.Fatalf("Words = %q, want %q", got, want)
+	}
+}

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/alsbot/alsbot/adapters/shell/shelltest"
 )
 
 // binaryPath is the alsbot binary TestMain builds once for the binary tests.
@@ -76,6 +78,27 @@ func command(t *testing.T, dataDir string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// startShell starts the binary's shell on dataDir with its input and output
+// as pipes: the test writes lines to stdin and reads the answers from out.
+func startShell(t *testing.T, dataDir string) (*exec.Cmd, io.WriteCloser, *bufio.Reader, *bytes.Buffer) {
+	t.Helper()
+	cmd := command(t, dataDir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdoutPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, bufio.NewReader(stdoutPipe), stderr
+}
+
 // runScript runs the binary with script on standard input and returns its
 // standard output; it fails the test unless the exit code is 0.
 func runScript(t *testing.T, dataDir string, script io.Reader) string {
@@ -87,41 +110,6 @@ func runScript(t *testing.T, dataDir string, script io.Reader) string {
 		t.Fatalf("alsbot: %v\nstderr:\n%s\nstdout:\n%s", err, stderr.String(), stdout.String())
 	}
 	return stdout.String()
-}
-
-// blocks splits shell output into messages: a line starting with "[" or
-// "> " and its indented continuation lines.
-func blocks(out string) []string {
-	var bs []string
-	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
-		if len(bs) > 0 && (line == "" || strings.HasPrefix(line, "  ")) {
-			bs[len(bs)-1] += "\n" + line
-			continue
-		}
-		bs = append(bs, line)
-	}
-	return bs
-}
-
-// answers returns the blocks printed for each echoed input line that
-// matches re, in order.
-func answers(bs []string, re string) [][]string {
-	rx := regexp.MustCompile(re)
-	var out [][]string
-	for i, b := range bs {
-		if !strings.HasPrefix(b, "> ") || !rx.MatchString(strings.TrimPrefix(b, "> ")) {
-			continue
-		}
-		var ans []string
-		for _, a := range bs[i+1:] {
-			if strings.HasPrefix(a, "> ") {
-				break
-			}
-			ans = append(ans, a)
-		}
-		out = append(out, ans)
-	}
-	return out
 }
 
 var (
@@ -136,11 +124,11 @@ func TestFiveMembersScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer script.Close()
-	bs := blocks(runScript(t, dataDir, script))
+	bs := shelltest.Blocks(runScript(t, dataDir, script))
 
 	t.Run("roles", func(t *testing.T) {
 		var cards []string
-		for _, ans := range answers(bs, `round start`) {
+		for _, ans := range shelltest.Answers(bs, `round start`) {
 			if len(ans) != 1 || !strings.HasPrefix(ans[0], "[#als] Round ") {
 				t.Fatalf("round start answered %q, want one role card in #als", ans)
 			}
@@ -173,7 +161,7 @@ func TestFiveMembersScript(t *testing.T) {
 		}
 	})
 	t.Run("action prompt after round end", func(t *testing.T) {
-		for i, ans := range answers(bs, `round end`) {
+		for i, ans := range shelltest.Answers(bs, `round end`) {
 			if len(ans) != 2 || !strings.HasPrefix(ans[0], "[#als] ") || !strings.HasPrefix(ans[1], "[DM @") ||
 				!strings.Contains(ans[1], "-> type: /als commit <text> [by <YYYY-MM-DD>]") {
 				t.Errorf("round end %d answered %q, want the channel notice then a DM to the presenter with the command to type", i+1, ans)
@@ -181,15 +169,15 @@ func TestFiveMembersScript(t *testing.T) {
 		}
 	})
 	t.Run("commit, actions and report", func(t *testing.T) {
-		commits := answers(bs, `commit `)
+		commits := shelltest.Answers(bs, `commit `)
 		if len(commits) != 2 || !strings.HasPrefix(commits[0][0], "[@ana] Recorded C-1") || !strings.HasPrefix(commits[1][0], "[@ben] Recorded C-2") {
 			t.Errorf("commits answered %q", commits)
 		}
-		reports := answers(bs, `report C-1 `)
+		reports := shelltest.Answers(bs, `report C-1 `)
 		if len(reports) != 1 || len(reports[0]) != 1 || !strings.HasPrefix(reports[0][0], "[@ana] ") || !strings.Contains(reports[0][0], "C-1") {
 			t.Errorf("report answered %q", reports)
 		}
-		acts := answers(bs, `actions$`)
+		acts := shelltest.Answers(bs, `actions$`)
 		if len(acts) != 2 {
 			t.Fatalf("%d answers to actions, want 2", len(acts))
 		}
@@ -210,14 +198,14 @@ func TestFiveMembersScript(t *testing.T) {
 	})
 
 	// A second run on the same data directory finds the set and commitments.
-	again := blocks(runScript(t, dataDir, strings.NewReader("@fran /als members\n@ana /als actions\n")))
-	members := strings.Join(answers(again, `members$`)[0], "\n")
+	again := shelltest.Blocks(runScript(t, dataDir, strings.NewReader("@fran /als members\n@ana /als actions\n")))
+	members := strings.Join(shelltest.Answers(again, `members$`)[0], "\n")
 	for _, name := range []string{"fran", "ana", "ben", "cat", "dev", "eve"} {
 		if !strings.Contains(members, name) {
 			t.Errorf("after a restart, members lacks %s:\n%s", name, members)
 		}
 	}
-	actions := strings.Join(answers(again, `actions$`)[0], "\n")
+	actions := strings.Join(shelltest.Answers(again, `actions$`)[0], "\n")
 	if !strings.Contains(actions, "C-1") || !strings.Contains(actions, "Ask the duty team lead") || !strings.Contains(actions, "Meeting booked") {
 		t.Errorf("after a restart, ana's actions lack C-1 and its report:\n%s", actions)
 	}
@@ -227,21 +215,7 @@ func TestFiveMembersScript(t *testing.T) {
 // answer before writing the next: the binary must not wait for more input
 // (or the end of it) to print. Closing the input ends it with exit code 0.
 func TestAnswersStream(t *testing.T) {
-	cmd := command(t, t.TempDir())
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdoutPipe, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out := bufio.NewReader(stdoutPipe)
+	cmd, stdin, out, stderr := startShell(t, t.TempDir())
 	for _, step := range []struct{ line, want string }{
 		{"@fran /als setup Pipe set", "[#als] "},
 		{"/als members add @ana @ben", "[#als] "},
@@ -279,23 +253,9 @@ func TestSignalExitsCleanly(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dataDir := t.TempDir()
-			cmd := command(t, dataDir)
-			stdin, err := cmd.StdinPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
+			cmd, stdin, out, stderr := startShell(t, dataDir)
 			defer stdin.Close()
-			stdoutPipe, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
 			// Once a command is answered the shell is up and waiting.
-			out := bufio.NewReader(stdoutPipe)
 			if _, err := io.WriteString(stdin, "@fran /als setup Signal set\n"); err != nil {
 				t.Fatal(err)
 			}

@@ -49,6 +49,11 @@ type Config struct {
 	WorkersText      string // ALSBOT_WORKERS: commands running at once, per platform
 	QueueText        string // ALSBOT_QUEUE: commands waiting for a worker, per platform
 	AnswerWithinText string // ALSBOT_ANSWER_WITHIN: how long a waiting command may wait before it is shed
+
+	// rolesSeed, when not zero, fixes the random draw of presenters and
+	// observers: set by tests that compare a whole run with the docs,
+	// never from the environment.
+	rolesSeed uint64
 }
 
 // Defaults of the overload settings: the queue holds several seconds of a

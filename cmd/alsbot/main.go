@@ -165,13 +165,22 @@ func newRouter(cfg Config, store *mongo.Store, clock bot.Clock, notifier bot.Not
 		Clock:     clock,
 		Notifier:  notifier,
 		Planner:   planner,
-		Rand:      rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		Rand:      rolesRand(cfg),
 		Logger:    log, // the router adds its component
 		Calendar:  store,
 		PublicURL: cfg.PublicURL,
 
 		SessionLinks: links,
 	})
+}
+
+// rolesRand draws presenters and observers among equals: seeded afresh,
+// unless a test fixed the seed.
+func rolesRand(cfg Config) *rand.Rand {
+	if cfg.rolesSeed != 0 {
+		return rand.New(rand.NewPCG(cfg.rolesSeed, cfg.rolesSeed))
+	}
+	return rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 }
 
 // newSessionLinks gives the per-session "Add to calendar" addresses on the

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"net/http"
-	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestReadYourWritesAcrossReplicas runs two bot processes on one store
@@ -16,58 +13,12 @@ func TestReadYourWritesAcrossReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs three processes: skipped with -short")
 	}
-	store := &storeProc{bin: buildStoreServer(t), addr: freeAddr(t), dir: t.TempDir()}
-	store.start(t)
-	t.Cleanup(func() { store.stop(t) })
-	slack := newReplicaSlack(t)
-	respURL := slack.URL() + "/response/"
-	env := []string{
-		"MONGODB_URI=mongodb://" + store.addr + "/",
-		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=shh", "SLACK_API_URL=" + slack.APIURL(),
-		"ALSBOT_LOG_LEVEL=warn",
-	}
-	for _, name := range []string{"PATH", "HOME", "TMPDIR"} {
-		if v, ok := os.LookupEnv(name); ok {
-			env = append(env, name+"="+v)
-		}
-	}
-	a, b := startBot(t, "A", env), startBot(t, "B", env)
-	a.waitReady(t, http.StatusOK)
-	b.waitReady(t, http.StatusOK)
-
-	answer := func(bp *botProc, user, text string) string {
-		t.Helper()
-		_, before := slack.snapshot()
-		status, body, err := bp.slash(user, text, respURL)
-		if err != nil || status != http.StatusOK {
-			t.Fatalf("%s %q on %s: %d %v %s", user, text, bp.name, status, err, body)
-		}
-		if !strings.Contains(body, "Working on it") {
-			return body
-		}
-		var got string
-		eventually(t, "the answer to "+text, time.Minute, func() (bool, string) {
-			_, rs := slack.snapshot()
-			if len(rs) > len(before) {
-				got = strings.Join(rs[len(before):], "\n")
-				return true, ""
-			}
-			return false, "no response_url answer"
-		})
-		return got
-	}
-	must := func(bp *botProc, user, text string, want ...string) {
-		t.Helper()
-		got := answer(bp, user, text)
-		for _, w := range want {
-			if !strings.Contains(got, w) {
-				t.Fatalf("%s %q on %s answered %s; want %q", user, text, bp.name, got, w)
-			}
-		}
-	}
+	r := startReplicas(t, "")
+	a, b := r.a, r.b
+	must := func(bp *botProc, user, text string, want ...string) { t.Helper(); r.must(t, bp, user, text, want...) }
 	mustNot := func(bp *botProc, user, text, unwanted string) {
 		t.Helper()
-		if got := answer(bp, user, text); strings.Contains(got, unwanted) {
+		if got := r.answer(t, bp, user, text); strings.Contains(got, unwanted) {
 			t.Fatalf("%s %q on %s answered %s; it still shows %q", user, text, bp.name, got, unwanted)
 		}
 	}

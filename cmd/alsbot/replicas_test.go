@@ -1,280 +1,21 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/alsbot/alsbot/adapters/mongo"
-	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 	"github.com/alsbot/alsbot/bot"
 )
-
-// This file runs the real binary as it is deployed: two replicas sharing one
-// MongoDB-wire store (FerretDB in a process of its own, which the test stops
-// and restarts), Slack in HTTP mode against a loopback Slack, signed
-// requests, /readyz, /metrics and SIGTERM.
-
-// slackPost is one message a bot posted with chat.postMessage.
-type slackPost struct {
-	Channel, Text string
-}
-
-// replicaSlack is the strict loopback Slack (slacktest) shared by several
-// bot processes, read as the posts and response_url answers they made.
-type replicaSlack struct{ *slacktest.Server }
-
-func newReplicaSlack(t *testing.T) *replicaSlack {
-	f := slacktest.New(t)
-	for id, name := range map[string]string{"UFRAN": "fran", "UANA": "ana", "UBEN": "ben"} {
-		f.AddUser(id, name, "UTC")
-	}
-	f.AddChannel("C1")
-	return &replicaSlack{f}
-}
-
-// snapshot returns the messages posted with chat.postMessage and the bodies
-// of the response_url answers so far, each as the text it shows.
-func (f *replicaSlack) snapshot() ([]slackPost, []string) {
-	calls, _ := f.Calls()
-	var posts []slackPost
-	var responses []string
-	for _, c := range calls {
-		switch {
-		case !c.OK():
-		case c.Method == "chat.postMessage" && strings.Contains(c.Param("blocks"), `"Next phase"`):
-			// A round's live card: posted by the command itself (it keeps
-			// the ts to update it), not a scheduled delivery.
-		case c.Method == "chat.postMessage":
-			posts = append(posts, slackPost{Channel: c.Param("channel"), Text: c.Text()})
-		case c.Method == "response_url":
-			responses = append(responses, c.Text())
-		}
-	}
-	return posts, responses
-}
-
-// syncBuffer collects a process's output for failure messages.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// storeProc is the shared store: FerretDB in its own process.
-type storeProc struct {
-	bin, addr, dir string
-	cmd            *exec.Cmd
-	out            *syncBuffer
-}
-
-func (s *storeProc) start(t *testing.T) {
-	t.Helper()
-	s.out = &syncBuffer{}
-	s.cmd = exec.Command(s.bin, "-addr", s.addr, "-dir", s.dir)
-	s.cmd.Stderr = s.out
-	stdout, err := s.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stdout)
-	if !sc.Scan() || !strings.HasPrefix(sc.Text(), "listening") {
-		t.Fatalf("the store did not start: %s", s.out.String())
-	}
-	go io.Copy(io.Discard, stdout)
-}
-
-func (s *storeProc) stop(t *testing.T) {
-	t.Helper()
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	_ = s.cmd.Wait()
-	s.cmd = nil
-}
-
-// botProc is one replica of the served bot.
-type botProc struct {
-	name, base string
-	cmd        *exec.Cmd
-	out        *syncBuffer
-	exited     chan error
-}
-
-func startBot(t *testing.T, name string, env []string) *botProc {
-	t.Helper()
-	addr := freeAddr(t)
-	b := &botProc{name: name, base: "http://" + addr, out: &syncBuffer{}, exited: make(chan error, 1)}
-	b.cmd = exec.Command(binaryPath)
-	b.cmd.Env = append(append([]string{}, env...), "ALSBOT_ADDR="+addr)
-	b.cmd.Stdout, b.cmd.Stderr = b.out, b.out
-	if err := b.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { b.exited <- b.cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = b.cmd.Process.Kill()
-		<-b.exited
-		if t.Failed() {
-			t.Logf("bot %s output:\n%s", b.name, b.out.String())
-		}
-	})
-	return b
-}
-
-// readyz returns the status of /readyz (0 when the bot does not answer).
-func (b *botProc) readyz() int {
-	res, err := http.Get(b.base + "/readyz")
-	if err != nil {
-		return 0
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
-// waitReady waits for /readyz to answer want; the limit only stops a broken
-// test from hanging.
-func (b *botProc) waitReady(t *testing.T, want int) {
-	t.Helper()
-	for range 600 {
-		if b.readyz() == want {
-			return
-		}
-		select {
-		case err := <-b.exited:
-			b.exited <- err
-			t.Fatalf("bot %s exited (%v) waiting for /readyz %d:\n%s", b.name, err, want, b.out.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	t.Fatalf("bot %s: /readyz never answered %d:\n%s", b.name, want, b.out.String())
-}
-
-// slash sends a signed slash command as user and returns the HTTP status
-// and body; err when the bot did not answer at all.
-func (b *botProc) slash(user, text, responseURL string) (int, string, error) {
-	form := url.Values{
-		"command": {"/als"}, "text": {text}, "user_id": {user}, "user_name": {strings.ToLower(strings.TrimPrefix(user, "U"))},
-		"channel_id": {"C1"}, "channel_name": {"west-set"}, "team_id": {"T1"},
-		"response_url": {responseURL}, "trigger_id": {"1.2.3"},
-	}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte("shh"))
-	io.WriteString(mac, "v0:"+ts+":"+form)
-	req, err := http.NewRequest(http.MethodPost, b.base+"/slack/commands", strings.NewReader(form))
-	if err != nil {
-		return 0, "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	return res.StatusCode, string(body), err
-}
-
-// metrics scrapes /metrics and parses it with the Prometheus text parser,
-// returning the sum of each family's counter or histogram count per
-// family name and label set ("name{k=v,...}") and per family ("name").
-func (b *botProc) metrics(t *testing.T) map[string]float64 {
-	t.Helper()
-	res, err := http.Get(b.base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(res.Body)
-	if err != nil {
-		t.Fatalf("parse /metrics of %s: %v", b.name, err)
-	}
-	out := map[string]float64{}
-	for name, f := range fams {
-		for _, m := range f.GetMetric() {
-			v := m.GetCounter().GetValue()
-			if h := m.GetHistogram(); h != nil {
-				v = float64(h.GetSampleCount())
-			}
-			var labels []string
-			for _, l := range m.GetLabel() {
-				labels = append(labels, l.GetName()+"="+l.GetValue())
-			}
-			out[name+"{"+strings.Join(labels, ",")+"}"] += v
-			out[name] += v
-		}
-	}
-	return out
-}
-
-func buildStoreServer(t *testing.T) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "storeserver")
-	if out, err := exec.Command(goBin, "build", "-o", bin, "./internal/storeserver").CombinedOutput(); err != nil {
-		t.Fatalf("build storeserver: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// eventually polls cond until it holds; the limit only stops a broken test
-// from hanging, it times nothing.
-func eventually(t *testing.T, what string, limit time.Duration, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: never happened; last state: %s", what, state)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
 
 // TestReplicas runs two bot processes on one shared store: a session driven
 // through both delivers each message once; with the store stopped both turn
@@ -285,26 +26,9 @@ func TestReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs three processes for about two minutes: skipped with -short")
 	}
-	store := &storeProc{bin: buildStoreServer(t), addr: freeAddr(t), dir: t.TempDir()}
-	store.start(t)
-	t.Cleanup(func() { store.stop(t) })
-	slack := newReplicaSlack(t)
-	respURL := slack.URL() + "/response/"
-
-	env := []string{
-		// A short server selection: commands fail fast while the store is down.
-		"MONGODB_URI=mongodb://" + store.addr + "/?serverSelectionTimeoutMS=2000",
-		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=shh", "SLACK_API_URL=" + slack.APIURL(),
-		"ALSBOT_LOG_FORMAT=json", "ALSBOT_LOG_LEVEL=warn",
-	}
-	for _, name := range []string{"PATH", "HOME", "TMPDIR"} {
-		if v, ok := os.LookupEnv(name); ok {
-			env = append(env, name+"="+v)
-		}
-	}
-	a, b := startBot(t, "A", env), startBot(t, "B", env)
-	a.waitReady(t, http.StatusOK)
-	b.waitReady(t, http.StatusOK)
+	// A short server selection: commands fail fast while the store is down.
+	r := startReplicas(t, "?serverSelectionTimeoutMS=2000", "ALSBOT_LOG_FORMAT=json")
+	store, slack, respURL, a, b := r.store, r.slack, r.respURL, r.a, r.b
 
 	// The test's own client on the store, to check what was stored.
 	ctx := context.Background()
@@ -314,35 +38,8 @@ func TestReplicas(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
 
-	// answer sends a command and returns what its user saw: the HTTP answer
-	// or, when the bot answered "Working on it…" first, the response_url one.
-	answer := func(bp *botProc, user, text string) string {
-		t.Helper()
-		_, before := slack.snapshot()
-		status, body, err := bp.slash(user, text, respURL)
-		if err != nil || status != http.StatusOK {
-			t.Fatalf("%s %q on %s: %d %v %s", user, text, bp.name, status, err, body)
-		}
-		if !strings.Contains(body, "Working on it") {
-			return body
-		}
-		var got string
-		eventually(t, "the answer to "+text, time.Minute, func() (bool, string) {
-			_, rs := slack.snapshot()
-			if len(rs) > len(before) {
-				got = strings.Join(rs[len(before):], "\n")
-				return true, ""
-			}
-			return false, "no response_url answer"
-		})
-		return got
-	}
-	must := func(bp *botProc, user, text, want string) {
-		t.Helper()
-		if got := answer(bp, user, text); !strings.Contains(got, want) {
-			t.Fatalf("%s %q on %s answered %s; want %q", user, text, bp.name, got, want)
-		}
-	}
+	answer := func(bp *botProc, user, text string) string { t.Helper(); return r.answer(t, bp, user, text) }
+	must := func(bp *botProc, user, text, want string) { t.Helper(); r.must(t, bp, user, text, want) }
 
 	setID := ""
 	// settled waits until nothing is due and every sent delivery is one

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alsbot/alsbot/adapters/shell/shelltest"
 )
 
 // TestReportCommand: the programme example run by the binary (scheduler
@@ -23,7 +25,7 @@ func TestReportCommand(t *testing.T) {
 	// Reminders went only to recipients who had not answered, at most two
 	// per questionnaire each.
 	reminded := map[string]int{}
-	for _, b := range blocks(out) {
+	for _, b := range shelltest.Blocks(out) {
 		if strings.Contains(b, "A gentle reminder") {
 			who, _, _ := strings.Cut(strings.TrimPrefix(b, "[DM @"), "]")
 			q := "start"

@@ -1,70 +1,27 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/alsbot/alsbot/bot/bottest"
 )
-
-// lockedBuffer is stderr shared by the served bot and the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // serveInProcess runs `alsbot serve` with env until the test ends and waits
 // for /readyz on addr.
-func serveInProcess(t *testing.T, env map[string]string) *lockedBuffer {
+func serveInProcess(t *testing.T, env map[string]string) *bottest.Buffer {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	stderr := &lockedBuffer{}
-	go func() { done <- run(ctx, []string{"serve"}, envOf(env), strings.NewReader(""), io.Discard, stderr) }()
+	p := startInProcess(t, []string{"serve"}, env)
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve after cancel = %v\n%s", err, stderr.String())
-			}
-		case <-time.After(shutdownGrace + 10*time.Second):
-			t.Error("serve did not return after cancel")
+		if err := p.stop(t); err != nil {
+			t.Errorf("serve after cancel = %v\n%s", err, p.logs.String())
 		}
 	})
-	for range 300 {
-		if res, err := http.Get("http://" + env["ALSBOT_ADDR"] + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return stderr
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve returned before ready: %v\n%s", err, stderr.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	t.Fatalf("/readyz never answered 200\n%s", stderr.String())
-	return nil
+	return p.logs
 }
 
 func fetch(t *testing.T, u string) (int, http.Header, string) {

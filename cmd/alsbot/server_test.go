@@ -1,19 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
 	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/alsbot/alsbot/adapters/slack/slacktest"
 )
@@ -42,54 +33,19 @@ func freeAddr(t *testing.T) string {
 // answered through the real router and store, and cancelling the context
 // (SIGTERM) stops it cleanly.
 func TestServeSlackAndTeams(t *testing.T) {
-	addr := freeAddr(t)
-	env := map[string]string{
-		"ALSBOT_DATA_DIR":        t.TempDir(),
-		"ALSBOT_ADDR":            addr,
-		"SLACK_BOT_TOKEN":        "xoxb-test",
-		"SLACK_SIGNING_SECRET":   "shh",
-		"SLACK_API_URL":          fakeSlackAPI(t),
-		"MICROSOFT_APP_ID":       "app-id",
-		"MICROSOFT_APP_PASSWORD": "secret-value",
-		"ALSBOT_LOG_LEVEL":       "error",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	var stderr bytes.Buffer
-	go func() { done <- run(ctx, nil, envOf(env), strings.NewReader(""), io.Discard, &stderr) }()
-
-	base := "http://" + addr
-	ready := false
-	for range 200 { // the embedded store starts in well under the 20 s this allows
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				ready = true
-				break
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("run returned before ready: %v\n%s", err, stderr.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	if !ready {
-		t.Fatalf("/readyz never answered 200\n%s", stderr.String())
-	}
+	env := slackEnv(t)
+	env["MICROSOFT_APP_ID"] = "app-id"
+	env["MICROSOFT_APP_PASSWORD"] = "secret-value"
+	env["ALSBOT_LOG_LEVEL"] = "error"
+	p := startInProcess(t, nil, env)
+	base, stderr := p.base, p.logs
 	res, err := http.Get(base + "/healthz")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("/healthz: %v %v", res, err)
 	}
 	res.Body.Close()
 
-	form := url.Values{
-		"command": {"/als"}, "text": {"setup West set"}, "user_id": {"UFRAN"}, "user_name": {"fran"},
-		"channel_id": {"C1"}, "channel_name": {"west-set"}, "team_id": {"T1"},
-		"response_url": {base + "/nowhere"}, "trigger_id": {"1.2.3"},
-	}.Encode()
+	form := slashForm("UFRAN", "setup West set", base+"/nowhere")
 	tests := []struct {
 		name       string
 		secret     string
@@ -101,21 +57,12 @@ func TestServeSlackAndTeams(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := strconv.FormatInt(time.Now().Unix(), 10)
-			mac := hmac.New(sha256.New, []byte(tt.secret))
-			io.WriteString(mac, "v0:"+ts+":"+form)
-			req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(form))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Slack-Request-Timestamp", ts)
-			req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-			res, err := http.DefaultClient.Do(req)
+			status, body, err := postSlash(base, tt.secret, form)
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != tt.wantStatus || !strings.Contains(string(body), tt.wantBody) {
-				t.Fatalf("status %d body %s; want %d with %q", res.StatusCode, body, tt.wantStatus, tt.wantBody)
+			if status != tt.wantStatus || !strings.Contains(body, tt.wantBody) {
+				t.Fatalf("status %d body %s; want %d with %q", status, body, tt.wantStatus, tt.wantBody)
 			}
 		})
 	}
@@ -130,14 +77,8 @@ func TestServeSlackAndTeams(t *testing.T) {
 		t.Fatalf("unauthenticated Teams activity: status %d, want 401", res.StatusCode)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after cancel = %v, want nil\n%s", err, stderr.String())
-		}
-	case <-time.After(shutdownGrace + 10*time.Second):
-		t.Fatal("run did not return after cancel")
+	if err := p.stop(t); err != nil {
+		t.Fatalf("run after cancel = %v, want nil\n%s", err, stderr.String())
 	}
 	if strings.Contains(stderr.String(), "secret-value") {
 		t.Error("a secret was logged")

@@ -44,6 +44,10 @@ func Assert(t testing.TB, path string, got []byte) {
 	}
 }
 
+// Updating reports whether the test runs with -update, for goldens that
+// are not whole files (a code block in a doc page).
+func Updating() bool { return *update }
+
 // diff shows the first differing line with a little context.
 func diff(want, got []byte) string {
 	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")

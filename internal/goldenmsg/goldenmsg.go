@@ -41,7 +41,8 @@ var Start = time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC)
 // "home", "action-prompt" (to the presenter at round end), "reply" (a
 // commitment recorded), "error" (a bad date), "reminder" (to the channel),
 // "reminder-dm", "nudge" (as the scheduler sends them), "digest",
-// "feedback", "commit-form" (its Form), and the set it played in. Only the
+// "feedback", "commit-form" (its Form), "questionnaire" (the members'
+// end-of-programme questionnaire DM), and the set it played in. Only the
 // first message of each kind the scheduler sends is kept.
 func Messages(t testing.TB, cast Cast) (map[string]bot.Message, *bot.Set) {
 	t.Helper()
@@ -132,6 +133,11 @@ func Messages(t testing.TB, cast Cast) (map[string]bot.Message, *bot.Set) {
 		for _, s := range sent.Take() {
 			name := string(s.Msg.Kind)
 			if s.Msg.Kind == bot.KindReminder && s.To.ChannelID == "" {
+				// The DMs go out concurrently: keep the first member's, the
+				// one with an open commitment, whatever the order.
+				if s.To.UserID != m[0].ID {
+					continue
+				}
 				name += "-dm"
 			}
 			if _, ok := out[name]; !ok && s.To.Platform == cast.Platform {
@@ -146,6 +152,23 @@ func Messages(t testing.TB, cast Cast) (map[string]bot.Message, *bot.Set) {
 		if out[name].Kind == "" {
 			t.Fatalf("the scheduler sent no %s in three weeks", name)
 		}
+	}
+
+	// The longest form the bot sends: the members' end-of-programme
+	// questionnaire, as the scheduler delivers it by DM.
+	run(fac, "programme create South West")
+	run(fac, "programme add-set to South West")
+	run(fac, "questionnaire create end from members-end")
+	sent.Take()
+	run(fac, "questionnaire send end to members by 2027-01-29")
+	tick()
+	for _, s := range sent.Take() {
+		if s.To.ChannelID == "" && s.To.UserID == m[0].ID && len(s.Msg.Buttons) > 0 && s.Msg.Buttons[0].Form != nil {
+			out["questionnaire"] = s.Msg
+		}
+	}
+	if out["questionnaire"].Title == "" {
+		t.Fatal("no questionnaire DM was sent")
 	}
 
 	set, err := store.GetSet(ctx, string(cast.Platform)+":"+cast.Channel)

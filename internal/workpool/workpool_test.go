@@ -1,15 +1,15 @@
 package workpool
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/alsbot/alsbot/bot/bottest"
 )
 
 // Shutdown drains what was acknowledged: every queued job runs before it
@@ -86,7 +86,7 @@ func TestSubmitFullQueue(t *testing.T) {
 
 // A panicking job is logged and the worker goes on with the next job.
 func TestPanicRecovered(t *testing.T) {
-	var buf syncBuffer
+	var buf bottest.Buffer
 	p := New(Config{Workers: 1, Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 	p.Submit(func(context.Context) { panic("boom") })
 	var ran atomic.Bool
@@ -112,21 +112,4 @@ func TestJobTimeout(t *testing.T) {
 		t.Fatalf("job deadline in %v, want about an hour", until)
 	}
 	_ = p.Shutdown(context.Background())
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -119,6 +119,27 @@ func open(tb testing.TB, cache mongo.CacheMode) *mongo.Store {
 	return st
 }
 
+// Replica opens another client on st's database, as another replica of
+// the bot would have (no cache: it is not the only writer); it is closed
+// when the test ends, before st's database is dropped.
+func Replica(tb testing.TB, st *mongo.Store) *mongo.Store {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	other, err := mongo.Open(ctx, mongo.Config{URI: URI(), Database: st.Database().Name()})
+	if err != nil {
+		tb.Fatalf("mongotest: open a second store: %v", err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := other.Close(ctx); err != nil {
+			tb.Errorf("mongotest: close the second store: %v", err)
+		}
+	})
+	return other
+}
+
 // DBName makes a unique database name from a test name: letters, digits and
 // underscores only, at most 38 characters (MongoDB allows 63 bytes, FerretDB
 // fewer with its prefixes), ending in a random suffix.

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
 	"github.com/alsbot/alsbot/bot"
 )
@@ -26,11 +25,7 @@ func TestNew(t *testing.T) {
 			if err := st.CreateSet(ctx, &bot.Set{ID: "shell:x", Platform: bot.Shell}); err != nil {
 				t.Fatal(err)
 			}
-			other, err := mongo.Open(ctx, mongo.Config{URI: mongotest.URI(), Database: st.Database().Name()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer other.Close(ctx)
+			other := mongotest.Replica(t, st)
 			if other.URI() != st.URI() {
 				t.Errorf("second store on %s, first on %s", other.URI(), st.URI())
 			}
