@@ -28,6 +28,7 @@ const (
 	VerbObserver          Verb = "observer"
 	VerbReminders         Verb = "reminders"
 	VerbRemindersCover    Verb = "reminders cover"
+	VerbRemindersFac      Verb = "reminders facilitators"
 	VerbNudges            Verb = "nudges"
 	VerbSessionAdd        Verb = "session add"
 	VerbSchedule          Verb = "schedule"
@@ -106,6 +107,16 @@ type RemindersArgs struct{ Leads []time.Duration }
 // RemindersCoverArgs: reminders cover [<lead>|off]; Lead 0 turns cover
 // reminders off.
 type RemindersCoverArgs struct{ Lead time.Duration }
+
+// SessionStartArgs: session start [<number>|extra]. Zero values: today's
+// planned session.
+type SessionStartArgs struct {
+	Number int  // a planned session to open, e.g. one whose day passed
+	Extra  bool // a session outside the plan, now
+}
+
+// RemindersFacArgs: reminders facilitators on|off.
+type RemindersFacArgs struct{ On bool }
 
 // NudgesArgs: nudges "<cron spec>", as given (unvalidated).
 type NudgesArgs struct{ Spec string }

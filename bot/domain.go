@@ -93,6 +93,7 @@ type Set struct {
 	Reminders     []time.Duration         `bson:"reminders"`
 	CoverLead     time.Duration           `bson:"cover_lead,omitempty"` // members' reminder to arrange cover, this long before each session; 0: none
 	NudgeSpec     string                  `bson:"nudge_spec"`
+	FacRemindOff  bool                    `bson:"fac_remind_off,omitempty"` // facilitators get no reminder DMs; stored as "off" so sets made before the setting get them (the default)
 	Schedule      *Recurrence             `bson:"schedule,omitempty"`
 	People        []Person                `bson:"people"`
 	CommitSeq     int                     `bson:"commit_seq"`             // highest commitment number handed out

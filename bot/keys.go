@@ -100,6 +100,13 @@ func ActionPromptKey(sess *Session, userID string) DeliveryKey {
 	return key(sess.SetID, sess.ID, "action-prompt", recipient(userID))
 }
 
+// ActionPromptRoundKey is the key of the action prompt to a presenter who
+// presented again in sess, in round round: each further issue gets its own
+// prompt (the first presentation keeps ActionPromptKey).
+func ActionPromptRoundKey(sess *Session, userID string, round int) DeliveryKey {
+	return key(sess.SetID, sess.ID, "action-prompt", recipient(userID), "round-"+strconv.Itoa(round))
+}
+
 // ActionPromptAgainKey is the key of the action prompt repeated at the end
 // of sess to a presenter who still has no commitment.
 func ActionPromptAgainKey(sess *Session, userID string) DeliveryKey {

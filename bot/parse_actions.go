@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -60,6 +61,15 @@ func reportHead(p parser, args []token) (string, ReportStatus, error) {
 }
 
 func parseReport(p parser, args []token) (any, error) {
+	if len(args) == 2 {
+		// Id and status given: say what is missing, not the whole form
+		// again (a trial's "report C-1 done" was told to give the id).
+		id, st, err := reportHead(p, args)
+		if err != nil {
+			return nil, err
+		}
+		return nil, p.fail("Add what you did and learned after %s, e.g. /als report %s %s Met HR on Tuesday; it is what the set hears at the report-back.", st, id, st)
+	}
 	if len(args) < 3 {
 		return nil, p.fail("Give the commitment's id (see /als actions), done, progress or blocked, and what you did and learned.")
 	}
@@ -123,7 +133,7 @@ func parseFeedback(p parser, args []token) (any, error) {
 	if len(args) == 0 {
 		return nil, p.fail("Give a rating from 1 to 5.")
 	}
-	n, err := strconv.Atoi(args[0].val)
+	n, err := strconv.Atoi(ratingWord(args[0].val))
 	if err != nil || n < 1 || n > 5 {
 		return nil, p.fail("%q is not a rating; give a whole number from 1 to 5.", clip(args[0].val, 40))
 	}
@@ -132,6 +142,19 @@ func parseFeedback(p parser, args []token) (any, error) {
 		return nil, err
 	}
 	return FeedbackArgs{Rating: n, Comment: s}, nil
+}
+
+// ratingWord reads the ways people write a rating: "4/5" and "four" are 4
+// (a trial's "feedback 4/5 good session" and "feedback five" were refused).
+func ratingWord(s string) string {
+	s = strings.ToLower(s)
+	if n, ok := strings.CutSuffix(s, "/5"); ok {
+		return n
+	}
+	if i := slices.Index([]string{"one", "two", "three", "four", "five"}, s); i >= 0 {
+		return strconv.Itoa(i + 1)
+	}
+	return s
 }
 
 // formFeedback reads the feedback form (the pulse's "Rate with a comment"):
@@ -168,6 +191,30 @@ func parseMentoringLog(p parser, args []token) (any, error) {
 	return a, nil
 }
 
+// readAgo reads "2 days ago", "a week ago", "3 weeks ago" from the start of
+// words: a day counted back from today. n is 0 when words do not start so.
+func readAgo(words []string) (DateSpec, int) {
+	if len(words) < 3 || strings.ToLower(words[2]) != "ago" {
+		return DateSpec{}, 0
+	}
+	count, err := strconv.Atoi(words[0])
+	if strings.EqualFold(words[0], "a") || strings.EqualFold(words[0], "one") {
+		count, err = 1, nil
+	}
+	if err != nil || count < 0 || count > 400 {
+		return DateSpec{}, 0
+	}
+	days := count
+	switch strings.ToLower(words[1]) {
+	case "day", "days":
+	case "week", "weeks":
+		days = 7 * count
+	default:
+		return DateSpec{}, 0
+	}
+	return DateSpec{kind: dateOffset, n: -days, written: strings.Join(words[:3], " ")}, 3
+}
+
 // datedNote reads "[<date>] [<note>]" as the mentoring and practice logs
 // take it: a date first is the day; something that looks like a date but is
 // not one is refused, so it never becomes the note.
@@ -177,6 +224,11 @@ func datedNote(p parser, args []token) (DateSpec, string, error) {
 		date, n, err := ReadDate(tokenWords(args))
 		if err != nil {
 			return DateSpec{}, "", p.fail("%s If the note starts with these words, put it in quotes.", err)
+		}
+		if n == 0 {
+			// "2 days ago" was logged for today with the words as the
+			// note in a trial: a meeting in the past is said this way.
+			date, n = readAgo(tokenWords(args))
 		}
 		d, args = date, args[n:]
 	}

@@ -48,6 +48,9 @@ func phrasingOf(words string) string {
 		return "feedback <1-5> [<comment>]"
 	case "statistics", "figures":
 		return "stats"
+	case "undo", "oops":
+		// The undo verbs, each named by what it undoes (docs/undo.md).
+		return "session undo start, /als not here, /als round cancel or /als commitment drop <id>"
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,9 +12,22 @@ import (
 func parseSessionAdd(p parser, args []token) (any, error) {
 	// What follows the time and starts with a digit is a length or an end
 	// time, never the place (ReadSessionWhen).
-	sw, err := ReadSessionWhen(tokenWords(args))
+	words := tokenWords(args)
+	sw, err := ReadSessionWhen(words)
 	if err != nil {
 		return nil, p.fail("%s", err)
+	}
+	// "2pm for 2 hours": the length after "for" is a length, not the start
+	// of the place (a trial stored "for 2 hours in Room 4" as the place of
+	// a 3-hour session).
+	if r := sw.Rest; sw.Duration == 0 && r+1 < len(args) && !args[r].quoted && args[r].lower() == "for" && startsWithDigit(words[r+1]) {
+		sw2, err := ReadSessionWhen(append(slices.Clip(words[:r]), words[r+1:]...))
+		if err != nil {
+			return nil, p.fail("%s", err)
+		}
+		if sw2.Rest > r {
+			sw, sw.Rest = sw2, sw2.Rest+1
+		}
 	}
 	a := SessionAddArgs{Date: sw.Date, At: sw.At, Duration: sw.Duration}
 	if a.Where, err = p.text(args[sw.Rest:]); err != nil {
@@ -103,6 +117,22 @@ func parseSessionCancel(p parser, args []token) (any, error) {
 		return nil, p.fail("%s", err)
 	}
 	return SessionCancelArgs{Date: d}, nil
+}
+
+func parseSessionStart(p parser, args []token) (any, error) {
+	switch {
+	case len(args) == 0:
+		return SessionStartArgs{}, nil
+	case len(args) > 1:
+		return nil, p.fail("Give one session number (see /als sessions), or extra.")
+	case args[0].lower() == "extra":
+		return SessionStartArgs{Extra: true}, nil
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(args[0].val, "#"))
+	if err != nil || n < 1 {
+		return nil, p.fail("%q is not a session number (see /als sessions); write extra for a session outside the plan.", clip(args[0].val, 40))
+	}
+	return SessionStartArgs{Number: n}, nil
 }
 
 func parseBid(p parser, args []token) (any, error) {

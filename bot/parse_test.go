@@ -64,7 +64,7 @@ func TestParseValid(t *testing.T) {
 		{"sessions", bot.Command{Verb: bot.VerbSessions, Args: bot.NoArgs{}}},
 		{"session cancel 3", bot.Command{Verb: bot.VerbSessionCancel, Args: bot.SessionCancelArgs{Number: 3}}},
 		{"session cancel 2026-03-10", bot.Command{Verb: bot.VerbSessionCancel, Args: bot.SessionCancelArgs{Date: bot.AbsoluteDate(*date(2026, 3, 10))}}},
-		{"session start", bot.Command{Verb: bot.VerbSessionStart, Args: bot.NoArgs{}}},
+		{"session start", bot.Command{Verb: bot.VerbSessionStart, Args: bot.SessionStartArgs{}}},
 		{"session end", bot.Command{Verb: bot.VerbSessionEnd, Args: bot.NoArgs{}}},
 		{"here", bot.Command{Verb: bot.VerbHere, Args: bot.NoArgs{}}},
 		{"bid", bot.Command{Verb: bot.VerbBid, Args: bot.BidArgs{}}},

@@ -136,8 +136,13 @@ func parsePhases(p parser, args []token) (any, error) {
 			return nil, p.fail("%s is given twice.", name)
 		}
 		d, err := parseSpan(val)
+		if err != nil {
+			// A bare 30 is minutes here as in session add (and 1.5h or
+			// 1h30 are read the same way too).
+			d, err = ParseDuration(val)
+		}
 		if err != nil || d < minPhase || d > maxPhase {
-			return nil, p.fail("%q is not a time box from 1m to 4h for %s (write e.g. 10m or 1h30m).", clip(val, 40), name)
+			return nil, p.fail("%q is not a time box from 1m to 4h for %s (write e.g. 10m, 30 for minutes, or 1h30m).", clip(val, 40), name)
 		}
 		out[ph] = d
 	}
@@ -202,6 +207,18 @@ func parseRemindersCover(p parser, args []token) (any, error) {
 		return nil, p.fail("%q is not a lead time from 1d to 60d for cover reminders (write days such as 14d, or off).", clip(args[0].val, 40))
 	}
 	return RemindersCoverArgs{Lead: d}, nil
+}
+
+func parseRemindersFac(p parser, args []token) (any, error) {
+	if len(args) == 1 {
+		switch args[0].lower() {
+		case "on":
+			return RemindersFacArgs{On: true}, nil
+		case "off":
+			return RemindersFacArgs{}, nil
+		}
+	}
+	return nil, p.fail("Write on or off, e.g. `/als reminders facilitators off`.")
 }
 
 func parseNudges(p parser, args []token) (any, error) {

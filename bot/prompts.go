@@ -56,6 +56,45 @@ func ActionPrompt(set *Set, sess *Session) Message {
 	if sess != nil && sess.Number > 0 {
 		text = fmt.Sprintf("Thank you for presenting in %s, session %d. What action will you take before the next session? Record it now so you can report back on it.", where, sess.Number)
 	}
+	return actionPrompt(set, "Your action", text)
+}
+
+// ActionPromptRound asks a presenter who presented again in sess, in round
+// round, for the action on this second issue: a trial found the second
+// prompt worded as the first, so it read as a repeat sent by mistake.
+func ActionPromptRound(set *Set, sess *Session, round int) Message {
+	text := fmt.Sprintf("Thank you for presenting again in %s, session %d (round %d). This is a second action prompt, for the issue of round %d: what action will you take on it before the next session? Record it as its own commitment so you can report back on both.", setName(set), sess.Number, round, round)
+	return actionPrompt(set, fmt.Sprintf("Your action for round %d", round), text)
+}
+
+// ActionPromptAgain is the follow-up at the end of sess to a presenter who
+// has recorded no action yet; rounds are the rounds they presented in.
+func ActionPromptAgain(set *Set, sess *Session, rounds []int) Message {
+	nums := make([]string, len(rounds))
+	for i, n := range rounds {
+		nums[i] = strconv.Itoa(n)
+	}
+	which := "round " + strings.Join(nums, "")
+	if n := len(nums); n > 1 {
+		which = "rounds " + strings.Join(nums[:n-1], ", ") + " and " + nums[n-1]
+	}
+	if len(nums) == 0 {
+		which = "a round"
+	}
+	text := fmt.Sprintf("A follow-up: you presented in %s, session %d (%s), and have not recorded an action yet. What will you do before the next session? Record it now so you can report back on it.", setName(set), sess.Number, which)
+	return actionPrompt(set, "Your action: a follow-up", text)
+}
+
+// setName is the set's name for prompts, or a neutral phrase without one.
+func setName(set *Set) string {
+	if set != nil && set.Name != "" {
+		return set.Name
+	}
+	return "your action learning set"
+}
+
+// actionPrompt is an action prompt with its commit button and form.
+func actionPrompt(set *Set, title, text string) Message {
 	// The prompt goes to a DM: the button and form carry the set so that a
 	// member of several sets records the action in this one.
 	form := CommitForm()
@@ -66,7 +105,7 @@ func ActionPrompt(set *Set, sess *Session) Message {
 	form.SetID = setID
 	return Message{
 		Kind:  KindActionPrompt,
-		Title: "Your action",
+		Title: title,
 		Text:  text,
 		Buttons: []Button{{
 			Label:   "Record my commitment",
@@ -258,6 +297,16 @@ func Reminder(set *Set, sess *Session, now time.Time, loc *time.Location, open [
 		m.Sections = append(m.Sections, Section{Title: "Your open commitment",
 			Text: "You have no open commitment. Record one with `/als commit <text>`."})
 	}
+	return m
+}
+
+// FacilitatorReminder is a session reminder to a facilitator who is not a
+// member: the session's when and where, and how to open it (they have no
+// commitments of their own to report on).
+func FacilitatorReminder(set *Set, sess *Session, now time.Time, loc *time.Location) Message {
+	m := Reminder(set, sess, now, loc, nil, false, false)
+	m.Sections = append(m.Sections, Section{Title: "You facilitate",
+		Text: fmt.Sprintf("Open it with %s when the set meets; %s shows who has checked in and bid. %s stops these messages.", Cmd("session start"), Cmd("session status"), Cmd("reminders facilitators off"))})
 	return m
 }
 

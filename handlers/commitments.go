@@ -47,6 +47,20 @@ func (r *Router) commit(ctx context.Context, c *call, a bot.CommitArgs) (bot.Mes
 	if due.IsZero() {
 		cm.Due = time.Time{}
 	}
+	// The same words as an open commitment of the caller's: most often a
+	// retry after an answer that was not seen (a trial's member had three
+	// copies). It is recorded, and the answer says how to drop it.
+	var same string
+	if open, err := r.store.ListCommitments(ctx, c.set.ID, c.actorID(), true); err != nil {
+		r.log.ErrorContext(ctx, "list open commitments for a duplicate check", "set", c.set.ID, "err", err)
+	} else {
+		for _, o := range open {
+			if sameWords(o.Text, text) {
+				same = o.ShortID
+				break
+			}
+		}
+	}
 	n, err := r.store.AddCommitment(ctx, cm, c.set.CommitSeq)
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("create commitment: %w", err)
@@ -60,7 +74,20 @@ func (r *Router) commit(ctx context.Context, c *call, a bot.CommitArgs) (bot.Mes
 	if !cm.Due.IsZero() {
 		dueText = "due " + bot.FormatTime(cm.Due, c.readerLoc())
 	}
-	return private(fmt.Sprintf("Recorded %s: %s\n%s. Report on it with `/als report %s <done|progress|blocked> <what you did and learned>`.", cm.ShortID, cm.Text, capitalize(dueText), cm.ShortID)), nil
+	msg := private(fmt.Sprintf("Recorded %s: %s\n%s. Report on it with `/als report %s <done|progress|blocked> <what you did and learned>`.", cm.ShortID, cm.Text, capitalize(dueText), cm.ShortID))
+	if same != "" {
+		msg.Text += fmt.Sprintf("\nYou already have %s with the same words. If %s is a repeat, drop it with %s.", same, cm.ShortID, bot.Cmd("commitment drop "+cm.ShortID+" duplicate"))
+	}
+	return msg, nil
+}
+
+// sameWords reports whether two commitment texts say the same, ignoring
+// case, spacing and a full stop at the end.
+func sameWords(a, b string) bool {
+	norm := func(s string) string {
+		return strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(s)), " "), ".!")
+	}
+	return norm(a) == norm(b)
 }
 
 func capitalize(s string) string {

@@ -84,7 +84,10 @@ func ofMembers(n, of int) string {
 }
 
 func commitmentsLine(made, reported, done, dropped int) string {
-	return fmt.Sprintf("made %d, reported on %d, done %d, dropped %d", made, reported, done, dropped)
+	// "with a report" is the commitments reported on at least once; the
+	// reports themselves are counted apart (LabelReportBacks): a trial read
+	// "reported on" and "report-backs" as the same figure.
+	return fmt.Sprintf("made %d, with a report %d, done %d, dropped %d", made, reported, done, dropped)
 }
 
 func rating(mean float64, n int) string {
@@ -100,7 +103,7 @@ const (
 	LabelPresentations = "Presentations"
 	LabelObservations  = "Observations"
 	LabelCommitments   = "Commitments"
-	LabelReportBacks   = "Report-backs given"
+	LabelReportBacks   = "Reports written"
 	LabelMentoring     = "Mentoring sessions received"
 	LabelFeedback      = "Feedback given"
 	LabelFeedbackRate  = "Feedback contribution rate"
@@ -112,7 +115,8 @@ const (
 // figures, one section per member and one line per session.
 func StatsMessage(st bot.Stats, loc *time.Location) bot.Message {
 	members := len(st.Members)
-	msg := private(fmt.Sprintf("%d session%s held, %d member%s. Attendance counts check-ins to the sessions held (opened with `/als session start`).",
+	msg := private(fmt.Sprintf("%d session%s held, %d member%s. Attendance counts check-ins to the sessions held (opened with `/als session start`).\n"+
+		"Commitments with a report: reported on at least once. Reports written: every `/als report`, one commitment can have several.",
 		st.SessionsHeld, isAre(st.SessionsHeld, "", "s"), members, isAre(members, "", "s")))
 	msg.Title = "Statistics of " + st.SetName
 	msg.Sections = append(msg.Sections, bot.Section{Title: "The set", Fields: []bot.Field{
@@ -151,9 +155,15 @@ func StatsMessage(st bot.Stats, loc *time.Location) bot.Message {
 
 // SessionStatsLine is one session's line of the stats message.
 func SessionStatsLine(s bot.SessionStats, loc *time.Location) string {
-	return fmt.Sprintf("Session %d (%s): %d attended; commitments made %d, done %d; feedback %s; mean rating %s",
+	// "mean rating no ratings yet" read badly: without ratings the line
+	// says only "no ratings yet".
+	rated := "mean rating " + rating(s.MeanRating, s.Feedback)
+	if s.Feedback == 0 {
+		rated = rating(s.MeanRating, s.Feedback)
+	}
+	return fmt.Sprintf("Session %d (%s): %d attended; commitments made %d, done %d; feedback %s; %s",
 		s.Number, s.Start.In(loc).Format("2006-01-02"), s.Attendance, s.CommitmentsMade, s.CommitmentsDone,
-		ofCount(s.Feedback, s.Attendance), rating(s.MeanRating, s.Feedback))
+		ofCount(s.Feedback, s.Attendance), rated)
 }
 
 // export gives a facilitator the set's records as two CSV files.

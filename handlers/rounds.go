@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -277,11 +278,19 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 		return bot.Message{}, fmt.Errorf("end round in %s: %w", sess.ID, err)
 	}
 	r.sessionChanged(ctx, c.set, sess)
-	r.notify(ctx, c, []bot.Outgoing{{
+	// The first presentation in a session gets the action prompt; a second
+	// one (round start @x again) its own prompt naming the round, so it does
+	// not read as the first sent twice.
+	prompt := bot.Outgoing{
 		To:      bot.Destination{Platform: c.set.Platform, UserID: rd.Presenter},
 		Message: bot.ActionPrompt(c.set, sess),
-		Key:     bot.ActionPromptKey(sess, rd.Presenter), // once per presenter and session
-	}})
+		Key:     bot.ActionPromptKey(sess, rd.Presenter),
+	}
+	if slices.ContainsFunc(sess.Rounds, func(x bot.Round) bool { return x.Number < rd.Number && x.Presenter == rd.Presenter }) {
+		prompt.Message = bot.ActionPromptRound(c.set, sess, rd.Number)
+		prompt.Key = bot.ActionPromptRoundKey(sess, rd.Presenter, rd.Number)
+	}
+	r.notify(ctx, c, []bot.Outgoing{prompt})
 	if r.updateCard(ctx, c, rd) {
 		// The card says the round is over and tells the presenter.
 		return bot.Message{Kind: bot.KindPhase, Private: true,
@@ -295,8 +304,10 @@ func (r *Router) finishRound(ctx context.Context, c *call, sess *bot.Session, rd
 
 // roundStatus shows the round in progress to anyone in the set.
 func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
+	// A status read answers only the caller, like session status: a
+	// member's look at the round is no post to the whole channel.
 	if c.set.OpenSession == 0 {
-		return reply(fmt.Sprintf("No session of %s is open, so no round is in progress.", c.set.Name)), nil
+		return private(fmt.Sprintf("No session of %s is open, so no round is in progress.", c.set.Name)), nil
 	}
 	sess, err := r.openSession(ctx, c)
 	if err != nil {
@@ -304,7 +315,7 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	}
 	cur := sess.CurrentRound()
 	if cur == nil {
-		return reply(fmt.Sprintf("Session %d is open with %d round%s done; no round is in progress. %d checked in.", sess.Number, len(sess.Rounds), isAre(len(sess.Rounds), "", "s"), len(sess.Attendees))), nil
+		return private(fmt.Sprintf("Session %d is open with %d round%s done; no round is in progress. %d checked in.", sess.Number, len(sess.Rounds), isAre(len(sess.Rounds), "", "s"), len(sess.Attendees))), nil
 	}
 	loc := c.set.Location()
 	left := cur.Remaining(c.now)
@@ -317,5 +328,6 @@ func (r *Router) roundStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.Me
 	card.Text = fmt.Sprintf("Round %d: %s, %s.", cur.Number, cur.Phase, timing)
 	card.Sections = card.Sections[:2] // roles and phases; the buttons are on the round's card
 	card.Buttons = nil
+	card.Private = true
 	return card, nil
 }

@@ -151,9 +151,13 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 	// Past sessions are the ones held; a cancelled one is listed apart, and
 	// only while it is still to come (issue 13: future cancelled sessions
 	// were listed under Past).
-	var upcoming, past, cancelled []*bot.Session
+	// A planned session whose end passed unstarted is listed apart, not as
+	// upcoming (a trial saw last week's session under Upcoming).
+	var upcoming, past, cancelled, missed []*bot.Session
 	for _, s := range all {
 		switch {
+		case s.Status == bot.SessionScheduled && !s.Start.Add(s.Duration).After(c.now):
+			missed = append(missed, s)
 		case s.Status == bot.SessionScheduled || s.Status == bot.SessionOpen:
 			upcoming = append(upcoming, s)
 		case s.Held():
@@ -180,6 +184,12 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 	msg.Sections = []bot.Section{
 		{Title: "Upcoming", Text: lines(upcoming)},
 		{Title: "Held (latest 5)", Text: lines(past)},
+	}
+	if len(missed) > 0 {
+		slices.SortFunc(missed, byStart)
+		n := missed[len(missed)-1].Number
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Not started, time passed",
+			Text: lines(missed) + fmt.Sprintf("\nHold one now with %s, or record that it did not take place with %s.", bot.Cmd(fmt.Sprintf("session start %d", n)), bot.Cmd(fmt.Sprintf("session cancel %d", n)))})
 	}
 	if len(cancelled) > 0 {
 		slices.SortFunc(cancelled, byStart)
@@ -236,7 +246,7 @@ func (r *Router) sessionCancel(ctx context.Context, c *call, a bot.SessionCancel
 
 // sessionStart opens today's scheduled session, or an unscheduled one now,
 // and posts the check-in with the report-back digest to the set's channel.
-func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
+func (r *Router) sessionStart(ctx context.Context, c *call, a bot.SessionStartArgs) (bot.Message, error) {
 	if c.req.Conv.DM {
 		// The digest holds members' reports: it goes to the set's channel only.
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "Start sessions in the set's channel, not in a direct message: the check-in and report-back are posted there.")
@@ -249,16 +259,15 @@ func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.M
 		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
 	}
 	loc := c.set.Location()
-	ty, tm, td := c.now.In(loc).Date()
-	var sess, prev *bot.Session
+	var prev *bot.Session
 	for _, s := range all {
-		y, m, d := s.Start.In(loc).Date()
-		if s.Status == bot.SessionScheduled && y == ty && m == tm && d == td && (sess == nil || s.Start.Before(sess.Start)) {
-			sess = s
-		}
 		if s.Status == bot.SessionClosed && (prev == nil || s.OpenedAt.After(prev.OpenedAt)) {
 			prev = s
 		}
+	}
+	sess, which, err := pickSession(c, a, all, prev)
+	if err != nil {
+		return bot.Message{}, err
 	}
 	if sess != nil {
 		sess.Status, sess.OpenedAt = bot.SessionOpen, c.now
@@ -288,6 +297,12 @@ func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.M
 		Text:    fmt.Sprintf("Session %d is open: check in with `/als here`", sess.Number),
 		Buttons: []bot.Button{{Label: "I'm here", Command: "here", Style: bot.StylePrimary, SetID: c.set.ID}},
 	}
+	if sess.Adhoc {
+		which = extraSession(c, all, sess)
+	}
+	if which != "" {
+		msg.Text += "\n" + which
+	}
 	commitments, err := r.store.ListCommitments(ctx, c.set.ID, "", false)
 	if err != nil {
 		// The session is open; only the digest is missing.
@@ -298,6 +313,82 @@ func (r *Router) sessionStart(ctx context.Context, c *call, _ bot.NoArgs) (bot.M
 	d := bot.Digest(c.set, commitments, since, loc)
 	msg.Sections = append([]bot.Section{{Title: d.Title, Text: d.Text}}, d.Sections...)
 	return msg, nil
+}
+
+// pickSession is the planned session session start opens (nil: an extra
+// one, outside the plan) and, where it is not plainly today's only one, a
+// sentence saying which it is. A planned session whose day passed without
+// it being started is never skipped in silence (a trial's facilitator got
+// an unplanned extra session that counted as held beside the missed one):
+// session start asks whether to hold it (session start <n>) or an extra one.
+func pickSession(c *call, a bot.SessionStartArgs, all []*bot.Session, prev *bot.Session) (*bot.Session, string, error) {
+	loc := c.set.Location()
+	if a.Extra {
+		return nil, "", nil
+	}
+	if a.Number > 0 {
+		for _, s := range all {
+			if s.Number != a.Number {
+				continue
+			}
+			if s.Status != bot.SessionScheduled {
+				return nil, "", bot.Errorf(bot.ECONFLICT, "Session %d is %s, so it cannot be started. See %s; %s opens today's planned session.", s.Number, s.Status, bot.Cmd("sessions"), bot.Cmd("session start"))
+			}
+			return s, fmt.Sprintf("This is session %d, planned for %s.", s.Number, bot.FormatTime(s.Start, loc)), nil
+		}
+		return nil, "", bot.Errorf(bot.ENOTFOUND, "%s has no session %d. See %s for the numbers.", c.set.Name, a.Number, bot.Cmd("sessions"))
+	}
+	ty, tm, td := c.now.In(loc).Date()
+	var today []*bot.Session
+	var missed *bot.Session
+	for _, s := range all {
+		if s.Status != bot.SessionScheduled {
+			continue
+		}
+		if y, m, d := s.Start.In(loc).Date(); y == ty && m == tm && d == td {
+			today = append(today, s)
+			continue
+		}
+		// Missed: planned before today, after the set last met.
+		if s.Start.Before(c.now) && (prev == nil || s.Start.After(prev.Start)) && (missed == nil || s.Start.After(missed.Start)) {
+			missed = s
+		}
+	}
+	if len(today) > 0 {
+		// The most recent one whose time has come, else the next of today.
+		slices.SortFunc(today, func(x, y *bot.Session) int { return x.Start.Compare(y.Start) })
+		pick := today[0]
+		for _, s := range today {
+			if !s.Start.After(c.now.Add(30 * time.Minute)) {
+				pick = s
+			}
+		}
+		if len(today) == 1 {
+			return pick, "", nil
+		}
+		return pick, fmt.Sprintf("This is session %d, planned for %s; today has %d planned sessions (%s opens another).", pick.Number, clock(pick.Start, loc), len(today), bot.Cmd("session start <number>")), nil
+	}
+	if missed != nil {
+		return nil, "", bot.Errorf(bot.ECONFLICT, "Session %d was planned for %s and was never started. To hold it now, write %s; for a session outside the plan, %s. If it did not take place, %s.",
+			missed.Number, bot.FormatTime(missed.Start, loc), bot.Cmd(fmt.Sprintf("session start %d", missed.Number)), bot.Cmd("session start extra"), bot.Cmd(fmt.Sprintf("session cancel %d", missed.Number)))
+	}
+	return nil, "", nil
+}
+
+// extraSession says that sess, just opened, is outside the plan, which
+// planned session comes next, and how to undo a start made by mistake.
+func extraSession(c *call, all []*bot.Session, sess *bot.Session) string {
+	var next *bot.Session
+	for _, s := range all {
+		if s.Status == bot.SessionScheduled && s.Start.After(c.now) && (next == nil || s.Start.Before(next.Start)) {
+			next = s
+		}
+	}
+	text := "This is an extra session, outside the plan: it counts as held."
+	if next != nil {
+		text += fmt.Sprintf(" The next planned one is session %d, %s.", next.Number, bot.FormatTime(next.Start, c.set.Location()))
+	}
+	return text + fmt.Sprintf(" Started by mistake? %s.", bot.Cmd("session undo start"))
 }
 
 // openSession reads the set's open session; none -> ECONFLICT saying how to open one.
@@ -356,9 +447,15 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 				}) {
 					continue
 				}
+				var rounds []int
+				for _, rd := range sess.Rounds {
+					if rd.Presenter == p {
+						rounds = append(rounds, rd.Number)
+					}
+				}
 				out = append(out, bot.Outgoing{
 					To:      bot.Destination{Platform: c.set.Platform, UserID: p},
-					Message: bot.ActionPrompt(c.set, sess),
+					Message: bot.ActionPromptAgain(c.set, sess, rounds),
 					Key:     bot.ActionPromptAgainKey(sess, p),
 				})
 			}

@@ -59,8 +59,15 @@ func (r *Router) setup(ctx context.Context, c *call, a bot.SetupArgs) (bot.Messa
 	}
 	c.set = set
 	r.setChanged(ctx, set)
-	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <date> <time>` (e.g. `/als session add 23/12/2026 2pm 90`) or a schedule such as `/als schedule every 4 weeks on thursday 14:00 2h`.",
-		set.Name, bot.PersonName(set, c.actorID()), set.TZ)), nil
+	// Session times are read in the set's zone: say which it is and how to
+	// change it before the first session is planned (a trial's facilitator
+	// in London planned sessions in UTC without knowing).
+	zone := fmt.Sprintf("Time zone: %s (yours, as your platform tells it). Session times are read and shown in it; change it with `/als timezone Europe/London` (names such as London or UK work too).", set.TZ)
+	if set.TZ == "UTC" && c.req.Actor.TZ == "" {
+		zone = "Time zone: UTC (the default: your platform did not tell me yours). Session times are read and shown in it; change it with `/als timezone Europe/London` (names such as London or UK work too)."
+	}
+	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\n%s\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <date> <time>` (e.g. `/als session add 23/12/2026 2pm 90`) or a schedule such as `/als schedule every 4 weeks on thursday 14:00 2h`.",
+		set.Name, bot.PersonName(set, c.actorID()), set.TZ, zone)), nil
 }
 
 // membersList shows who is in the set and who mentors whom, to its
@@ -298,6 +305,15 @@ func (r *Router) remindersCover(ctx context.Context, c *call, a bot.RemindersCov
 	text := "Members get no reminder to arrange cover. `reminders cover 14d` turns it on."
 	if a.Lead > 0 {
 		text = "Each member gets a direct message " + shortDuration(a.Lead) + " before every session asking them to arrange cover for their duty work (sessions added later than that get none)."
+	}
+	return r.saveSettings(ctx, c, private(text))
+}
+
+func (r *Router) remindersFac(ctx context.Context, c *call, a bot.RemindersFacArgs) (bot.Message, error) {
+	c.set.FacRemindOff = !a.On
+	text := "Facilitators get no session reminders by DM (the channel is still reminded). `reminders facilitators on` turns them back on."
+	if a.On {
+		text = "Facilitators get the session reminders by DM too, at the members' lead times; a facilitator who is also a member gets one, not two."
 	}
 	return r.saveSettings(ctx, c, private(text))
 }

@@ -343,13 +343,14 @@ func (r *Router) sessionStatus(ctx context.Context, c *call, _ bot.NoArgs) (bot.
 	}
 	msg := private(fmt.Sprintf("Session %d of %s: %d checked in, %d round%s held, %s.", sess.Number, c.set.Name, len(here), len(sess.Rounds), isAre(len(sess.Rounds), "", "s"), round))
 	msg.Title = fmt.Sprintf("Session %d", sess.Number)
+	// The bids are a section of their own, one line per bidder: as a
+	// field value they ran on from the label in a trial ("Bids: ben: …").
 	msg.Sections = []bot.Section{{Fields: []bot.Field{
 		{Label: "Checked in", Value: list(here)},
-		{Label: "Bids", Value: bidText},
 		{Label: "Presented", Value: list(presented)},
 		{Label: "Observed", Value: list(observed)},
 		{Label: "Not presented yet", Value: list(notYet)},
-	}}}
+	}}, {Title: fmt.Sprintf("Bids (%d)", len(bids)), Text: bidText}}
 	return msg, nil
 }
 

@@ -238,13 +238,16 @@ func TestTheRoom(t *testing.T) {
 
 	msg = e.must("fac", "session status")
 	for label, want := range map[string]string{
-		"Checked in": "Ana, Ben, Cy and Dee", "Bids": "Ana: Staff cover", "Presented": "Ana", "Observed": "Ben", "Not presented yet": "Ben, Cy and Dee",
+		"Checked in": "Ana, Ben, Cy and Dee", "Presented": "Ana", "Observed": "Ben", "Not presented yet": "Ben, Cy and Dee",
 	} {
 		if got := field(msg, label); got != want {
 			t.Errorf("%s = %q, want %q", label, got, want)
 		}
 	}
-	if got := field(e.must("cy", "session status"), "Bids"); got != "Ana" {
+	if got := sectionText(msg, "Bids (1)"); got != "Ana: Staff cover" {
+		t.Errorf("Bids = %q, want %q", got, "Ana: Staff cover")
+	}
+	if got := sectionText(e.must("cy", "session status"), "Bids (1)"); got != "Ana" {
 		t.Errorf("a member sees bids %q, want names only", got)
 	}
 

@@ -44,6 +44,7 @@ func (r *Router) handlers() map[bot.Verb]binding {
 		bot.VerbObserver:          with(r.observer),
 		bot.VerbReminders:         with(r.reminders),
 		bot.VerbRemindersCover:    with(r.remindersCover),
+		bot.VerbRemindersFac:      with(r.remindersFac),
 		bot.VerbNudges:            with(r.nudges),
 		bot.VerbSessionAdd:        with(r.sessionAdd),
 		bot.VerbSchedule:          with(r.schedule),

@@ -281,7 +281,17 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 			return &bot.Outgoing{To: channel, Message: m}, "", nil
 		}
 		if !set.HasRole(d.UserID, bot.RoleMember) {
-			return nil, "no longer a member", nil
+			if !set.HasRole(d.UserID, bot.RoleFacilitator) {
+				return nil, "no longer a member", nil
+			}
+			if set.FacRemindOff {
+				return nil, "facilitators' reminders are off", nil
+			}
+			m := bot.FacilitatorReminder(set, sess, now, readerLocation(set, d.UserID))
+			if err := s.addLink(ctx, &m, sess); err != nil {
+				return nil, "", err
+			}
+			return &bot.Outgoing{To: dm, Message: m}, "", nil
 		}
 		open, err := tc.openCommitments(ctx, set.ID, d.UserID)
 		if err != nil {

@@ -133,6 +133,9 @@ func newSet(id string, created time.Time) *bot.Set {
 		Observer:  true,
 		Reminders: bot.DefaultReminders(),
 		NudgeSpec: bot.DefaultNudgeSpec,
+		// These tests count the members' reminders: fran's own (on by
+		// default) are tested in facreminders_test.go.
+		FacRemindOff: true,
 		People: []bot.Person{
 			{User: bot.UserRef{ID: "fran", Name: "Fran"}, Roles: []bot.Role{bot.RoleFacilitator}},
 			{User: bot.UserRef{ID: "ana", Name: "Ana", TZ: "America/New_York"}, Roles: []bot.Role{bot.RoleMember}, MentorID: "mo"},

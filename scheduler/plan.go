@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -265,6 +266,17 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 			members = append(members, m)
 		}
 	}
+	// Reminder DMs go to the members and, unless the set turned it off, to
+	// the facilitators: one per person, as the key names the person, so a
+	// facilitator who is also a member gets one reminder, not two.
+	reminded := members
+	if !set.FacRemindOff {
+		for _, p := range set.People {
+			if p.Has(bot.RoleFacilitator) && !p.Has(bot.RoleMember) && !bot.IsAnonymous(p.User.ID) {
+				reminded = append(slices.Clip(reminded), p) // never into members' array
+			}
+		}
+	}
 	nextPlan := now.Add(planEvery)
 
 	// Sessions: reminders and digest of the next session and of those whose
@@ -299,7 +311,7 @@ func (s *Scheduler) desired(set *bot.Set, sessions []*bot.Session, now time.Time
 				put(&bot.Delivery{ID: bot.ReminderKey(sess, lead, "").String(), Kind: bot.DeliverReminder, SessionID: sess.ID, Ref: start, Due: due, Until: start})
 			}
 			if lead != channelLead || len(set.Reminders) == 1 {
-				for _, m := range members {
+				for _, m := range reminded {
 					put(&bot.Delivery{ID: bot.ReminderKey(sess, lead, m.User.ID).String(), Kind: bot.DeliverReminder, SessionID: sess.ID, UserID: m.User.ID, Ref: start, Due: due, Until: start})
 				}
 			}

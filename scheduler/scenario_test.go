@@ -79,6 +79,7 @@ func TestRemindersScript(t *testing.T) {
 		{"ben's reminders with his commitment and report", "[DM @ben]", []string{"Reminder", "supervision format", "questions first"}, 2},
 		{"no DM at the channel's lead time", "[DM @ben]", []string{"Reminder", "in 7 days"}, 0},
 		{"cat's reminders", "[DM @cat]", []string{"Reminder"}, 2},
+		{"fran's reminders as facilitator", "[DM @fran]", []string{"Reminder", "You facilitate"}, 2},
 		{"cat has not presented: not asked to record a commitment", "[DM @cat]", []string{"Reminder", "no open commitment"}, 0},
 		{"7 days before", "[#als]", []string{"Reminder", "in 7 days"}, 1},
 		{"1 day before", "[DM @ana]", []string{"Reminder", "in 1 day"}, 1},
@@ -102,7 +103,8 @@ func TestRemindersScript(t *testing.T) {
 	t.Run("each at its time", func(t *testing.T) {
 		hist, err := store.History(ctx, "shell:als", time.Time{})
 		must(t, err)
-		want := map[bot.DeliveryKind]int{bot.DeliverReminder: 7, bot.DeliverDigest: 1, bot.DeliverNudge: 2}
+		// 7 to the channel and the members, 2 to fran as facilitator (issue 13).
+		want := map[bot.DeliveryKind]int{bot.DeliverReminder: 9, bot.DeliverDigest: 1, bot.DeliverNudge: 2}
 		got := map[bot.DeliveryKind]int{}
 		for _, h := range hist {
 			if h.Status != bot.DeliverySent {

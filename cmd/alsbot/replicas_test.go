@@ -122,6 +122,7 @@ func TestReplicas(t *testing.T) {
 		// its reminders' due time in the store instead of sleeping toward it.
 		start := time.Now().UTC().Add(20 * time.Minute).Truncate(time.Minute)
 		must(b, "UFRAN", "reminders 1m", "")
+		must(b, "UFRAN", "reminders facilitators off", "") // the channel and the members only, as counted below
 		must(b, "UFRAN", "session add "+start.Format("2006-01-02 15:04")+" 1h Room 4", "")
 		pending, err := db.PendingDeliveries(ctx, setID, bot.DeliverReminder)
 		if err != nil || len(pending) != 3 {
