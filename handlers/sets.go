@@ -66,8 +66,8 @@ func (r *Router) setup(ctx context.Context, c *call, a bot.SetupArgs) (bot.Messa
 	if set.TZ == "UTC" && c.req.Actor.TZ == "" {
 		zone = "Time zone: UTC (the default: your platform did not tell me yours). Session times are read and shown in it; change it with `/als timezone Europe/London` (names such as London or UK work too)."
 	}
-	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator (time zone %s).\n%s\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <date> <time>` (e.g. `/als session add 23/12/2026 2pm 90`) or a schedule such as `/als schedule every 4 weeks on thursday 14:00 2h`.",
-		set.Name, bot.PersonName(set, c.actorID()), set.TZ, zone)), nil
+	return reply(fmt.Sprintf("Created the action learning set %s in this channel, with %s as facilitator.\n%s\nNext: add members with `/als members add @a @b`, then plan sessions with `/als session add <date> <time>` (e.g. `/als session add 23/12/2026 2pm 90`) or a schedule such as `/als schedule every 4 weeks on thursday 14:00 2h`.",
+		set.Name, bot.PersonName(set, c.actorID()), zone)), nil
 }
 
 // membersList shows who is in the set and who mentors whom, to its
