@@ -120,7 +120,7 @@ func formLines(f *bot.Form) []string {
 		var notes []string
 		switch ff.Kind {
 		case bot.FieldDate:
-			notes = append(notes, "YYYY-MM-DD")
+			notes = append(notes, "a date, e.g. 31/12/2026")
 		case bot.FieldChoice:
 			var vals []string
 			for _, o := range ff.Options {
@@ -145,17 +145,18 @@ func formLines(f *bot.Form) []string {
 
 // FormUsage is the typed command that does what submitting f does: its
 // command followed by a placeholder for each field, optional ones in
-// brackets, e.g. "commit <text> [by <YYYY-MM-DD>]". A date field named "due"
-// is written "by <date>" as the commit grammar wants.
+// brackets, e.g. "commit <text> [by <date>]": typed, a date is read as in any
+// command (31/12/2026, next friday). A date field named "due" is written
+// "by <date>" as the commit grammar wants.
 func FormUsage(f *bot.Form) string {
 	parts := []string{strings.TrimSpace(f.Command)}
 	for _, ff := range f.Fields {
 		var p string
 		switch {
 		case ff.Kind == bot.FieldDate && ff.Name == "due":
-			p = "by <YYYY-MM-DD>"
+			p = "by <date>"
 		case ff.Kind == bot.FieldDate:
-			p = "<YYYY-MM-DD>"
+			p = "<date>"
 		case ff.Kind == bot.FieldChoice && len(ff.Options) > 0:
 			var vals []string
 			for _, o := range ff.Options {

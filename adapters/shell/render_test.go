@@ -112,13 +112,13 @@ func TestFormUsage(t *testing.T) {
 		form *bot.Form
 		want string
 	}{
-		{"commit", commitForm(), "commit <text> [by <YYYY-MM-DD>]"},
+		{"commit", commitForm(), "commit <text> [by <date>]"},
 		{"report", &bot.Form{Command: "report C-12 done", Fields: []bot.FormField{{Name: "text", Kind: bot.FieldText, Required: true}}}, "report C-12 done <text>"},
 		{"feedback", &bot.Form{Command: "feedback", Fields: []bot.FormField{
 			{Name: "rating", Kind: bot.FieldChoice, Required: true, Options: []bot.Option{{Value: "1"}, {Value: "2"}, {Value: "3"}}},
 			{Name: "comment", Kind: bot.FieldText},
 		}}, "feedback <1|2|3> [<comment>]"},
-		{"mentoring", &bot.Form{Command: "mentoring log @ana", Fields: []bot.FormField{{Name: "date", Kind: bot.FieldDate}}}, "mentoring log @ana [<YYYY-MM-DD>]"},
+		{"mentoring", &bot.Form{Command: "mentoring log @ana", Fields: []bot.FormField{{Name: "date", Kind: bot.FieldDate}}}, "mentoring log @ana [<date>]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -82,7 +82,7 @@ actions
 		{"@fran round start", []string{`(?s)^\[#als\] Round 1\n.*Presenter: (ana|ben|cat)\n.*Observer: (ana|ben|cat)\n`}},
 		{"round next", []string{`^\[#als\] Round 1: questioning`}},
 		// The action prompt DM prints after the reply that announces it.
-		{"round end", []string{`^\[#als\] Round 1 is over`, `(?s)^\[DM @(ana|ben|cat)\] .*\n  \[Record my commitment\] -> type: /als commit <text> \[by <YYYY-MM-DD>\]`}},
+		{"round end", []string{`^\[#als\] Round 1 is over`, `(?s)^\[DM @(ana|ben|cat)\] .*\n  \[Record my commitment\] -> type: /als commit <text> \[by <date>\]`}},
 		{"@ana commit Call the duty team about the rota", []string{`^\[@ana\] Recorded C-1: Call the duty team about the rota`}},
 		{"actions", []string{`(?s)^\[@ana\] .*C-1.*Call the duty team`}},
 		{"@ben actions", []string{`^\[@ben\] `}},

@@ -163,7 +163,7 @@ func TestFiveMembersScript(t *testing.T) {
 	t.Run("action prompt after round end", func(t *testing.T) {
 		for i, ans := range shelltest.Answers(bs, `round end`) {
 			if len(ans) != 2 || !strings.HasPrefix(ans[0], "[#als] ") || !strings.HasPrefix(ans[1], "[DM @") ||
-				!strings.Contains(ans[1], "-> type: /als commit <text> [by <YYYY-MM-DD>]") {
+				!strings.Contains(ans[1], "-> type: /als commit <text> [by <date>]") {
 				t.Errorf("round end %d answered %q, want the channel notice then a DM to the presenter with the command to type", i+1, ans)
 			}
 		}
