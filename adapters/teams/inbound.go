@@ -79,23 +79,23 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 
 	if !a.pool.Submit(func(ctx context.Context) { a.runJob(ctx, j) }) {
 		a.onShed()
-		if a.pool.Closed() {
+		if a.pool.Closed() || act.Type != schema.Message {
 			// Shutting down: the Bot Framework may retry, perhaps on
-			// another replica.
+			// another replica. An activity that is not a message (the bot
+			// added, a file consent answer) has nobody to tell "busy":
+			// a 200 or 202 would say it was taken when it was dropped.
 			w.Header().Set("Retry-After", "2")
-			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			http.Error(w, "busy or shutting down", http.StatusServiceUnavailable)
 			return
 		}
 		// No room even to wait: acknowledged all the same, and the sender
 		// of a message told at once, on the pool's notice lane, that
 		// nothing was done (a 503 shows them only that delivery failed).
-		if act.Type == schema.Message {
-			a.pool.Notice(func(ctx context.Context) {
-				if err := a.reply(ctx, act, busy()); err != nil {
-					a.log.Error("telling a shed command's sender failed", "err", err)
-				}
-			})
-		}
+		a.pool.Notice(func(ctx context.Context) {
+			if err := a.reply(ctx, act, busy()); err != nil {
+				a.log.Error("telling a shed command's sender failed", "err", err)
+			}
+		})
 	}
 	if act.Type == schema.Invoke {
 		// An invoke (a file consent answer) wants 200; the work follows.

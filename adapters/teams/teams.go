@@ -72,8 +72,9 @@ type Config struct {
 	// Workers handling activities at once; 0 means 4.
 	Workers int
 	// Queue is how many activities may wait for a worker; 0 means 32 per
-	// worker. With the queue full an activity is still acknowledged (202),
-	// and a message's sender told "busy, nothing was done" (OnShed).
+	// worker. With the queue full a message is still acknowledged (202)
+	// and its sender told "busy, nothing was done" (OnShed); any other
+	// activity, with nobody to tell, is answered 503.
 	Queue int
 	// AnswerWithin is how long a message may wait for a worker: one that
 	// waited longer is shed (answered "too busy, nothing was done", counted
