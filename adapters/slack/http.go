@@ -105,7 +105,12 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		// Slack hung up; an answer that arrived meanwhile goes by response_url.
 		if rep, ok := p.giveUp(); ok && !rep.none {
 			t := target{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}
-			a.pool.Submit(func(ctx context.Context) { a.answer(ctx, t, rep.msg) })
+			// The command ran: its answer must not be lost to a full
+			// queue, so it falls back to the notice lane.
+			send := func(ctx context.Context) { a.answer(ctx, t, rep.msg) }
+			if !a.pool.Submit(send) {
+				a.pool.Notice(send)
+			}
 		}
 		return
 	}

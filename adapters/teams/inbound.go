@@ -127,15 +127,6 @@ func authReason(err error) string {
 // runJob handles one activity in the pool (which bounds its time and
 // recovers a panic).
 func (a *Adapter) runJob(ctx context.Context, j job) {
-	if j.act.Type == schema.Message && a.clock.Now().Sub(j.at) > a.within {
-		// Acknowledged with 202 long ago: say nothing was done rather than
-		// act on a command its sender has stopped waiting for.
-		a.onShed()
-		if err := a.reply(ctx, j.act, tooLate()); err != nil {
-			a.log.Error("telling a shed command's sender failed", "err", err)
-		}
-		return
-	}
 	if err := a.handleActivity(ctx, j); err != nil {
 		a.log.Error("handling an activity failed", "type", string(j.act.Type), "err", err)
 	}
@@ -155,6 +146,17 @@ func (a *Adapter) handleActivity(ctx context.Context, j job) error {
 		if !won {
 			return nil // a retry of an activity already handled (here or by another replica)
 		}
+	}
+	// Claimed first, then shed: a retry of a message its sender was told
+	// was not done finds the claim and is not run after all.
+	if act.Type == schema.Message && a.clock.Now().Sub(j.at) > a.within {
+		// Acknowledged with 202 long ago: say nothing was done rather than
+		// act on a command its sender has stopped waiting for.
+		a.onShed()
+		if err := a.reply(ctx, act, tooLate()); err != nil {
+			a.log.Error("telling a shed command's sender failed", "err", err)
+		}
+		return nil
 	}
 	mentions := a.resolveMentions(ctx, act, j.mentions)
 	if err := a.storeReferences(ctx, act, mentions); err != nil {

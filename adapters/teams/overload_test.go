@@ -94,4 +94,26 @@ func TestOverloadShedsWhatWaitedTooLong(t *testing.T) {
 	if n := shed.Load(); n != 2 {
 		t.Fatalf("shed %d, want 2", n)
 	}
+	// The connector retries the message its sender was told was not done:
+	// the claim made before shedding keeps it from running after all.
+	if got := r.post(channelMessage(r.bf.serviceURL(), "m2", "commit Ring the duty manager", ana)); got != http.StatusAccepted {
+		t.Fatalf("retry: %d", got)
+	}
+	if got := r.post(channelMessage(r.bf.serviceURL(), "m4", "help", ana)); got != http.StatusAccepted {
+		t.Fatalf("a later message: %d", got)
+	}
+	// One worker: once the later message is answered, the retry before it
+	// has been handled.
+	for n := 4; ; n++ {
+		raw, _ := json.Marshal(r.waitPosts(n)[n-1].Raw)
+		if strings.Contains(string(raw), "done: commit") {
+			t.Fatal("the retry of the message shed as too late was run")
+		}
+		if strings.Contains(string(raw), "done: help") {
+			break
+		}
+	}
+	if n := h.calls.Load(); n != 2 {
+		t.Fatalf("the handler ran %d commands, want 2 (the retry of the shed one must not run)", n)
+	}
 }

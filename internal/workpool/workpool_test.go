@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -134,6 +135,7 @@ func TestNoticeRunsWhileTheQueueIsFull(t *testing.T) {
 	hold := make(chan struct{})
 	p.Notice(func(context.Context) { <-hold }) // occupies the notice worker
 	for !p.Notice(func(context.Context) {}) {  // the one slot frees when the worker takes the held notice
+		runtime.Gosched()
 	}
 	if p.Notice(func(context.Context) {}) {
 		t.Fatal("a notice beyond the notice queue was taken")
