@@ -155,8 +155,8 @@ func TestSessionAddCalendarLink(t *testing.T) {
 }
 
 // TestSessionLinkFollowsTheSession: the same address serves the session as
-// it is now: moved or cancelled, with a higher SEQUENCE; a session gone
-// gets 404.
+// it is now: once cancelled, STATUS:CANCELLED with a higher SEQUENCE (a
+// wrong or unknown id's 404 is in TestSessionAddCalendarLink).
 func TestSessionLinkFollowsTheSession(t *testing.T) {
 	e := linkEnv(t, "https://alsbot.example.org")
 	e.must("fac", "setup West set")
