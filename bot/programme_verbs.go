@@ -106,13 +106,13 @@ func programmeSpecs() []Spec {
 			Role: fac, Deny: "record members' organisations", Writes: true, parse: parseMemberOrg},
 		{Verb: VerbMyOrg, Group: groupProgrammes, Usage: "my org <organisation>", Desc: "Records your organisation.", Example: "my org Bath and North East Somerset Council",
 			Role: mem, Deny: "record their organisation", Writes: true, parse: parseMyOrg},
-		{Verb: VerbLogVisit, Group: groupProgrammes, Usage: "log visit [<YYYY-MM-DD>] [<note>]", Desc: "Logs a visit you accompanied a social worker on (where the programme keeps a practice log).", Example: "log visit 2026-03-02 Debriefed in the car afterwards",
+		{Verb: VerbLogVisit, Group: groupProgrammes, Usage: "log visit [<date>] [<note>]", Desc: "Logs a visit you accompanied a social worker on (where the programme keeps a practice log).", Example: "log visit 02/03/2026 Debriefed in the car afterwards",
 			Role: mem, Deny: "keep a practice log", Writes: true, parse: parseLog(LogVisit), form: formLog(LogVisit)},
-		{Verb: VerbLogGroupSupervision, Group: groupProgrammes, Usage: "log group-supervision [<YYYY-MM-DD>] [<note>]", Desc: "Logs a group supervision you ran.", Example: "log group-supervision Used a reflective model",
+		{Verb: VerbLogGroupSupervision, Group: groupProgrammes, Usage: "log group-supervision [<date>] [<note>]", Desc: "Logs a group supervision you ran.", Example: "log group-supervision Used a reflective model",
 			Role: mem, Deny: "keep a practice log", Writes: true, parse: parseLog(LogGroupSupervision), form: formLog(LogGroupSupervision)},
 		{Verb: VerbQuestionnaireCreate, Group: groupProgrammes, Usage: "questionnaire create <name> from <ready one>", Desc: "Defines a questionnaire from a ready one (members-end, mentors-end, outcomes-start); or write `questionnaire create <name> for members|mentors [before|after] <questions>` with questions separated by ';' (scale <text>, choice <text> = <a> | <b>, text <text>); or paste the JSON file format.", Example: "questionnaire create end from members-end",
 			Anywhere: true, Role: programmeAnyone, Writes: true, parse: parseQuestionnaireCreate},
-		{Verb: VerbQuestionnaireSend, Group: groupProgrammes, Usage: "questionnaire send <name> to members|mentors [set|programme] [by <YYYY-MM-DD>]", Desc: "Sends a questionnaire by direct message; answers are taken until the date (default two weeks).", Example: "questionnaire send end to members by 2026-07-31",
+		{Verb: VerbQuestionnaireSend, Group: groupProgrammes, Usage: "questionnaire send <name> to members|mentors [set|programme] [by <date>]", Desc: "Sends a questionnaire by direct message; answers are taken until the date (default two weeks).", Example: "questionnaire send end to members by 31/07/2026",
 			Anywhere: true, Role: programmeAnyone, Writes: true, parse: parseQuestionnaireSend},
 		// Anywhere: the handler finds the set itself, so a mentor of two
 		// sets can answer by typing in a DM (the pipeline would ask which set).

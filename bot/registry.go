@@ -103,7 +103,7 @@ var registry = append([]Spec{
 		Role: fac, Deny: settings, Writes: true, parse: parseRemindersFac},
 	{Verb: VerbNudges, Group: groupSetup, Usage: `nudges "<cron spec>"`, Desc: "Sets when members are prompted about their actions between sessions.", Example: `nudges "0 9 * * 1"`,
 		Role: fac, Deny: settings, Writes: true, parse: parseNudges},
-	{Verb: VerbSessionAdd, Group: groupSessions, Usage: "session add <date> <time> [<length>] [<where>]", Desc: "Adds one session. Dates are day first (31/12/2026, 2026-12-31, 31 Dec, next friday); times 14:00, 2pm or 2.30pm; length 90 (minutes), 1.5h or 1h30, or an end time (14:00-16:00), 15 min to 12 h, default 3 h; where may be a room or a link.", Example: "session add 2026-03-10 09:30 2h Room 4",
+	{Verb: VerbSessionAdd, Group: groupSessions, Usage: "session add <date> <time> [<length>] [<where>]", Desc: "Adds one session. Dates are day first (31/12/2026, 2026-12-31, 31 Dec, next friday); times 14:00, 2pm or 2.30pm; length 90 (minutes), 1.5h or 1h30, or an end time (14:00-16:00), 15 min to 12 h, default 3 h; where may be a room or a link.", Example: "session add 10/03/2026 09:30 2h Room 4",
 		Role: fac, Deny: "add sessions", Writes: true, parse: parseSessionAdd},
 	{Verb: VerbSchedule, Group: groupSessions, Usage: `schedule <every 4 weeks on thursday 14:00 | monthly first friday 14:00 | "<cron spec>"> [<length>]`, Desc: "Sets recurring sessions in the set's zone: in words (every 2 weeks on monday 10:00, monthly last tuesday 9.30am, monthly on the 15th 10:00) or as a 5-field cron spec. Shows the next dates and asks you to confirm first.", Example: "schedule every 4 weeks on thursday 14:00 2h",
 		Role: fac, Deny: "set the schedule", Writes: true, parse: parseSchedule},
