@@ -94,6 +94,10 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 	if len(occurrences) == 0 {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "%q has no date in the next 120 days. Write a spec that recurs, e.g. \"0 18 * * 2\" for Tuesdays at 18:00.", spec.String())
 	}
+	// A second confirm of the same schedule (the button pressed twice, the
+	// command typed again) changes nothing, so it is answered to the
+	// facilitator alone instead of announced in the channel again.
+	same := c.set.Schedule != nil && c.set.Schedule.Spec == spec.String() && c.set.Schedule.Duration == d && c.set.Schedule.Where == ""
 	if c.set.Schedule != nil && c.set.Schedule.Spec != spec.String() {
 		// A replaced schedule's sessions to come go, so they neither pile
 		// up as cancelled ones nor push the next meeting's number up.
@@ -101,9 +105,11 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 			return bot.Message{}, err
 		}
 	}
-	rec := &bot.Recurrence{Spec: spec.String(), Duration: d}
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule = rec }); err != nil {
-		return bot.Message{}, err
+	if !same {
+		rec := &bot.Recurrence{Spec: spec.String(), Duration: d}
+		if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule = rec }); err != nil {
+			return bot.Message{}, err
+		}
 	}
 	// Recurring sessions are made by the planner's code only (one horizon,
 	// one cap); it saves the set's SessionSeq.
@@ -119,8 +125,12 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 	for _, t := range occurrences[:min(3, len(occurrences))] {
 		next = append(next, bot.FormatTime(t, loc))
 	}
-	return reply(fmt.Sprintf("Sessions of %s now recur at %q (%s), %s each. I added %d session%s for the next 120 days. Next: %s.",
-		c.set.Name, spec.String(), loc, bot.FormatDuration(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
+	if same && len(created) == 0 {
+		return private(fmt.Sprintf("Sessions of %s already recur %s (%s), %s each, so I added 0 sessions: nothing changed. See them with `/als sessions`.",
+			c.set.Name, describeSchedule(spec), loc, bot.FormatDuration(d))), nil
+	}
+	return reply(fmt.Sprintf("Sessions of %s now recur %s (%s), %s each. I added %d session%s for the next 120 days. Next: %s.",
+		c.set.Name, describeSchedule(spec), loc, bot.FormatDuration(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
 }
 
 func (r *Router) scheduleOff(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
