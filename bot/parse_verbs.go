@@ -38,6 +38,16 @@ func noArgs(p parser, args []token) (any, error) {
 	return NoArgs{}, nil
 }
 
+// selfOnly is noArgs for check-in and check-out, which act for the writer
+// alone: a facilitator who names someone ("not here @dev") is told so, not
+// that the verb "takes nothing after it".
+func selfOnly(p parser, args []token) (any, error) {
+	if len(args) > 0 && args[0].isMention() {
+		return nil, p.fail("Each member checks in and out for themselves, so %s takes no @name after it: ask them to write /als %s.", p.s.Verb, p.s.Verb)
+	}
+	return noArgs(p, args)
+}
+
 // text joins tokens as written and enforces the length limit on free text.
 func (p parser) text(args []token) (string, error) {
 	if len(args) == 1 && args[0].quoted {
