@@ -149,7 +149,7 @@ var registry = append([]Spec{
 		Role: mem, Deny: "report on commitments", Writes: true, parse: parseReport, form: formReport},
 	{Verb: VerbCommitmentDrop, Group: groupActions, Usage: "commitment drop <id> [<reason>]", Desc: "Drops one of your commitments (a duplicate, a slip); facilitators can drop anyone's, and the owner is told. It counts as dropped.", Example: "commitment drop C-3 duplicate of C-2",
 		Role: anyone, Deny: "correct commitments", Writes: true, parse: parseCommitmentDrop},
-	{Verb: VerbCommitmentEdit, Group: groupActions, Usage: "commitment edit <id> <text> [by <date>]", Desc: "Corrects a commitment's text (and its due date with by); facilitators can edit anyone's, and the owner is told.", Example: "commitment edit C-3 Talk to the agency about notice periods by 31/12/2026",
+	{Verb: VerbCommitmentEdit, Group: groupActions, Usage: "commitment edit <id> [<text>] [by <date>]", Desc: "Corrects a commitment's text, its due date, or both; facilitators can edit anyone's, and the owner is told.", Example: "commitment edit C-3 Talk to the agency about notice periods by 31/12/2026",
 		Role: anyone, Deny: "correct commitments", Writes: true, parse: parseCommitmentEdit},
 	{Verb: VerbFeedback, Group: groupEval, Usage: "feedback <1-5> [<comment>]", Desc: "Gives feedback on the last session.", Example: "feedback 4 Good questions today",
 		Role: mem, Deny: "give feedback on sessions", Writes: true, parse: parseFeedback, form: formFeedback},
