@@ -277,3 +277,12 @@ func TestSessionsListsMissedApart(t *testing.T) {
 	}
 	wantContains(t, sectionText(msg, "Not started, time passed"), "Session 1: Wed 2 Dec 2026 10:00", "session start 1", "session cancel 1")
 }
+
+// The stats' per-session lines date a session as every other answer does.
+func TestStatsSessionDate(t *testing.T) {
+	e := newEnv(t, 1)
+	e.openSession("ana")
+	e.must("fac", "session end")
+	per := sectionText(e.must("fac", "stats"), "Per session")
+	wantContains(t, per, "Session 1 (Tue 1 Dec 2026): 1 attended")
+}
