@@ -35,6 +35,10 @@ func TestParseValid(t *testing.T) {
 		{"members", bot.Command{Verb: bot.VerbMembers, Args: bot.NoArgs{}}},
 		{"members add @ana @ben", bot.Command{Verb: bot.VerbMembersAdd, Args: bot.MentionArgs{People: []string{"ana", "ben"}}}},
 		{"members add @ana, @ben,", bot.Command{Verb: bot.VerbMembersAdd, Args: bot.MentionArgs{People: []string{"ana", "ben"}}}},
+		// The singular a busy manager types is the same command.
+		{"member add @ana", bot.Command{Verb: bot.VerbMembersAdd, Args: bot.MentionArgs{People: []string{"ana"}}}},
+		{"reminders facilitator off", bot.Command{Verb: bot.VerbRemindersFac, Args: bot.RemindersFacArgs{On: false}}},
+		{"member @ana org \"Leeds CC\"", bot.Command{Verb: bot.VerbMemberOrg, Args: bot.MemberOrgArgs{Person: "ana", Org: "Leeds CC"}}},
 		{"MEMBERS REMOVE @ben", bot.Command{Verb: bot.VerbMembersRemove, Args: bot.MentionArgs{People: []string{"ben"}}}},
 		{"facilitator add @cara", bot.Command{Verb: bot.VerbFacilitatorAdd, Args: bot.MentionArgs{People: []string{"cara"}}}},
 		{"mentor @dev for @ana", bot.Command{Verb: bot.VerbMentor, Args: bot.MentorArgs{Mentor: "dev", Mentee: "ana"}}},
