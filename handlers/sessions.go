@@ -532,7 +532,7 @@ func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 	if n > 0 {
 		so = fmt.Sprintf(" (%d here so far)", n)
 	}
-	checked := private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Bid with `/als bid [<short title>]`.", c.set.OpenSession, so))
+	checked := private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Send `/als bid`, with a short title after it if you like.", c.set.OpenSession, so))
 	// A late arrival joins the round in progress as an enabler.
 	sess, cur, err := r.joinRound(ctx, c, id)
 	if err != nil {

@@ -286,3 +286,17 @@ func TestStatsSessionDate(t *testing.T) {
 	per := sectionText(e.must("fac", "stats"), "Per session")
 	wantContains(t, per, "Session 1 (Tue 1 Dec 2026): 1 attended")
 }
+
+// The check-in answer says how to bid in plain words, not in the usage
+// line's brackets.
+func TestCheckInSaysHowToBid(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.openSessionAt()
+	msg := e.must("ana", "here")
+	wantContains(t, msg.Text, "Send `/als bid`, with a short title after it if you like.")
+	if strings.Contains(msg.Text, "[<") {
+		t.Errorf("check-in answer %q shows usage brackets", msg.Text)
+	}
+}
