@@ -421,10 +421,14 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 	if err != nil {
 		return bot.Message{}, err
 	}
+	// No action prompt has gone out for a round the session end closes, so
+	// its presenter gets the first prompt, not a "follow-up" to none.
+	endedBy := ""
 	if cur := sess.CurrentRound(); cur != nil {
 		if err := cur.End(c.now); err != nil {
 			return bot.Message{}, err
 		}
+		endedBy = cur.Presenter
 	}
 	sess.Status, sess.ClosedAt = bot.SessionClosed, c.now
 	if err := r.store.SaveSession(ctx, sess); err != nil {
@@ -463,11 +467,15 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 						rounds = append(rounds, rd.Number)
 					}
 				}
-				out = append(out, bot.Outgoing{
+				prompt := bot.Outgoing{
 					To:      bot.Destination{Platform: c.set.Platform, UserID: p},
 					Message: bot.ActionPromptAgain(c.set, sess, rounds),
 					Key:     bot.ActionPromptAgainKey(sess, p),
-				})
+				}
+				if p == endedBy && len(rounds) == 1 {
+					prompt.Message, prompt.Key = bot.ActionPrompt(c.set, sess), bot.ActionPromptKey(sess, p)
+				}
+				out = append(out, prompt)
 			}
 			r.notify(ctx, c, out)
 		}

@@ -300,3 +300,23 @@ func TestCheckInSaysHowToBid(t *testing.T) {
 		t.Errorf("check-in answer %q shows usage brackets", msg.Text)
 	}
 }
+
+// A round still running at session end sent no action prompt, so its
+// presenter gets the first prompt then, not a "follow-up" to one never sent.
+func TestSessionEndClosesRoundFirstPrompt(t *testing.T) {
+	e := newEnv(t, 5)
+	e.openSession("ana", "ben", "cy")
+	e.must("fac", "round start @ana")
+	e.msgr.Take()
+	e.must("fac", "session end")
+	var got []bot.Message
+	for _, s := range e.msgr.Take() {
+		if s.Msg.Kind == bot.KindActionPrompt && s.To.UserID == e.id("ana") {
+			got = append(got, s.Msg)
+		}
+	}
+	if len(got) != 1 || got[0].Title != "Your action" || strings.Contains(got[0].Text, "follow-up") {
+		t.Fatalf("prompts to ana at session end = %+v, want the first prompt once", got)
+	}
+	wantContains(t, got[0].Text, "Thank you for presenting", "session 1")
+}
