@@ -51,6 +51,9 @@ func TestParseValid(t *testing.T) {
 		{"reminders 1h,7d,1d", bot.Command{Verb: bot.VerbReminders, Args: bot.RemindersArgs{Leads: []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour}}}},
 		{"reminders 7d, 1h30m, 30m", bot.Command{Verb: bot.VerbReminders, Args: bot.RemindersArgs{Leads: []time.Duration{7 * 24 * time.Hour, 90 * time.Minute, 30 * time.Minute}}}},
 		{"reminders 60d", bot.Command{Verb: bot.VerbReminders, Args: bot.RemindersArgs{Leads: []time.Duration{60 * 24 * time.Hour}}}},
+		// Lead times in words, as a manager writes them.
+		{"reminders 1 day, 1 hour", bot.Command{Verb: bot.VerbReminders, Args: bot.RemindersArgs{Leads: []time.Duration{24 * time.Hour, time.Hour}}}},
+		{"reminders 2 days 30 mins", bot.Command{Verb: bot.VerbReminders, Args: bot.RemindersArgs{Leads: []time.Duration{48 * time.Hour, 30 * time.Minute}}}},
 		{`nudges "0 9 * * 1"`, bot.Command{Verb: bot.VerbNudges, Args: bot.NudgesArgs{Spec: "0 9 * * 1"}}},
 		{"nudges “0 9 * * 1”", bot.Command{Verb: bot.VerbNudges, Args: bot.NudgesArgs{Spec: "0 9 * * 1"}}},
 		{"nudges 0 9 * * 1", bot.Command{Verb: bot.VerbNudges, Args: bot.NudgesArgs{Spec: "0 9 * * 1"}}},
@@ -177,6 +180,8 @@ func TestParseInvalid(t *testing.T) {
 		{"reminders 1d,1d", bot.VerbReminders, "twice"},
 		{"reminders 24h,1d", bot.VerbReminders, "twice"},
 		{"reminders", bot.VerbReminders, ""},
+		{"reminders off", bot.VerbReminders, "reminders facilitators off"},
+		{"reminders 1 fortnight", bot.VerbReminders, `"1"`},
 		{"schedule confirm", bot.VerbSchedule, "press the button under its preview"},
 		{"not here @dev", bot.VerbNotHere, "checks in and out for themselves"},
 		{"here @dev", bot.VerbHere, "ask them to write /als here"},
