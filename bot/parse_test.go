@@ -207,6 +207,7 @@ func TestParseInvalid(t *testing.T) {
 		{"retention 3651", bot.VerbRetention, "1 to 3650"},
 		{"retention forever", bot.VerbRetention, ""},
 		{"report C-12 finished it", bot.VerbReport, "done, progress or blocked"},
+		{"report C-12 in progress called once", bot.VerbReport, "Write progress on its own, without in"},
 		{"report X-1 done it", bot.VerbReport, "C-12"},
 		{"report C-0 done it", bot.VerbReport, "C-12"},
 		{"report C-12 done", bot.VerbReport, ""},
