@@ -473,7 +473,8 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 					Key:     bot.ActionPromptAgainKey(sess, p),
 				}
 				if p == endedBy && len(rounds) == 1 {
-					prompt.Message, prompt.Key = bot.ActionPrompt(c.set, sess), bot.ActionPromptKey(sess, p)
+					// Same key: it is still the one prompt sent at the end.
+					prompt.Message = bot.ActionPrompt(c.set, sess)
 				}
 				out = append(out, prompt)
 			}
