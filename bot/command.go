@@ -153,10 +153,10 @@ type CommitmentDropArgs struct {
 	Reason string
 }
 
-// CommitmentEditArgs: commitment edit <id> <text> [by <date>].
+// CommitmentEditArgs: commitment edit <id> [<text>] [by <date>].
 type CommitmentEditArgs struct {
 	ID   string
-	Text string
+	Text string   // empty with a Due: the text stays ("commitment edit C-4 by 15/01/2027")
 	Due  DateSpec // zero: the due date stays
 }
 

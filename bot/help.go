@@ -24,6 +24,14 @@ func HelpText(topic string) (string, error) {
 	if len(words) > 0 && words[0] == "/als" {
 		words = words[1:]
 	}
+	// "help me", "help please", "help me with commit": what a stuck person
+	// types; the filler words are not a topic ("me" once suggested "my").
+	for len(words) > 0 && helpFiller(words[0]) {
+		words = words[1:]
+	}
+	if len(words) > 0 {
+		words[len(words)-1] = strings.TrimRight(words[len(words)-1], "!?.,")
+	}
 	if len(words) == 0 {
 		return allHelp(), nil
 	}
@@ -47,6 +55,16 @@ func HelpText(topic string) (string, error) {
 		msg += fmt.Sprintf(" Did you mean /als help %s?", s)
 	}
 	return "", Errorf(EINVALID, "%s Write /als help to see every command. Usage: %s", msg, Usage(VerbHelp))
+}
+
+// helpFiller reports whether w is a word people put between help and a
+// topic, or bare punctuation ("help!").
+func helpFiller(w string) bool {
+	switch strings.Trim(w, "!?.,") {
+	case "", "me", "please", "pls", "plz", "with", "us":
+		return true
+	}
+	return false
 }
 
 func allHelp() string {

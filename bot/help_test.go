@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -16,9 +17,13 @@ func TestHelpText(t *testing.T) {
 		{"", []string{"Set-up", "Sessions", "Rounds", "Actions", "Evaluation & privacy",
 			"/als session add <date> <time> [<length>] [<where>]", "/als forget me", "/als retention <days>"}, []string{"home"}},
 		{"round start", []string{"/als round start [@presenter] [observer @x]", "Example: /als round start @ana"}, []string{"round next"}},
-		{"/als SESSION  add", []string{"/als session add", "Example: /als session add 2026-03-10"}, nil},
+		{"/als SESSION  add", []string{"/als session add", "Example: /als session add 10/03/2026"}, nil},
 		{"round", []string{"/als round start", "/als round next", "/als round end", "/als round status"}, []string{"commit"}},
 		{"report", []string{"done|progress|blocked", "Example:"}, nil},
+		// What a stuck manager types: the filler is not a topic.
+		{"me", []string{"Set-up", "/als forget me"}, nil},
+		{"please!", []string{"Set-up"}, nil},
+		{"me with commit", []string{"/als commit <text> [by <date>]", "Example: /als commit"}, []string{"round next"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.topic, func(t *testing.T) {
@@ -82,5 +87,28 @@ func TestHelpTextUnknown(t *testing.T) {
 				t.Errorf("message %q should point to /als help", bot.ErrorMessage(err))
 			}
 		})
+	}
+}
+
+// Dates are taught day first: no usage line says YYYY-MM-DD and no example
+// writes an ISO date, or help contradicts what every other answer teaches.
+func TestHelpTeachesDayFirstDates(t *testing.T) {
+	iso := regexp.MustCompile(`\b20\d\d-\d\d-\d\d\b`)
+	all, err := bot.HelpText("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(all, "YYYY") {
+		t.Errorf("help says YYYY:\n%s", all)
+	}
+	for _, v := range typedVerbs {
+		one, err := bot.HelpText(string(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := one[strings.Index(one, "Example: "):]
+		if iso.MatchString(ex) {
+			t.Errorf("help %s: example %q writes an ISO date; write it day first", v, ex)
+		}
 	}
 }

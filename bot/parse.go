@@ -111,8 +111,13 @@ func match(text string) (*Spec, []token, error) {
 		sub = toks[1].lower()
 	}
 	if sub != "" {
-		if s, ok := lookupIn(all, Verb(head+" "+sub)); ok {
-			return s, toks[2:], nil
+		// A singular where the verb has a plural ("member add @ana",
+		// "reminders facilitator off") is the same command, not an unknown
+		// one: "member" alone is another verb, so it is tried first.
+		for _, v := range []string{head + " " + sub, head + " " + sub + "s", head + "s " + sub} {
+			if s, ok := lookupIn(all, Verb(v)); ok {
+				return s, toks[2:], nil
+			}
 		}
 	}
 	if s, ok := lookupIn(all, Verb(head)); ok && head != "" {

@@ -56,6 +56,10 @@ func reportHead(p parser, args []token) (string, ReportStatus, error) {
 		return id, ReportProgress, nil
 	case "blocked":
 		return id, ReportBlocked, nil
+	case "in":
+		// "report C-1 in progress ..." is how people write it; the status
+		// is the one word.
+		return "", "", p.fail("Write progress on its own, without in, e.g. /als report %s progress Called HR once.", id)
 	}
 	return "", "", p.fail("%q is not a status; write done, progress or blocked.", clip(args[1].val, 40))
 }

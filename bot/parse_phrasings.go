@@ -28,10 +28,21 @@ func phrasingOf(words string) string {
 		return "round end"
 	case "cancel round":
 		return "round cancel"
-	case "start session", "open session", "begin session":
+	case "start session", "open session", "begin session", "session open", "session begin":
 		return "session start"
-	case "end session", "close session", "finish session":
+	case "end session", "close session", "finish session", "session close", "session finish":
 		return "session end"
+	case "round begin":
+		return "round start"
+	case "round stop", "round finish":
+		return "round end"
+	case "add members", "add member":
+		// Spelling alone answered "add members @ana" with "bid".
+		return "members add @a @b"
+	case "remove members", "remove member":
+		return "members remove @a"
+	case "add facilitator", "add co-facilitator":
+		return "facilitator add @a"
 	case "cancel session":
 		return "session cancel <number or date>"
 	case "add session":

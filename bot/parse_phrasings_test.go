@@ -43,6 +43,14 @@ func TestParsePhrasingsSuggest(t *testing.T) {
 		{"commitments", "Did you mean /als actions?"},
 		{"my actions", "Did you mean /als actions?"},
 		{"statistics", "Did you mean /als stats?"},
+		// Words in a manager's order, not the verb's.
+		{"add members @ana @ben", "Did you mean /als members add @a @b?"},
+		{"add member @ana", "Did you mean /als members add @a @b?"},
+		{"remove member @ana", "Did you mean /als members remove @a?"},
+		{"add facilitator @ben", "Did you mean /als facilitator add @a?"},
+		{"session open", "Did you mean /als session start?"},
+		{"session close", "Did you mean /als session end?"},
+		{"round stop", "Did you mean /als round end?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -41,6 +41,11 @@ func parseSchedule(p parser, args []token) (any, error) {
 	if n := len(args); n > 0 && !args[n-1].quoted && args[n-1].lower() == "confirm" {
 		confirm, args = true, args[:n-1]
 	}
+	if confirm && len(args) == 0 {
+		// "schedule confirm" after a preview: nothing remembers the preview,
+		// so say what to write rather than the general schedule help.
+		return nil, p.fail("To confirm a schedule, press the button under its preview, or write the schedule again with confirm at the end, e.g. schedule every 4 weeks on thursday 14:00 2h confirm.")
+	}
 	if len(args) > 0 && !args[0].quoted && IsPlainSchedule(args[0].val) {
 		// A plain schedule: the scheduler reads it with its length.
 		spec := strings.Join(tokenWords(args), " ")

@@ -19,7 +19,7 @@ func parseCommitmentDrop(p parser, args []token) (any, error) {
 
 func parseCommitmentEdit(p parser, args []token) (any, error) {
 	if len(args) < 2 {
-		return nil, p.fail("Give the commitment's id (see /als actions) and its new text.")
+		return nil, p.fail("Give the commitment's id (see /als actions), then its new text, or by and its new due date.")
 	}
 	id, ok := normalizeShortID(args[0].val)
 	if !ok {
@@ -34,8 +34,8 @@ func parseCommitmentEdit(p parser, args []token) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if text == "" {
-		return nil, p.fail("Give the commitment's new text before by.")
+	if text == "" && due.IsZero() {
+		return nil, p.fail("Give the commitment's new text, or by and its new due date, after its id.")
 	}
 	return CommitmentEditArgs{ID: id, Text: text, Due: due}, nil
 }

@@ -38,6 +38,16 @@ func noArgs(p parser, args []token) (any, error) {
 	return NoArgs{}, nil
 }
 
+// selfOnly is noArgs for check-in and check-out, which act for the writer
+// alone: a facilitator who names someone ("not here @dev") is told so, not
+// that the verb "takes nothing after it".
+func selfOnly(p parser, args []token) (any, error) {
+	if len(args) > 0 && args[0].isMention() {
+		return nil, p.fail("Each member checks in and out for themselves, so %s takes no @name after it: ask them to write /als %s.", p.s.Verb, p.s.Verb)
+	}
+	return noArgs(p, args)
+}
+
 // text joins tokens as written and enforces the length limit on free text.
 func (p parser) text(args []token) (string, error) {
 	if len(args) == 1 && args[0].quoted {
@@ -162,29 +172,61 @@ func parseObserver(p parser, args []token) (any, error) {
 }
 
 func parseReminders(p parser, args []token) (any, error) {
+	if len(args) == 1 && !args[0].quoted && args[0].lower() == "off" {
+		return nil, p.fail("Session reminders stay on: set fewer with e.g. /als reminders 1d, or stop the facilitators' copies with /als reminders facilitators off.")
+	}
 	var ds []time.Duration
-	for _, t := range args {
-		for _, part := range strings.Split(t.val, ",") {
-			if part == "" {
-				continue
-			}
-			d, err := parseSpan(part)
-			if err != nil || d < minReminder || d > maxReminder {
-				return nil, p.fail("%q is not a lead time from 1m to 60d (write minutes, hours or days such as 30m, 2h, 7d).", clip(part, 40))
-			}
-			for _, x := range ds {
-				if x == d {
-					return nil, p.fail("%s is given twice.", part)
-				}
-			}
-			ds = append(ds, d)
+	for _, part := range reminderParts(args) {
+		d, err := parseSpan(part)
+		if err != nil || d < minReminder || d > maxReminder {
+			return nil, p.fail("%q is not a lead time from 1m to 60d (write minutes, hours or days such as 30m, 2h, 7d).", clip(part, 40))
 		}
+		for _, x := range ds {
+			if x == d {
+				return nil, p.fail("%s is given twice.", part)
+			}
+		}
+		ds = append(ds, d)
 	}
 	if len(ds) == 0 {
 		return nil, p.fail("Give at least one lead time, e.g. 1d.")
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] > ds[j] })
 	return RemindersArgs{Leads: ds}, nil
+}
+
+// reminderParts splits the lead times at commas and spaces, and joins a
+// number with the unit word after it, so "1 day, 1 hour" reads as 1d and 1h
+// (a trial found "reminders 1 day, 1 hour" refused over its "1").
+func reminderParts(args []token) []string {
+	var words []string
+	for _, t := range args {
+		for _, w := range strings.Split(t.val, ",") {
+			words = append(words, strings.Fields(w)...)
+		}
+	}
+	var parts []string
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if i+1 < len(words) && strings.Trim(w, "0123456789") == "" {
+			unit := ""
+			switch strings.ToLower(words[i+1]) {
+			case "minute", "minutes", "min", "mins":
+				unit = "m"
+			case "hour", "hours", "hr", "hrs":
+				unit = "h"
+			case "day", "days":
+				unit = "d"
+			}
+			if unit != "" {
+				parts = append(parts, w+unit)
+				i++
+				continue
+			}
+		}
+		parts = append(parts, w)
+	}
+	return parts
 }
 
 // Cover is arranged in days: a lead under a day would come too late to help.

@@ -439,7 +439,7 @@ func MentorNudge(set *Set, mentees []Mentee, loc *time.Location) Message {
 	m := Message{
 		Kind:  KindMentorNudge,
 		Title: "Your mentees in " + set.Name,
-		Text:  "Here are your mentees' open commitments. When you have met one of them, log it with `/als mentoring log @mentee [<date>] [<note>]`.",
+		Text:  "Here are your mentees' open commitments. When you have met one of them, log it with `/als mentoring log @mentee [<date>] [<note>]` (e.g. `yesterday` or `16/12/2026`).",
 	}
 	for _, p := range mentees {
 		if len(p.Open) == 0 {

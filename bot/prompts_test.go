@@ -134,3 +134,13 @@ func TestPhaseMoved(t *testing.T) {
 		})
 	}
 }
+
+// The mentor's reminder teaches the same day-first dates as the mentoring
+// log command, not YYYY-MM-DD.
+func TestMentorNudgeDates(t *testing.T) {
+	set := &bot.Set{Name: "West set"}
+	m := bot.MentorNudge(set, []bot.Mentee{{UserID: "U1", Open: []*bot.Commitment{{ShortID: "C-1", Text: "Call HR"}}}}, time.UTC)
+	if strings.Contains(m.Text, "YYYY") || !strings.Contains(m.Text, "/als mentoring log @mentee [<date>] [<note>]") {
+		t.Errorf("mentor nudge text %q: want the mentoring log usage with <date>", m.Text)
+	}
+}

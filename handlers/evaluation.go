@@ -153,7 +153,8 @@ func StatsMessage(st bot.Stats, loc *time.Location) bot.Message {
 	return msg
 }
 
-// SessionStatsLine is one session's line of the stats message.
+// SessionStatsLine is one session's line of the stats message; its date
+// reads as every other answer writes one (Tue 1 Dec 2026), not ISO.
 func SessionStatsLine(s bot.SessionStats, loc *time.Location) string {
 	// "mean rating no ratings yet" read badly: without ratings the line
 	// says only "no ratings yet".
@@ -162,7 +163,7 @@ func SessionStatsLine(s bot.SessionStats, loc *time.Location) string {
 		rated = rating(s.MeanRating, s.Feedback)
 	}
 	return fmt.Sprintf("Session %d (%s): %d attended; commitments made %d, done %d; feedback %s; %s",
-		s.Number, s.Start.In(loc).Format("2006-01-02"), s.Attendance, s.CommitmentsMade, s.CommitmentsDone,
+		s.Number, s.Start.In(loc).Format("Mon 2 Jan 2006"), s.Attendance, s.CommitmentsMade, s.CommitmentsDone,
 		ofCount(s.Feedback, s.Attendance), rated)
 }
 

@@ -84,7 +84,7 @@ func (r *Router) questionnaireCreate(ctx context.Context, c *call, a bot.Questio
 		}
 		return bot.Message{}, fmt.Errorf("create questionnaire %s: %w", q.ID, err)
 	}
-	return private(fmt.Sprintf("Created the questionnaire %s (%q, %d questions, for %ss). Send it with `/als questionnaire send %s to %ss [by <date>]`.",
+	return private(fmt.Sprintf("Created the questionnaire %s (%q, %d questions, for %ss). Send it with `/als questionnaire send %s to %ss [by <date>]` (e.g. by 31/03/2027).",
 		q.Name, q.Title, len(q.Questions), q.Role, q.Name, q.Role)), nil
 }
 

@@ -94,6 +94,10 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 	if len(occurrences) == 0 {
 		return bot.Message{}, bot.Errorf(bot.EINVALID, "%q has no date in the next 120 days. Write a spec that recurs, e.g. \"0 18 * * 2\" for Tuesdays at 18:00.", spec.String())
 	}
+	// A second confirm of the same schedule (the button pressed twice, the
+	// command typed again) changes nothing, so it is answered to the
+	// facilitator alone instead of announced in the channel again.
+	same := c.set.Schedule != nil && c.set.Schedule.Spec == spec.String() && c.set.Schedule.Duration == d && c.set.Schedule.Where == ""
 	if c.set.Schedule != nil && c.set.Schedule.Spec != spec.String() {
 		// A replaced schedule's sessions to come go, so they neither pile
 		// up as cancelled ones nor push the next meeting's number up.
@@ -101,9 +105,11 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 			return bot.Message{}, err
 		}
 	}
-	rec := &bot.Recurrence{Spec: spec.String(), Duration: d}
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule = rec }); err != nil {
-		return bot.Message{}, err
+	if !same {
+		rec := &bot.Recurrence{Spec: spec.String(), Duration: d}
+		if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.Schedule = rec }); err != nil {
+			return bot.Message{}, err
+		}
 	}
 	// Recurring sessions are made by the planner's code only (one horizon,
 	// one cap); it saves the set's SessionSeq.
@@ -119,8 +125,12 @@ func (r *Router) schedule(ctx context.Context, c *call, a bot.ScheduleArgs) (bot
 	for _, t := range occurrences[:min(3, len(occurrences))] {
 		next = append(next, bot.FormatTime(t, loc))
 	}
-	return reply(fmt.Sprintf("Sessions of %s now recur at %q (%s), %s each. I added %d session%s for the next 120 days. Next: %s.",
-		c.set.Name, spec.String(), loc, bot.FormatDuration(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
+	if same && len(created) == 0 {
+		return private(fmt.Sprintf("Sessions of %s already recur %s (%s), %s each, so I added 0 sessions: nothing changed. See them with `/als sessions`.",
+			c.set.Name, describeSchedule(spec), loc, bot.FormatDuration(d))), nil
+	}
+	return reply(fmt.Sprintf("Sessions of %s now recur %s (%s), %s each. I added %d session%s for the next 120 days. Next: %s.",
+		c.set.Name, describeSchedule(spec), loc, bot.FormatDuration(d), len(created), isAre(len(created), "", "s"), strings.Join(next, "; "))), nil
 }
 
 func (r *Router) scheduleOff(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
@@ -411,10 +421,14 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 	if err != nil {
 		return bot.Message{}, err
 	}
+	// No action prompt has gone out for a round the session end closes, so
+	// its presenter gets the first prompt, not a "follow-up" to none.
+	endedBy := ""
 	if cur := sess.CurrentRound(); cur != nil {
 		if err := cur.End(c.now); err != nil {
 			return bot.Message{}, err
 		}
+		endedBy = cur.Presenter
 	}
 	sess.Status, sess.ClosedAt = bot.SessionClosed, c.now
 	if err := r.store.SaveSession(ctx, sess); err != nil {
@@ -453,11 +467,16 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 						rounds = append(rounds, rd.Number)
 					}
 				}
-				out = append(out, bot.Outgoing{
+				prompt := bot.Outgoing{
 					To:      bot.Destination{Platform: c.set.Platform, UserID: p},
 					Message: bot.ActionPromptAgain(c.set, sess, rounds),
 					Key:     bot.ActionPromptAgainKey(sess, p),
-				})
+				}
+				if p == endedBy && len(rounds) == 1 {
+					// Same key: it is still the one prompt sent at the end.
+					prompt.Message = bot.ActionPrompt(c.set, sess)
+				}
+				out = append(out, prompt)
 			}
 			r.notify(ctx, c, out)
 		}
@@ -522,7 +541,7 @@ func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 	if n > 0 {
 		so = fmt.Sprintf(" (%d here so far)", n)
 	}
-	checked := private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Bid with `/als bid [<short title>]`.", c.set.OpenSession, so))
+	checked := private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Send `/als bid`, with a short title after it if you like.", c.set.OpenSession, so))
 	// A late arrival joins the round in progress as an enabler.
 	sess, cur, err := r.joinRound(ctx, c, id)
 	if err != nil {

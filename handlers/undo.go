@@ -72,12 +72,18 @@ func (r *Router) commitmentDrop(ctx context.Context, c *call, a bot.CommitmentDr
 
 func (r *Router) commitmentEdit(ctx context.Context, c *call, a bot.CommitmentEditArgs) (bot.Message, error) {
 	text := strings.TrimSpace(a.Text)
-	if err := bot.CheckText(text, "what you will do"); err != nil {
-		return bot.Message{}, err
+	if text != "" || a.Due.IsZero() {
+		if err := bot.CheckText(text, "what you will do"); err != nil {
+			return bot.Message{}, err
+		}
 	}
 	cm, err := r.ownCommitment(ctx, c, a.ID)
 	if err != nil {
 		return bot.Message{}, err
+	}
+	if text == "" {
+		// Only the due date moves.
+		text = cm.Text
 	}
 	due := cm.Due
 	loc := c.set.Location()

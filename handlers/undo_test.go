@@ -307,3 +307,24 @@ func TestRemovedMemberLeavesRound(t *testing.T) {
 	msg = e.must("fac", "session end")
 	wantContains(t, allText(msg), "No next session is planned yet. Add one with `/als session add 29/12/2026 18:00`")
 }
+
+// "commitment edit C-1 by 15/01/2027" moves the due date alone: the text
+// stays as it was; with neither text nor date nothing changes.
+func TestCommitmentEditDueOnly(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ben")
+	e.must("ben", "commit Visit the team")
+	before := e.snapshot()
+	_, err := e.do("ben", "commitment edit C-1")
+	if bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(bot.ErrorMessage(err), "or by and its new due date") {
+		t.Errorf("edit without text or date: %v", err)
+	}
+	e.assertUnchanged(before)
+	msg := e.must("ben", "commitment edit C-1 by 15/01/2027")
+	wantContains(t, msg.Text, "Corrected C-1: Visit the team", "Fri 15 Jan 2027")
+	cs := e.snapshot().Commitments
+	if len(cs) != 1 || cs[0].Text != "Visit the team" || cs[0].Due.Format(time.DateOnly) != "2027-01-15" {
+		t.Errorf("stored %+v", cs)
+	}
+}

@@ -277,3 +277,46 @@ func TestSessionsListsMissedApart(t *testing.T) {
 	}
 	wantContains(t, sectionText(msg, "Not started, time passed"), "Session 1: Wed 2 Dec 2026 10:00", "session start 1", "session cancel 1")
 }
+
+// The stats' per-session lines date a session as every other answer does.
+func TestStatsSessionDate(t *testing.T) {
+	e := newEnv(t, 1)
+	e.openSession("ana")
+	e.must("fac", "session end")
+	per := sectionText(e.must("fac", "stats"), "Per session")
+	wantContains(t, per, "Session 1 (Tue 1 Dec 2026): 1 attended")
+}
+
+// The check-in answer says how to bid in plain words, not in the usage
+// line's brackets.
+func TestCheckInSaysHowToBid(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.openSessionAt()
+	msg := e.must("ana", "here")
+	wantContains(t, msg.Text, "Send `/als bid`, with a short title after it if you like.")
+	if strings.Contains(msg.Text, "[<") {
+		t.Errorf("check-in answer %q shows usage brackets", msg.Text)
+	}
+}
+
+// A round still running at session end sent no action prompt, so its
+// presenter gets the first prompt then, not a "follow-up" to one never sent.
+func TestSessionEndClosesRoundFirstPrompt(t *testing.T) {
+	e := newEnv(t, 5)
+	e.openSession("ana", "ben", "cy")
+	e.must("fac", "round start @ana")
+	e.msgr.Take()
+	e.must("fac", "session end")
+	var got []bot.Message
+	for _, s := range e.msgr.Take() {
+		if s.Msg.Kind == bot.KindActionPrompt && s.To.UserID == e.id("ana") {
+			got = append(got, s.Msg)
+		}
+	}
+	if len(got) != 1 || got[0].Title != "Your action" || strings.Contains(got[0].Text, "follow-up") {
+		t.Fatalf("prompts to ana at session end = %+v, want the first prompt once", got)
+	}
+	wantContains(t, got[0].Text, "Thank you for presenting", "session 1")
+}

@@ -54,14 +54,37 @@ func schedulePreview(c *call, spec scheduler.Recurring, d time.Duration) bot.Mes
 		b.WriteString("\nWarning: " + pv.Warning)
 	}
 	msg := private(b.String())
-	cmd := "schedule " + spec.String()
+	cmd := "schedule " + dayFirstFrom(spec.String())
 	if _, cron := spec.(*scheduler.Spec); cron {
 		cmd = fmt.Sprintf("schedule %q", spec.String())
 	}
-	cmd += fmt.Sprintf(" %dm confirm", int(d/time.Minute))
+	cmd += " " + typedLength(d) + " confirm"
 	msg.Buttons = []bot.Button{{Label: fmt.Sprintf("Create %d session%s", pv.Count, isAre(pv.Count, "", "s")), Command: cmd, Style: bot.StylePrimary, SetID: c.set.ID}}
 	msg.Text += "\nTo confirm, press the button or write `/als " + cmd + "`."
 	return msg
+}
+
+// dayFirstFrom writes a plain schedule's "from 2026-12-10" day first
+// ("from 10/12/2026"), as every other answer teaches dates; the schedule
+// parser reads both and stores the same canonical form.
+func dayFirstFrom(spec string) string {
+	i := strings.LastIndex(spec, " from ")
+	if i < 0 {
+		return spec
+	}
+	t, err := time.Parse(time.DateOnly, spec[i+len(" from "):])
+	if err != nil {
+		return spec
+	}
+	return spec[:i] + " from " + t.Format("02/01/2006")
+}
+
+// typedLength writes d as a facilitator would type it: 2h, 90m.
+func typedLength(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dm", int(d/time.Minute))
 }
 
 // describeSchedule says a schedule in words: a plain one as it reads, a cron

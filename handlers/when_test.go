@@ -206,3 +206,29 @@ func TestScheduleReplaced(t *testing.T) {
 		t.Errorf("held section %+v", held)
 	}
 }
+
+// The preview's confirm command is written as a facilitator types it (the
+// date day first, the length in hours), and confirming the same schedule a
+// second time is answered privately without a second channel post.
+func TestScheduleConfirmTwice(t *testing.T) {
+	e := newEnv(t, 1)
+	e.must("fac", "setup West")
+	e.must("fac", "timezone Europe/London")
+	msg := e.must("fac", "schedule every 4 weeks on thursday 14:00 2h")
+	if len(msg.Buttons) != 1 || msg.Buttons[0].Command != "schedule every 4 weeks on thursday at 14:00 from 03/12/2026 2h confirm" {
+		t.Fatalf("buttons %+v", msg.Buttons)
+	}
+	wantContains(t, msg.Text, "`/als schedule every 4 weeks on thursday at 14:00 from 03/12/2026 2h confirm`")
+	first := e.must("fac", msg.Buttons[0].Command)
+	if first.Private {
+		t.Errorf("the first confirm is not posted in the channel: %+v", first)
+	}
+	wantContains(t, first.Text, "now recur every 4 weeks on thursday at 14:00", "added 5 sessions")
+	before := e.snapshot()
+	again := e.must("fac", msg.Buttons[0].Command)
+	if !again.Private {
+		t.Errorf("a second confirm is posted in the channel again: %+v", again)
+	}
+	wantContains(t, again.Text, "already recur", "added 0 sessions", "nothing changed")
+	e.assertUnchanged(before)
+}

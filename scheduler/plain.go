@@ -248,7 +248,7 @@ func ReadPlain(words []string, loc *time.Location, now time.Time) (*Plain, int, 
 			return nil, 0, err
 		}
 		if n == 0 {
-			return fail("Give a date after %s, e.g. from 2027-01-07.", w)
+			return fail("Give a date after %s, e.g. from 07/01/2027.", w)
 		}
 		d, err := spec.Resolve(now.In(loc))
 		if err != nil {
