@@ -217,15 +217,10 @@ const staleTries = 10
 // that writers that collided do not collide again in step; short, because
 // while it waits the other replica's next command runs.
 func jitter(ctx context.Context, try int) error {
-	d := rand.N(time.Duration(try) * 3 * time.Millisecond)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("wait to retry: %w", ctx.Err())
+	if err := bot.Sleep(ctx, rand.N(time.Duration(try)*3*time.Millisecond)); err != nil {
+		return fmt.Errorf("wait to retry: %w", err)
 	}
+	return nil
 }
 
 // parse turns a request into a command: typed text, or a submitted form

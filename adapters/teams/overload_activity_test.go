@@ -1,13 +1,8 @@
 package teams
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // With the queue full, an activity that is not a message (the bot added to
@@ -15,24 +10,7 @@ import (
 // refused with 503, as before the notice lane, so the Bot Framework or the
 // Teams client sees it failed instead of a 200/202 for work never done.
 func TestOverloadRefusesWhatNobodyIsToldOf(t *testing.T) {
-	h := &heldHandler{open: make(chan struct{}), started: make(chan struct{}, 10)}
-	r := newRig(t, h)
-	r.stop()
-	var shed atomic.Int32
-	a, err := New(Config{
-		AppID: testAppID, AppPassword: "s3cret", TenantID: "tenant-1",
-		OpenIDMetadataURL: r.bf.srv.URL + "/openid", TokenURL: r.bf.srv.URL + "/token",
-		Handler: h, Conversations: r.store, Claimer: r.store, Clock: r.clock,
-		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		HTTPClient: r.bf.srv.Client(), Workers: 1, Queue: 1,
-		AnswerWithin: time.Minute, OnShed: func() { shed.Add(1) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	a.Register(mux)
-	r.adapter, r.srv = a, httptest.NewServer(mux)
+	h, r, shed := newHeldRig(t)
 	defer close(h.open)
 
 	ana := person("29:ana", "aad-ana", "Ana")

@@ -35,24 +35,7 @@ func (h *heldHandler) Handle(ctx context.Context, req bot.Request) (bot.Message,
 // was done" and counted; with the queue full it is acknowledged with 202
 // too, its sender told at once "busy, nothing was done", and counted.
 func TestOverloadShedsWhatWaitedTooLong(t *testing.T) {
-	h := &heldHandler{open: make(chan struct{}), started: make(chan struct{}, 10)}
-	r := newRig(t, h)
-	r.stop()
-	var shed atomic.Int32
-	a, err := New(Config{
-		AppID: testAppID, AppPassword: "s3cret", TenantID: "tenant-1",
-		OpenIDMetadataURL: r.bf.srv.URL + "/openid", TokenURL: r.bf.srv.URL + "/token",
-		Handler: h, Conversations: r.store, Claimer: r.store, Clock: r.clock,
-		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		HTTPClient: r.bf.srv.Client(), Workers: 1, Queue: 1,
-		AnswerWithin: time.Minute, OnShed: func() { shed.Add(1) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	a.Register(mux)
-	r.adapter, r.srv = a, httptest.NewServer(mux)
+	h, r, shed := newHeldRig(t)
 
 	ana := person("29:ana", "aad-ana", "Ana")
 	if got := r.post(channelMessage(r.bf.serviceURL(), "m1", "actions", ana)); got != http.StatusAccepted {
@@ -116,4 +99,30 @@ func TestOverloadShedsWhatWaitedTooLong(t *testing.T) {
 	if n := h.calls.Load(); n != 2 {
 		t.Fatalf("the handler ran %d commands, want 2 (the retry of the shed one must not run)", n)
 	}
+}
+
+// newHeldRig is a rig whose adapter has one worker, a queue of one and a
+// minute to answer, in front of a handler that holds each command until
+// h.open is closed; shed counts what the adapter shed.
+func newHeldRig(t *testing.T) (*heldHandler, *rig, *atomic.Int32) {
+	t.Helper()
+	h := &heldHandler{open: make(chan struct{}), started: make(chan struct{}, 10)}
+	r := newRig(t, h)
+	r.stop()
+	shed := &atomic.Int32{}
+	a, err := New(Config{
+		AppID: testAppID, AppPassword: "s3cret", TenantID: "tenant-1",
+		OpenIDMetadataURL: r.bf.srv.URL + "/openid", TokenURL: r.bf.srv.URL + "/token",
+		Handler: h, Conversations: r.store, Claimer: r.store, Clock: r.clock,
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		HTTPClient: r.bf.srv.Client(), Workers: 1, Queue: 1,
+		AnswerWithin: time.Minute, OnShed: func() { shed.Add(1) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	a.Register(mux)
+	r.adapter, r.srv = a, httptest.NewServer(mux)
+	return h, r, shed
 }
