@@ -3,7 +3,7 @@ package mongo
 // ShareServer makes s treat its FerretDB as shared with other processes,
 // as it does for one it does not serve itself: versioned saves claim each
 // version. Tests of the claims use it on the test binary's own server.
-func ShareServer(s *Store) { s.sharedFerret = s.ferret }
+func ShareServer(s *Store) { s.sharedFerret, s.known = s.ferret, nil }
 
 // VersionKey is the claim key of attempt of version of document id.
 func VersionKey(coll, id string, version int64, attempt int) string {
