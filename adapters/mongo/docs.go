@@ -205,6 +205,7 @@ func (s *Store) GetSet(ctx context.Context, id string) (*bot.Set, error) {
 	}
 	if s.known != nil {
 		s.remember(&set)
+		s.healAhead(ctx, &set)
 	}
 	return &set, nil
 }

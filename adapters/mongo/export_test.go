@@ -1,5 +1,7 @@
 package mongo
 
+import "time"
+
 // ShareServer makes s treat its FerretDB as shared with other processes,
 // as it does for one it does not serve itself: versioned saves claim each
 // version. Tests of the claims use it on the test binary's own server.
@@ -9,3 +11,6 @@ func ShareServer(s *Store) { s.sharedFerret, s.known = s.ferret, nil }
 func VersionKey(coll, id string, version int64, attempt int) string {
 	return versionKey(coll, id, version, attempt)
 }
+
+// HealAfter sets how long a stamp must be seen ahead before s heals it.
+func HealAfter(s *Store, d time.Duration) { s.healAfter = d }

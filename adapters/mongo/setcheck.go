@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -33,8 +34,9 @@ import (
 // A stamp is raised before the save, so a read that finds the stamp at the
 // remembered version ran before any later save of the set was stored: the
 // remembered set was current when the read's documents were read. A writer
-// that dies between the two leaves the stamp ahead; reads then fall back to
-// reading the set, one round trip more, until the next save. A member's own
+// that dies between the two leaves the stamp ahead; every read of the set
+// is then stale once and run again on the set read afresh, until a replica
+// that has seen the same gap for aheadHealAfter heals it (healAhead). A member's own
 // write is seen by their next command on any replica: the save raised the
 // stamp first.
 //
@@ -144,6 +146,7 @@ func (s *Store) checkRead(sc *readScope, docs *setDocs) error {
 		sc.state = scopeChecked
 	case ok && v > sc.version:
 		s.known.drop(cacheKey(collSets, sc.setID))
+		s.stampAhead(sc.setID, v)
 		return staleRead()
 	default:
 		// None, or behind (written by a version that did not stamp).
@@ -185,6 +188,70 @@ func (s *Store) stampSet(ctx context.Context, setID string, version int64) error
 		}
 		return mapErr(err, "stamp set")
 	}
+}
+
+// aheadGap is a stamp seen ahead of a set: stamp, and the set's version
+// on the server (-1 until a read of the set has told) since when.
+type aheadGap struct {
+	stamp, version int64
+	since          time.Time
+}
+
+// aheadHealAfter is how long a replica must see the same gap between a
+// set and its stamp before it heals it: far longer than a live writer takes
+// from raising the stamp to saving the set (milliseconds).
+const aheadHealAfter = 5 * time.Second
+
+// stampAhead notes that setID's stamp was seen at stamp, ahead of the set.
+func (s *Store) stampAhead(setID string, stamp int64) {
+	s.aheadMu.Lock()
+	defer s.aheadMu.Unlock()
+	if g, ok := s.ahead[setID]; ok && g.stamp >= stamp {
+		return
+	}
+	if s.ahead == nil {
+		s.ahead = map[string]aheadGap{}
+	}
+	s.ahead[setID] = aheadGap{stamp: stamp, version: -1}
+}
+
+// healAhead runs after set was read from the server. When its stamp has
+// been ahead of this very version for aheadHealAfter, a writer died between
+// raising the stamp and saving: the set is saved unchanged at the stamp's
+// version (a compare-and-set, so a live writer's save wins or is refused
+// and retried), and its reads are checked in one round trip again.
+func (s *Store) healAhead(ctx context.Context, set *bot.Set) {
+	s.aheadMu.Lock()
+	g, ok := s.ahead[set.ID]
+	now := time.Now()
+	switch {
+	case !ok:
+		s.aheadMu.Unlock()
+		return
+	case g.stamp <= set.Version:
+		delete(s.ahead, set.ID)
+		s.aheadMu.Unlock()
+		return
+	case g.version != set.Version:
+		s.ahead[set.ID] = aheadGap{stamp: g.stamp, version: set.Version, since: now}
+		s.aheadMu.Unlock()
+		return
+	case now.Sub(g.since) < s.healAfter:
+		s.aheadMu.Unlock()
+		return
+	}
+	delete(s.ahead, set.ID)
+	s.aheadMu.Unlock()
+	healed := *set
+	healed.Version = g.stamp
+	err := s.replace(ctx, collSets, "set", set.ID, set.Version, &healed)
+	if err != nil {
+		s.log.InfoContext(ctx, "set not healed", "component", "store", "set", set.ID, "err", err)
+		return
+	}
+	s.log.WarnContext(ctx, "healed a set whose stamp was ahead (a save that did not finish)", "component", "store", "set", set.ID, "version", g.stamp)
+	*set = healed
+	s.remember(set)
 }
 
 // remember keeps set, just read from or written to the server.

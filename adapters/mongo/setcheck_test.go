@@ -2,6 +2,8 @@ package mongo_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -226,5 +228,143 @@ func TestMigrateSetDocs(t *testing.T) {
 	open, err := st.ListCommitments(ctx, "slack:C1", "U1", true)
 	if err != nil || len(open) != 1 || open[0].ID != c.ID {
 		t.Errorf("open commitments %v (%v), want %s", open, err, c.ID)
+	}
+}
+
+// oldAttendance stores n check-ins in the collection older versions kept
+// them in, for session 1 of slack:C1.
+func oldAttendance(t *testing.T, st *mongo.Store, n int) {
+	t.Helper()
+	docs := make([]any, n)
+	for i := range docs {
+		u := fmt.Sprintf("U%04d", i)
+		docs[i] = bson.D{{Key: "_id", Value: "slack:C1/1/" + u}, {Key: "set_id", Value: "slack:C1"}, {Key: "session_id", Value: "slack:C1/1"}, {Key: "user_id", Value: u}, {Key: "at", Value: t0}}
+	}
+	if _, err := st.Database().Collection("attendance").InsertMany(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigrationOneMover: replicas starting at once move the old check-ins
+// once, in batches, and all of them start; a claim left by a mover that
+// died is taken over, and a live one is waited for.
+func TestMigrationOneMover(t *testing.T) {
+	ctx := context.Background()
+	st := mongotest.New(t)
+	sess := fullSession("slack:C1", 1)
+	sess.Attendees, sess.Bids = nil, nil
+	if err := st.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	cfg := mongo.Config{URI: mongotest.URI(), Database: st.Database().Name()}
+	count := func() int {
+		t.Helper()
+		got, err := st.GetSession(ctx, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got.Attendees)
+	}
+
+	t.Run("replicas at once", func(t *testing.T) {
+		oldAttendance(t, st, 1200) // three batches
+		var wg sync.WaitGroup
+		errs := make([]error, 3)
+		for i := range errs {
+			wg.Go(func() {
+				r, err := mongo.Open(ctx, cfg)
+				errs[i] = err
+				if err == nil {
+					_ = r.Close(ctx)
+				}
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("replica %d: %v", i, err)
+			}
+		}
+		if n := count(); n != 1200 {
+			t.Errorf("%d check-ins after the move, want 1200", n)
+		}
+	})
+
+	claims := st.Database().Collection("claims")
+	key := "migrate:attendance-into-sessions"
+	t.Run("live claim waited for", func(t *testing.T) {
+		oldAttendance(t, st, 1)
+		if _, err := claims.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "at", Value: time.Now().UTC()}}); err != nil {
+			t.Fatal(err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		if _, err := mongo.Open(wctx, cfg); err == nil {
+			t.Error("opened while another replica holds the move")
+		}
+		if n, err := st.Database().Collection("attendance").CountDocuments(ctx, bson.D{}); err != nil || n != 1 {
+			t.Errorf("old check-ins %d (%v), want 1 left for the mover", n, err)
+		}
+	})
+	t.Run("dead mover taken over", func(t *testing.T) {
+		if _, err := claims.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: time.Now().UTC().Add(-time.Hour)}}}}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := mongo.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = r.Close(ctx)
+		if n := count(); n != 1200 { // U0000 again: moved over its first copy
+			t.Errorf("%d check-ins, want 1200", n)
+		}
+		if n, _ := claims.CountDocuments(ctx, bson.D{{Key: "_id", Value: key}}); n != 0 {
+			t.Error("the claim was not released")
+		}
+	})
+}
+
+// TestStampAheadHealed: a writer that raised a set's stamp and died before
+// saving leaves every read of the set stale once; a replica that sees the
+// same gap long enough saves the set unchanged at the stamp's version, and
+// reads are one round trip again, with nothing of the set lost.
+func TestStampAheadHealed(t *testing.T) {
+	ctx := context.Background()
+	a := mongotest.New(t)
+	b := mongotest.Replica(t, a)
+	mongo.HealAfter(b, 0)
+	set := fullSet("slack:C1", bot.Slack, t0, "U1")
+	if err := a.CreateSet(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	// The dead writer's stamp.
+	if _, err := a.Database().Collection("sessions").UpdateOne(ctx, bson.D{{Key: "_id", Value: set.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: set.Version + 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	list := func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }
+	for i := range 2 {
+		if _, err := b.GetSet(ctx, set.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readOn(t, b, set.ID, list); !bot.IsStale(err) {
+			t.Fatalf("read %d: err %v, want stale while the stamp is ahead", i, err)
+		}
+	}
+	// The first read after a stale one saw the gap; the next one heals it.
+	for range 2 {
+		if _, err := b.GetSet(ctx, set.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if trips, err := readOn(t, b, set.ID, list); err != nil || trips != 1 {
+		t.Errorf("after healing: %d round trips, err %v; want 1, nil", trips, err)
+	}
+	got, err := a.GetSet(ctx, set.ID)
+	if err != nil || got.Version != set.Version+1 || got.Name != set.Name || len(got.People) != len(set.People) {
+		t.Errorf("healed set %+v (%v); want the same set at version %d", got, err, set.Version+1)
+	}
+	// The other replica's copy is now behind: its save is refused, not lost.
+	if err := a.SaveSet(ctx, set); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("save from the old copy: %v, want ECONFLICT", err)
 	}
 }

@@ -2,10 +2,15 @@ package mongo
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -111,44 +116,148 @@ func (s *Store) findSetDocs(ctx context.Context, filter bson.D, doing string) (*
 }
 
 // migrateSetDocs moves what older versions kept in collections of their own
-// into the sessions collection: check-ins and bids from "attendance" (moved
-// one by one, each inserted before it is deleted, so a second run after a
-// failure finishes), and drops "open_commitments", whose documents are
-// derived and rebuilt on the next read. Replicas of an older version must be
-// stopped first: a check-in one of them stores in the old collection after
-// the move is not seen (CHANGELOG, docs/operations.md).
+// into the sessions collection: check-ins and bids from "attendance", in
+// batches (each batch inserted before it is deleted, so a second run after
+// a failure finishes), and drops "open_commitments", whose documents are
+// derived and rebuilt on the next read.
+//
+// One replica moves; the others wait until it has finished: a replica
+// moving a check-in that the first one had moved and a member had since
+// deleted (not here, forget me) would bring it back. A mover that died
+// leaves its claim; after migrateLockTTL the next replica takes over.
+// Replicas of an older version must be stopped first (CHANGELOG,
+// docs/deployment.md): they list every document of the sessions
+// collection as a session, and their saves do not stamp the set.
 func (s *Store) migrateSetDocs(ctx context.Context) error {
-	names, err := s.db.ListCollectionNames(ctx, bson.D{})
-	if err != nil {
-		return mapErr(err, "list collections")
-	}
-	if slices.Contains(names, oldAttendance) {
-		old := s.db.Collection(oldAttendance)
-		ps, err := list[presence](ctx, old, bson.D{}, bson.D{{Key: "_id", Value: 1}}, "read old attendance")
+	for {
+		names, err := s.db.ListCollectionNames(ctx, bson.D{})
+		if err != nil {
+			return mapErr(err, "list collections")
+		}
+		if !slices.Contains(names, oldAttendance) {
+			if slices.Contains(names, oldOpen) {
+				return mapErr(s.db.Collection(oldOpen).Drop(ctx), "drop old open commitments")
+			}
+			return nil
+		}
+		won, err := s.claimMigration(ctx)
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
+		if won {
+			return s.moveAttendance(ctx)
+		}
+		if err := bot.Sleep(ctx, migrateWait); err != nil {
+			return fmt.Errorf("wait for another replica to move check-ins: %w", err)
+		}
+	}
+}
+
+// moveAttendance is the move itself, by the replica that claimed it.
+func (s *Store) moveAttendance(ctx context.Context) error {
+	old := s.db.Collection(oldAttendance)
+	moved := 0
+	for {
+		ps, err := listLimit[presence](ctx, old, migrateBatch, "read old attendance")
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			break
+		}
+		docs := make([]any, len(ps))
+		ids := make(bson.A, len(ps))
+		for i, p := range ps {
 			p.Kind = kindPresence
-			if err := s.insert(ctx, collSessions, "check-in", p); err != nil && bot.ErrorCode(err) != bot.EEXISTS {
-				return err
-			}
-			if _, err := old.DeleteOne(ctx, bson.D{{Key: "_id", Value: p.ID}}); err != nil {
-				return mapErr(err, "move old attendance")
-			}
+			docs[i], ids[i] = p, p.ID
 		}
-		if err := old.Drop(ctx); err != nil {
-			return mapErr(err, "drop old attendance")
+		_, err = s.db.Collection(collSessions).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			return mapErr(err, "move old attendance")
 		}
-		s.log.InfoContext(ctx, "moved check-ins into the sessions collection", "component", "store", "count", len(ps))
+		if _, err := old.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
+			return mapErr(err, "move old attendance")
+		}
+		moved += len(ps)
 	}
-	if slices.Contains(names, oldOpen) {
-		if err := s.db.Collection(oldOpen).Drop(ctx); err != nil {
-			return mapErr(err, "drop old open commitments")
-		}
+	if err := old.Drop(ctx); err != nil {
+		return mapErr(err, "drop old attendance")
 	}
+	if err := s.db.Collection(oldOpen).Drop(ctx); err != nil {
+		return mapErr(err, "drop old open commitments")
+	}
+	if _, err := s.db.Collection(collClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: migrateKey}}); err != nil {
+		s.log.WarnContext(ctx, "could not release the migration claim", "component", "store", "err", err)
+	}
+	s.log.InfoContext(ctx, "moved check-ins into the sessions collection", "component", "store", "count", moved)
 	return nil
 }
+
+// claimMigration claims the move for this replica: true when it won. A
+// claim older than migrateLockTTL is a mover that died: it is removed (only
+// if unchanged, so that two replicas taking over do not both win) and
+// claimed again.
+func (s *Store) claimMigration(ctx context.Context) (bool, error) {
+	now := time.Now().UTC()
+	won, err := s.insertClaim(ctx, collClaims, claim{Key: migrateKey, At: now}, "claim the move of check-ins")
+	if err != nil || won {
+		return won, err
+	}
+	var held claim
+	err = s.db.Collection(collClaims).FindOne(ctx, bson.D{{Key: "_id", Value: migrateKey}}).Decode(&held)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return false, nil // released meanwhile: look again
+	case err != nil:
+		return false, mapErr(err, "read the migration claim")
+	case now.Sub(held.At) < migrateLockTTL:
+		return false, nil
+	}
+	res, err := s.db.Collection(collClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: migrateKey}, {Key: "at", Value: held.At}})
+	if err != nil {
+		return false, mapErr(err, "take over the migration claim")
+	}
+	if res.DeletedCount == 1 {
+		s.log.WarnContext(ctx, "taking over the move of check-ins from a replica that stopped", "component", "store", "since", held.At)
+	}
+	return false, nil // claim it on the next turn
+}
+
+// onlyDuplicates reports whether every write error of a bulk insert is a
+// duplicate key (a document a failed earlier run had already moved).
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}
+
+// listLimit decodes the first n documents of c by _id.
+func listLimit[T any](ctx context.Context, c *mongo.Collection, n int64, doing string) ([]*T, error) {
+	cur, err := c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(n))
+	if err != nil {
+		return nil, mapErr(err, doing)
+	}
+	var out []*T
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, doing)
+	}
+	return out, nil
+}
+
+// The move's batch size, its claim and how the others wait for it.
+const (
+	migrateBatch   = 500
+	migrateKey     = "migrate:attendance-into-sessions"
+	migrateWait    = 250 * time.Millisecond
+	migrateLockTTL = 2 * time.Minute
+)
 
 // The collections older versions kept check-ins and open commitments in.
 const (

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -78,6 +79,10 @@ type Store struct {
 	// only writer, so that a read checks the set instead of reading it
 	// (setcheck.go); nil on a caching store and on a shared FerretDB.
 	known *docCache
+	// ahead holds sets whose stamp was seen ahead of them (setcheck.go).
+	aheadMu   sync.Mutex
+	ahead     map[string]aheadGap
+	healAfter time.Duration // aheadHealAfter; tests shorten it
 
 	// sharedFerret is set when the server is a FerretDB that other
 	// processes may write to: versioned saves then claim each version
@@ -116,7 +121,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if dbName == "" {
 		dbName = DefaultDatabase
 	}
-	s := &Store{log: log, uri: cfg.URI}
+	s := &Store{log: log, uri: cfg.URI, healAfter: aheadHealAfter}
 	if cfg.Cache == CacheOn || cfg.Cache == CacheAuto && cfg.URI == "" {
 		s.cache = newDocCache()
 	}
