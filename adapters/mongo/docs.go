@@ -163,7 +163,12 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 
 // list decodes every document matching filter, in sort order.
 func list[T any](ctx context.Context, c *mongo.Collection, filter, sort bson.D, doing string) ([]*T, error) {
-	cur, err := c.Find(ctx, filter, options.Find().SetSort(sort))
+	return findAll[T](ctx, c, filter, options.Find().SetSort(sort), doing)
+}
+
+// findAll decodes every document a find with opts returns.
+func findAll[T any](ctx context.Context, c *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, doing string) ([]*T, error) {
+	cur, err := c.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, mapErr(err, doing)
 	}

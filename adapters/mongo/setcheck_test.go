@@ -31,18 +31,26 @@ func readOn(t *testing.T, b *mongo.Store, setID string, read func(context.Contex
 	return b.RoundTrips() - before, err
 }
 
+// twoReplicas are two stores on one database, as two replicas of the bot
+// have, and a set a created.
+func twoReplicas(t *testing.T) (a, b *mongo.Store, set *bot.Set) {
+	t.Helper()
+	a = mongotest.New(t)
+	b = mongotest.Replica(t, a)
+	set = fullSet("slack:C1", bot.Slack, t0, "U1")
+	if err := a.CreateSet(context.Background(), set); err != nil {
+		t.Fatal(err)
+	}
+	return a, b, set
+}
+
 // TestRememberedSetChecked: replica b remembers a set; a read on it is one
 // round trip while the set is unchanged, and stale (the router runs it
 // again on the set read afresh) once replica a has saved the set, whichever
 // read (or none) the command made.
 func TestRememberedSetChecked(t *testing.T) {
 	ctx := context.Background()
-	a := mongotest.New(t)
-	b := mongotest.Replica(t, a)
-	set := fullSet("slack:C1", bot.Slack, t0, "U1")
-	if err := a.CreateSet(ctx, set); err != nil {
-		t.Fatal(err)
-	}
+	a, b, set := twoReplicas(t)
 	if err := a.CreateSession(ctx, fullSession(set.ID, 1)); err != nil {
 		t.Fatal(err)
 	}
@@ -118,12 +126,7 @@ func TestOwnSaveRemembered(t *testing.T) {
 // stamps it, after which a read is one round trip again.
 func TestUnstampedSetStampedByRead(t *testing.T) {
 	ctx := context.Background()
-	a := mongotest.New(t)
-	b := mongotest.Replica(t, a)
-	set := fullSet("slack:C1", bot.Slack, t0, "U1")
-	if err := a.CreateSet(ctx, set); err != nil {
-		t.Fatal(err)
-	}
+	a, b, set := twoReplicas(t)
 	stamps := a.Database().Collection("sessions")
 	unstamp := func() {
 		t.Helper()
@@ -200,15 +203,7 @@ func TestMigrateSetDocs(t *testing.T) {
 	if _, err := db.Collection("open_commitments").InsertOne(ctx, bson.D{{Key: "_id", Value: "slack:C1/U1"}, {Key: "set_id", Value: "slack:C1"}, {Key: "open", Value: bson.D{}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
-
-	st, err = mongo.Open(ctx, mongo.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(ctx)
+	st = reopen(t, st, dir)
 	got, err := st.GetSession(ctx, sess.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -330,13 +325,8 @@ func TestMigrationOneMover(t *testing.T) {
 // reads are one round trip again, with nothing of the set lost.
 func TestStampAheadHealed(t *testing.T) {
 	ctx := context.Background()
-	a := mongotest.New(t)
-	b := mongotest.Replica(t, a)
+	a, b, set := twoReplicas(t)
 	mongo.HealAfter(b, 0)
-	set := fullSet("slack:C1", bot.Slack, t0, "U1")
-	if err := a.CreateSet(ctx, set); err != nil {
-		t.Fatal(err)
-	}
 	// The dead writer's stamp.
 	if _, err := a.Database().Collection("sessions").UpdateOne(ctx, bson.D{{Key: "_id", Value: set.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: set.Version + 1}}}}); err != nil {
 		t.Fatal(err)

@@ -158,7 +158,7 @@ func (s *Store) moveAttendance(ctx context.Context) error {
 	old := s.db.Collection(oldAttendance)
 	moved := 0
 	for {
-		ps, err := listLimit[presence](ctx, old, migrateBatch, "read old attendance")
+		ps, err := findAll[presence](ctx, old, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(migrateBatch), "read old attendance")
 		if err != nil {
 			return err
 		}
@@ -236,19 +236,6 @@ func onlyDuplicates(err error) bool {
 		}
 	}
 	return true
-}
-
-// listLimit decodes the first n documents of c by _id.
-func listLimit[T any](ctx context.Context, c *mongo.Collection, n int64, doing string) ([]*T, error) {
-	cur, err := c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(n))
-	if err != nil {
-		return nil, mapErr(err, doing)
-	}
-	var out []*T
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, doing)
-	}
-	return out, nil
 }
 
 // The move's batch size, its claim and how the others wait for it.
