@@ -67,6 +67,16 @@ type Store interface {
 	PrivacyStore    // evaluation.go
 }
 
+// ReadChecker is implemented by a store that lets a read-only command run
+// on a set it remembers instead of reading it (issue 15): BeginRead gives
+// the set and the context to run under (false when it remembers none), and
+// EndRead, after the command, says whether that set was current: a stale
+// error (IsStale) means the command must run again on the set read afresh.
+type ReadChecker interface {
+	BeginRead(ctx context.Context, setID string) (*Set, context.Context, bool)
+	EndRead(ctx context.Context) error
+}
+
 // SetStore keeps sets.
 type SetStore interface {
 	CreateSet(ctx context.Context, s *Set) error // EEXISTS when the id is taken

@@ -279,15 +279,15 @@ func TestStepLoad(t *testing.T) {
 	stale.Name = "Stale copy"
 
 	read := p.call("ana", "actions", true)
-	if err := p.r.load(ctx, read, westID, stale); err != nil || read.set != stale {
+	if _, err := p.r.load(ctx, read, westID, stale); err != nil || read.set != stale {
 		t.Errorf("a read did not use the set resolve found (err %v)", err)
 	}
 	write := p.call("ana", "commit Call", true)
-	if err := p.r.load(ctx, write, westID, stale); err != nil || write.set.Name != "West" {
+	if _, err := p.r.load(ctx, write, westID, stale); err != nil || write.set.Name != "West" {
 		t.Errorf("a write loaded %v (err %v), want the stored set", write.set, err)
 	}
 	gone := p.call("ana", "actions", false)
-	if err := p.r.load(ctx, gone, "shell:nowhere", nil); bot.ErrorCode(err) != bot.ENOTFOUND {
+	if _, err := p.r.load(ctx, gone, "shell:nowhere", nil); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("missing set: %v, want ENOTFOUND", err)
 	}
 }

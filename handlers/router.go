@@ -182,13 +182,11 @@ func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, erro
 	unlock := r.lock(c, setID)
 	defer unlock()
 	for try := 1; ; try++ {
-		if err := r.load(ctx, c, setID, found); err != nil {
+		rctx, err := r.load(ctx, c, setID, found)
+		if err != nil {
 			return bot.Message{}, err
 		}
-		if err := authorise(c); err != nil {
-			return bot.Message{}, err
-		}
-		msg, err := r.run(ctx, c)
+		msg, err := r.attempt(rctx, c)
 		if err == nil {
 			return r.repost(ctx, c, msg), nil
 		}
@@ -196,7 +194,8 @@ func (r *Router) handle(ctx context.Context, req bot.Request) (bot.Message, erro
 			return bot.Message{}, err
 		}
 		// A versioned save lost to a change made at the same moment (in
-		// another replica: this one's writes of a set queue on the lock).
+		// another replica: this one's writes of a set queue on the lock),
+		// or a read ran on a remembered set that has changed since.
 		// Nothing of this command was stored: the first write a handler
 		// makes is the one that can be stale (saveSetAfter retries its
 		// own), so read everything again and apply the command once more.
@@ -242,22 +241,54 @@ func (r *Router) lock(c *call, setID string) (unlock func()) {
 	return r.locks.lock(setID)
 }
 
-// load reads the set the command is about into c.set. A read may use the set
-// resolve already read (a DM); a write reads it again, under the lock.
-func (r *Router) load(ctx context.Context, c *call, setID string, found *bot.Set) error {
+// attempt authorises and runs the command on c.set. A read that ran on a
+// remembered set (load) is checked after it, refused or not: a refusal may
+// come from the set as it was (someone just added), and a stale set makes
+// the whole attempt stale.
+func (r *Router) attempt(ctx context.Context, c *call) (bot.Message, error) {
+	msg, err := r.authorised(ctx, c)
+	if bot.IsStale(err) {
+		return msg, err
+	}
+	if rc, ok := r.store.(bot.ReadChecker); ok && !c.spec.Writes {
+		if cerr := rc.EndRead(ctx); cerr != nil {
+			return bot.Message{}, cerr
+		}
+	}
+	return msg, err
+}
+
+func (r *Router) authorised(ctx context.Context, c *call) (bot.Message, error) {
+	if err := authorise(c); err != nil {
+		return bot.Message{}, err
+	}
+	return r.run(ctx, c)
+}
+
+// load reads the set the command is about into c.set and returns the
+// context to run the command under. A read may use the set resolve already
+// read (a DM), or one the store remembers and checks (bot.ReadChecker); a
+// write reads it again, under the lock.
+func (r *Router) load(ctx context.Context, c *call, setID string, found *bot.Set) (context.Context, error) {
 	if found != nil && !c.spec.Writes {
 		c.set = found
-		return nil
+		return ctx, nil
+	}
+	if rc, ok := r.store.(bot.ReadChecker); ok && !c.spec.Writes {
+		if s, rctx, ok := rc.BeginRead(ctx, setID); ok {
+			c.set = s
+			return rctx, nil
+		}
 	}
 	s, err := r.store.GetSet(ctx, setID)
 	if err != nil {
 		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return noSet(c)
+			return ctx, noSet(c)
 		}
-		return fmt.Errorf("get set %s: %w", setID, err)
+		return ctx, fmt.Errorf("get set %s: %w", setID, err)
 	}
 	c.set = s
-	return nil
+	return ctx, nil
 }
 
 // authorise lets the command run on c.set: the actor has a role in the set,

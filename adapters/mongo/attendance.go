@@ -15,7 +15,8 @@ import (
 	"github.com/alsbot/alsbot/bot"
 )
 
-// collAttendance holds one document per member per session, keyed
+// A member's presence in a session is a document of its own in the
+// sessions collection (kind "presence", setdocs.go), keyed
 // "<session id>/<user id>": their check-in and, once they bid, their bid.
 // At the start of a session every member checks in within seconds, from
 // any replica: each check-in is then an insert into the _id index, exact on
@@ -25,11 +26,14 @@ import (
 // only by that member (here, bid, not here), so the bid's $set on it races
 // with nobody else. Reads add these documents to the session
 // (Session.Attendees, Session.Bids), so every figure is counted from them.
-const collAttendance = "attendance"
+//
+// attendanceKeys names the cache keys of the attendance of a session or a set.
+const attendanceKeys = "attendance"
 
-// presence is a member's document in collAttendance.
+// presence is a member's presence document.
 type presence struct {
 	ID        string    `bson:"_id"`
+	Kind      string    `bson:"kind"` // kindPresence
 	SetID     string    `bson:"set_id"`
 	SessionID string    `bson:"session_id"`
 	UserID    string    `bson:"user_id"`
@@ -49,8 +53,7 @@ func AttendanceID(sessionID, userID string) string { return sessionID + "/" + us
 // attendanceIndexes are created by Open with the others.
 func attendanceIndexes() []collIndex {
 	return []collIndex{
-		{collAttendance, bson.D{{Key: "session_id", Value: 1}}},
-		{collAttendance, bson.D{{Key: "set_id", Value: 1}}},
+		{collSessions, bson.D{{Key: "session_id", Value: 1}}},
 	}
 }
 
@@ -64,10 +67,10 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 	if cached && slices.ContainsFunc(known, func(p *presence) bool { return p.UserID == a.UserID }) {
 		return false, 0, nil
 	}
-	c := s.db.Collection(collAttendance)
+	c := s.db.Collection(collSessions)
 	defer s.attendanceChanged(a.SessionID)
 	_, err := c.InsertOne(ctx, presence{
-		ID: AttendanceID(a.SessionID, a.UserID), SetID: a.SetID, SessionID: a.SessionID, UserID: a.UserID, At: a.At,
+		ID: AttendanceID(a.SessionID, a.UserID), Kind: kindPresence, SetID: a.SetID, SessionID: a.SessionID, UserID: a.UserID, At: a.At,
 	})
 	if mongo.IsDuplicateKeyError(err) {
 		return false, 0, nil
@@ -78,7 +81,7 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 	if cached {
 		return true, len(known) + 1, nil
 	}
-	n, err := c.CountDocuments(ctx, bson.D{{Key: "session_id", Value: a.SessionID}})
+	n, err := c.CountDocuments(ctx, ofKind(bson.D{{Key: "session_id", Value: a.SessionID}}, kindPresence))
 	if err != nil {
 		// The check-in is stored; only the count for the answer is missing.
 		s.log.WarnContext(ctx, "count check-ins", "component", "store", "session", a.SessionID, "err", err)
@@ -90,7 +93,7 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 // DeleteCheckIn implements bot.SessionStore (the undo of a check-in).
 func (s *Store) DeleteCheckIn(ctx context.Context, sessionID, userID string) (bool, error) {
 	defer s.attendanceChanged(sessionID)
-	res, err := s.db.Collection(collAttendance).DeleteOne(ctx, bson.D{{Key: "_id", Value: AttendanceID(sessionID, userID)}})
+	res, err := s.db.Collection(collSessions).DeleteOne(ctx, ofKind(bson.D{{Key: "_id", Value: AttendanceID(sessionID, userID)}}, kindPresence))
 	if err != nil {
 		return false, mapErr(err, "delete check-in")
 	}
@@ -105,14 +108,14 @@ func (s *Store) PutBid(ctx context.Context, a bot.CheckIn, b bot.Bid) (bool, boo
 	update := bson.D{
 		{Key: "$set", Value: bson.D{{Key: "bid", Value: bidPart{Title: b.Title, At: b.At}}}},
 		{Key: "$setOnInsert", Value: bson.D{
-			{Key: "set_id", Value: a.SetID}, {Key: "session_id", Value: a.SessionID}, {Key: "user_id", Value: a.UserID}, {Key: "at", Value: a.At},
+			{Key: "kind", Value: kindPresence}, {Key: "set_id", Value: a.SetID}, {Key: "session_id", Value: a.SessionID}, {Key: "user_id", Value: a.UserID}, {Key: "at", Value: a.At},
 		}},
 	}
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)
 	defer s.attendanceChanged(a.SessionID)
 	for try := 0; ; try++ {
 		var before presence
-		err := s.db.Collection(collAttendance).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}}, update, opts).Decode(&before)
+		err := s.db.Collection(collSessions).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}}, update, opts).Decode(&before)
 		switch {
 		case errors.Is(err, mongo.ErrNoDocuments):
 			return false, true, nil // inserted: checked in by the bid
@@ -128,10 +131,20 @@ func (s *Store) PutBid(ctx context.Context, a bot.CheckIn, b bot.Bid) (bool, boo
 	}
 }
 
-// presences reads the attendance documents matching filter.
+// presences reads the presence documents matching filter.
 func (s *Store) presences(ctx context.Context, filter bson.D) ([]*presence, error) {
-	return list[presence](ctx, s.db.Collection(collAttendance), filter,
+	return list[presence](ctx, s.db.Collection(collSessions), ofKind(filter, kindPresence),
 		bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}, "read attendance")
+}
+
+// sortPresences puts presences in the order presences reads them.
+func sortPresences(ps []*presence) {
+	slices.SortStableFunc(ps, func(a, b *presence) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
 
 // presenceList is the attendance of a session or a set as the cache keeps it.
@@ -143,9 +156,9 @@ type presenceList struct {
 // (the embedded one, the only writer of its files) reads them from memory,
 // and every write of an attendance document drops both.
 func sessionPresenceKey(sessionID string) string {
-	return cacheKey(collAttendance+"-of-session", sessionID)
+	return cacheKey(attendanceKeys+"-of-session", sessionID)
 }
-func setPresenceKey(setID string) string { return cacheKey(collAttendance+"-of-set", setID) }
+func setPresenceKey(setID string) string { return cacheKey(attendanceKeys+"-of-set", setID) }
 
 // setOfSession is the set id in a session id ("<set id>/<number>").
 func setOfSession(sessionID string) string {
@@ -251,7 +264,7 @@ func (s *Store) anonymiseAttendance(ctx context.Context, setID, userID, anon str
 	if err != nil {
 		return 0, err
 	}
-	c := s.db.Collection(collAttendance)
+	c := s.db.Collection(collSessions)
 	for _, p := range ps {
 		s.attendanceChanged(p.SessionID)
 		old := p.ID
@@ -271,10 +284,10 @@ func (s *Store) anonymiseAttendance(ctx context.Context, setID, userID, anon str
 
 // purgeBidTitles erases the bid titles of a set's presence documents.
 func (s *Store) purgeBidTitles(ctx context.Context, setID string) error {
-	defer s.cache.dropPrefix(cacheKey(collAttendance+"-of-session", setID+"/"))
+	defer s.cache.dropPrefix(cacheKey(attendanceKeys+"-of-session", setID+"/"))
 	defer s.cache.drop(setPresenceKey(setID))
-	_, err := s.db.Collection(collAttendance).UpdateMany(ctx,
-		bson.D{{Key: "set_id", Value: setID}, {Key: "bid.title", Value: bson.D{{Key: "$exists", Value: true}}}},
+	_, err := s.db.Collection(collSessions).UpdateMany(ctx,
+		ofKind(bson.D{{Key: "set_id", Value: setID}, {Key: "bid.title", Value: bson.D{{Key: "$exists", Value: true}}}}, kindPresence),
 		bson.D{{Key: "$unset", Value: bson.D{{Key: "bid.title", Value: ""}}}})
 	return mapErr(err, fmt.Sprintf("erase bid titles of %s", setID))
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/alsbot/alsbot/bot"
 )
 
-// collOpen holds one small document per member of a set, keyed
-// "<set>/<member>", with that member's open commitments: what `actions`,
+// A member's open commitments are a small document in the sessions
+// collection (kind "open", setdocs.go), keyed "<set>/open/<member>": what `actions`,
 // and every other read of "my open commitments", needs in one lookup by
 // _id. The commitments collection stays the record (evaluation, export,
 // privacy read it); these documents are derived from it and kept in step
@@ -25,7 +25,9 @@ import (
 // A caching store (the embedded one) keeps these documents in memory only:
 // it is the only writer, so what it built from the commitments stays true
 // while it updates it with every write, and the writes save a round trip.
-const collOpen = "open_commitments"
+//
+// openKeys names the cache keys of these documents.
+const openKeys = "open_commitments"
 
 // openDoc is a member's open commitments, by short id.
 //
@@ -35,6 +37,7 @@ const collOpen = "open_commitments"
 // never lost.
 type openDoc struct {
 	ID     string                     `bson:"_id"`
+	Kind   string                     `bson:"kind"` // kindOpen
 	SetID  string                     `bson:"set_id"`
 	UserID string                     `bson:"user_id"`
 	Open   map[string]*bot.Commitment `bson:"open"`
@@ -42,7 +45,7 @@ type openDoc struct {
 	Stale  bool                       `bson:"stale,omitempty"`
 }
 
-func openID(setID, userID string) string { return setID + "/" + userID }
+func openID(setID, userID string) string { return setID + "/open/" + userID }
 
 // openField is the field path of one commitment in an openDoc, or "" when
 // the short id cannot be a field name (then the document is dropped instead
@@ -156,7 +159,7 @@ func (s *Store) cachedCommitments(ctx context.Context, setID, userID string, ope
 // can), rebuilding it from the commitments when it is missing or stale.
 func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*bot.Commitment, error) {
 	id := openID(setID, userID)
-	key := cacheKey(collOpen, id)
+	key := cacheKey(openKeys, id)
 	var d openDoc
 	if s.cache.get(key, &d) {
 		return sortedOpen(d.Open), nil
@@ -176,13 +179,24 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 		}
 		return cs, nil
 	}
-	coll := s.db.Collection(collOpen)
-	raw, err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
-	missing := errors.Is(err, mongo.ErrNoDocuments)
-	if err != nil && !missing {
-		return nil, mapErr(err, "read open commitments")
+	// One find: the member's document and, when the set the command was
+	// checked against is remembered, the set's stamp (setcheck.go).
+	coll := s.db.Collection(collSessions)
+	ids := bson.A{id}
+	sc := checkable(ctx, setID)
+	if sc != nil {
+		ids = append(ids, setID)
 	}
-	if !missing {
+	docs, err := s.findSetDocs(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, "read open commitments")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkRead(sc, docs); err != nil {
+		return nil, err
+	}
+	raw, found := docs.opens[id]
+	missing := !found
+	if found {
 		if err := bson.Unmarshal(raw, &d); err != nil {
 			return nil, mapErr(err, "read open commitments")
 		}
@@ -196,7 +210,7 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 	if err != nil {
 		return nil, err
 	}
-	fresh := openDoc{ID: id, SetID: setID, UserID: userID, Open: map[string]*bot.Commitment{}, Rev: d.Rev + 1}
+	fresh := openDoc{ID: id, Kind: kindOpen, SetID: setID, UserID: userID, Open: map[string]*bot.Commitment{}, Rev: d.Rev + 1}
 	for _, c := range cs {
 		if openField(c.ShortID) == "" {
 			// Not storable by short id: keep answering from the query.
@@ -215,9 +229,9 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 			err = nil
 		}
 	} else {
-		unlock := s.lockDoc(collOpen, id)
+		unlock := s.lockDoc(collSessions, id)
 		var res *mongo.UpdateResult
-		res, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: d.Rev}}, &fresh)
+		res, err = coll.ReplaceOne(ctx, ofKind(bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: d.Rev}}, kindOpen), &fresh)
 		stored = err == nil && res.MatchedCount == 1
 		unlock()
 	}
@@ -318,11 +332,11 @@ func (s *Store) commitmentChanged(ctx context.Context, c *bot.Commitment) {
 // the change in `actions` until the document is next rebuilt).
 func (s *Store) syncOpen(ctx context.Context, c *bot.Commitment, update bson.D) {
 	id := openID(c.SetID, c.UserID)
-	coll := s.db.Collection(collOpen)
-	defer s.lockDoc(collOpen, id)()
-	defer s.cache.drop(cacheKey(collOpen, id))
+	coll := s.db.Collection(collSessions)
+	defer s.lockDoc(collSessions, id)()
+	defer s.cache.drop(cacheKey(openKeys, id))
 	created := bson.E{Key: "$setOnInsert", Value: bson.D{
-		{Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
+		{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
 	}}
 	bump := bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}}
 	upsert := options.UpdateOne().SetUpsert(true)
@@ -334,7 +348,7 @@ func (s *Store) syncOpen(ctx context.Context, c *bot.Commitment, update bson.D) 
 		s.log.WarnContext(ctx, "could not update open commitments; marking them stale", "component", "store", "set", c.SetID, "err", err)
 	}
 	mark := bson.D{{Key: "$set", Value: bson.D{
-		{Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
+		{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
 	}}, bump}
 	if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, mark, upsert); err != nil {
 		s.log.ErrorContext(ctx, "could not mark open commitments stale", "component", "store", "set", c.SetID, "err", err)
@@ -347,8 +361,8 @@ func (s *Store) syncOpen(ctx context.Context, c *bot.Commitment, update bson.D) 
 // (and the drop fences off a read already under way).
 func (s *Store) updateCachedOpen(c *bot.Commitment) {
 	id := openID(c.SetID, c.UserID)
-	key := cacheKey(collOpen, id)
-	defer s.lockDoc(collOpen, id)()
+	key := cacheKey(openKeys, id)
+	defer s.lockDoc(collSessions, id)()
 	var d openDoc
 	if !s.cache.get(key, &d) {
 		s.cache.drop(key)
@@ -372,7 +386,7 @@ func (s *Store) dropOpen(ctx context.Context, setID, userID string) error {
 	if userID != "" {
 		filter = bson.D{{Key: "_id", Value: openID(setID, userID)}}
 	}
-	_, err := s.db.Collection(collOpen).DeleteMany(ctx, filter)
-	s.cache.dropPrefix(cacheKey(collOpen, setID+"/"))
+	_, err := s.db.Collection(collSessions).DeleteMany(ctx, ofKind(filter, kindOpen))
+	s.cache.dropPrefix(cacheKey(openKeys, setID+"/"))
 	return mapErr(err, "drop open commitments of "+setID)
 }

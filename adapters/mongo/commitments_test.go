@@ -161,7 +161,7 @@ func TestOpenCommitmentsStaleAfterCreateOnMissing(t *testing.T) {
 		t.Fatalf("open commitments %v, want [C-1 C-2]", g)
 	}
 	var d bson.M
-	if err := st.Database().Collection("open_commitments").FindOne(ctx, bson.D{{Key: "_id", Value: "slack:C1/U1"}}).Decode(&d); err != nil {
+	if err := st.Database().Collection("sessions").FindOne(ctx, bson.D{{Key: "_id", Value: "slack:C1/open/U1"}}).Decode(&d); err != nil {
 		t.Fatal(err)
 	}
 	if d["stale"] == true {

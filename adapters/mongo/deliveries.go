@@ -292,23 +292,15 @@ func (s *Store) SessionsOfSets(ctx context.Context, setIDs []string) ([]*bot.Ses
 	if len(setIDs) == 0 {
 		return nil, nil
 	}
-	filter, keep := s.setsFilter(setIDs, nil)
-	ss, err := list[bot.Session](ctx, s.db.Collection(collSessions), filter,
-		bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}, "list sessions of sets")
+	// Check-ins and bids are documents of their own in the same collection
+	// (setdocs.go): one round trip for all the sets.
+	filter, keep := s.setsFilter(setIDs, sessionsAndPresences(nil))
+	docs, err := s.findSetDocs(ctx, filter, "list sessions of sets")
 	if err != nil {
 		return nil, err
 	}
-	ss = keepOf(ss, keep, func(x *bot.Session) string { return x.SetID })
-	if len(ss) == 0 {
-		return ss, nil
-	}
-	// Check-ins and bids are documents of their own (attendance.go), with
-	// the same set_id field: one more round trip for all the sets.
-	ps, err := s.presences(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	withAttendance(ss, ps)
+	ss := keepOf(docs.sessions, keep, func(x *bot.Session) string { return x.SetID })
+	withAttendance(ss, docs.presences)
 	return ss, nil
 }
 

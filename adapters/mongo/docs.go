@@ -163,7 +163,12 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 
 // list decodes every document matching filter, in sort order.
 func list[T any](ctx context.Context, c *mongo.Collection, filter, sort bson.D, doing string) ([]*T, error) {
-	cur, err := c.Find(ctx, filter, options.Find().SetSort(sort))
+	return findAll[T](ctx, c, filter, options.Find().SetSort(sort), doing)
+}
+
+// findAll decodes every document a find with opts returns.
+func findAll[T any](ctx context.Context, c *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, doing string) ([]*T, error) {
+	cur, err := c.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, mapErr(err, doing)
 	}
@@ -184,14 +189,28 @@ func where[V ~string](filter bson.D, key string, v V) bson.D {
 
 // CreateSet stores a new set; EEXISTS when its id is taken.
 func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
-	return s.insertCached(ctx, collSets, "set", set.ID, set)
+	if err := s.insertCached(ctx, collSets, "set", set.ID, set); err != nil {
+		return err
+	}
+	if s.known != nil {
+		s.remember(set)
+		// Without a stamp the first read checks the set itself and stamps it.
+		if err := s.stampSet(ctx, set.ID, set.Version); err != nil {
+			s.log.WarnContext(ctx, "could not stamp set", "component", "store", "set", set.ID, "err", err)
+		}
+	}
+	return nil
 }
 
-// GetSet reads set id.
+// GetSet reads set id (and remembers it, setcheck.go).
 func (s *Store) GetSet(ctx context.Context, id string) (*bot.Set, error) {
 	var set bot.Set
 	if err := s.get(ctx, collSets, "set", id, &set); err != nil {
 		return nil, err
+	}
+	if s.known != nil {
+		s.remember(&set)
+		s.healAhead(ctx, &set)
 	}
 	return &set, nil
 }
@@ -212,11 +231,20 @@ func (s *Store) FindSets(ctx context.Context, platform bot.Platform, userID stri
 
 // SaveSet writes set when the stored version equals set.Version and then
 // increments set.Version; ECONFLICT on a stale version, ENOTFOUND when gone.
+// A store that remembers sets raises the set's stamp first (setcheck.go):
+// two round trips.
 func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 	doc := *set
 	doc.Version++
-	if err := s.replace(ctx, collSets, "set", set.ID, set.Version, &doc); err != nil {
+	if err := s.stampSet(ctx, set.ID, doc.Version); err != nil {
 		return err
+	}
+	if err := s.replace(ctx, collSets, "set", set.ID, set.Version, &doc); err != nil {
+		s.known.drop(cacheKey(collSets, set.ID))
+		return err
+	}
+	if s.known != nil {
+		s.remember(&doc)
 	}
 	set.Version = doc.Version
 	return nil
@@ -263,8 +291,29 @@ func (s *Store) sessionSaved(sess *bot.Session) {
 }
 
 // GetSession reads session id with its check-ins and bids (attendance.go):
-// two round trips, none on a caching store once cached.
+// one round trip (setdocs.go), none on a caching store once cached.
 func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error) {
+	if s.cache == nil {
+		setID := setOfSession(id)
+		either := bson.A{bson.D{{Key: "_id", Value: id}}, ofKind(bson.D{{Key: "session_id", Value: id}}, kindPresence)}
+		sc := checkable(ctx, setID)
+		if sc != nil {
+			either = append(either, stampFilter(setID))
+		}
+		docs, err := s.findSetDocs(ctx, bson.D{{Key: "$or", Value: either}}, "read session")
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkRead(sc, docs); err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(docs.sessions, func(x *bot.Session) bool { return x.ID == id })
+		if i < 0 {
+			return nil, notFound("session")
+		}
+		withAttendance(docs.sessions[i:i+1], docs.presences)
+		return docs.sessions[i], nil
+	}
 	var sess bot.Session
 	if err := s.get(ctx, collSessions, "session", id, &sess); err != nil {
 		return nil, err
@@ -278,8 +327,26 @@ func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error)
 }
 
 // ListSessions returns a set's sessions by number, with their check-ins
-// and bids: two round trips.
+// and bids: one round trip (setdocs.go), none on a caching store once
+// cached.
 func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session, error) {
+	if s.cache == nil {
+		filter := sessionsAndPresences(bson.D{{Key: "set_id", Value: setID}})
+		sc := checkable(ctx, setID)
+		if sc != nil {
+			// The set's stamp has its set_id too.
+			filter = bson.D{{Key: "set_id", Value: setID}, {Key: "kind", Value: bson.D{{Key: "$ne", Value: kindOpen}}}}
+		}
+		docs, err := s.findSetDocs(ctx, filter, "list sessions")
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkRead(sc, docs); err != nil {
+			return nil, err
+		}
+		withAttendance(docs.sessions, docs.presences)
+		return docs.sessions, nil
+	}
 	key := sessionsKey(setID)
 	var out []*bot.Session
 	var cached sessionList
@@ -288,7 +355,7 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 	} else {
 		t := s.cache.ticket()
 		var err error
-		out, err = list[bot.Session](ctx, s.db.Collection(collSessions), bson.D{{Key: "set_id", Value: setID}},
+		out, err = list[bot.Session](ctx, s.db.Collection(collSessions), onlySessions(bson.D{{Key: "set_id", Value: setID}}),
 			bson.D{{Key: "number", Value: 1}}, "list sessions")
 		if err != nil {
 			return nil, err

@@ -1,11 +1,16 @@
 package mongo
 
+import "time"
+
 // ShareServer makes s treat its FerretDB as shared with other processes,
 // as it does for one it does not serve itself: versioned saves claim each
 // version. Tests of the claims use it on the test binary's own server.
-func ShareServer(s *Store) { s.sharedFerret = s.ferret }
+func ShareServer(s *Store) { s.sharedFerret, s.known = s.ferret, nil }
 
 // VersionKey is the claim key of attempt of version of document id.
 func VersionKey(coll, id string, version int64, attempt int) string {
 	return versionKey(coll, id, version, attempt)
 }
+
+// HealAfter sets how long a stamp must be seen ahead before s heals it.
+func HealAfter(s *Store, d time.Duration) { s.healAfter = d }

@@ -48,10 +48,10 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	// handed out again, and the next session of that number must not
 	// inherit them.
 	defer s.attendanceChanged(id)
-	if _, err := s.db.Collection(collAttendance).DeleteMany(ctx, bson.D{{Key: "session_id", Value: id}}); err != nil {
+	if _, err := s.db.Collection(collSessions).DeleteMany(ctx, ofKind(bson.D{{Key: "session_id", Value: id}}, kindPresence)); err != nil {
 		return mapErr(err, "delete the attendance of a session")
 	}
-	_, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	_, err := s.db.Collection(collSessions).DeleteOne(ctx, onlySessions(bson.D{{Key: "_id", Value: id}}))
 	// Whatever happened, the cache must not serve it any more.
 	s.cache.drop(cacheKey(collSessions, id))
 	s.cache.drop(sessionsKey(setOfSession(id)))

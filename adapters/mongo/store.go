@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -74,6 +75,14 @@ type Store struct {
 	// cache keeps documents in memory when this store is their only
 	// writer (cache.go); nil otherwise.
 	cache *docCache
+	// known remembers sets read or written, on a store that is not their
+	// only writer, so that a read checks the set instead of reading it
+	// (setcheck.go); nil on a caching store and on a shared FerretDB.
+	known *docCache
+	// ahead holds sets whose stamp was seen ahead of them (setcheck.go).
+	aheadMu   sync.Mutex
+	ahead     map[string]aheadGap
+	healAfter time.Duration // aheadHealAfter; tests shorten it
 
 	// sharedFerret is set when the server is a FerretDB that other
 	// processes may write to: versioned saves then claim each version
@@ -112,7 +121,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if dbName == "" {
 		dbName = DefaultDatabase
 	}
-	s := &Store{log: log, uri: cfg.URI}
+	s := &Store{log: log, uri: cfg.URI, healAfter: aheadHealAfter}
 	if cfg.Cache == CacheOn || cfg.Cache == CacheAuto && cfg.URI == "" {
 		s.cache = newDocCache()
 	}
@@ -153,6 +162,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.sharedFerret = s.ferret && s.locks == nil
 	if s.locks == nil {
 		s.locks = newDocLocks()
+	}
+	if s.cache == nil && !s.sharedFerret {
+		s.known = newDocCache()
+	}
+	if err := s.migrateSetDocs(ctx); err != nil {
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, err
 	}
 	if err := s.createIndexes(ctx); err != nil {
 		_ = s.Close(context.WithoutCancel(ctx))
@@ -387,7 +403,6 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
 		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
 		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
-		{collOpen, bson.D{{Key: "set_id", Value: 1}}},
 	}
 	idx = append(idx, attendanceIndexes()...)
 	idx = append(idx, calendarIndexes()...)

@@ -1,0 +1,360 @@
+package mongo_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/alsbot/alsbot/adapters/mongo"
+	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
+	"github.com/alsbot/alsbot/bot"
+)
+
+// readOn runs read under the set b remembers and then EndRead, as the
+// router runs a read-only command, and returns the first error and the
+// round trips of both.
+func readOn(t *testing.T, b *mongo.Store, setID string, read func(context.Context) error) (int64, error) {
+	t.Helper()
+	_, ctx, ok := b.BeginRead(context.Background(), setID)
+	if !ok {
+		t.Fatalf("%s is not remembered", setID)
+	}
+	before := b.RoundTrips()
+	err := read(ctx)
+	if err == nil {
+		err = b.EndRead(ctx)
+	}
+	return b.RoundTrips() - before, err
+}
+
+// twoReplicas are two stores on one database, as two replicas of the bot
+// have, and a set a created.
+func twoReplicas(t *testing.T) (a, b *mongo.Store, set *bot.Set) {
+	t.Helper()
+	a = mongotest.New(t)
+	b = mongotest.Replica(t, a)
+	set = fullSet("slack:C1", bot.Slack, t0, "U1")
+	if err := a.CreateSet(context.Background(), set); err != nil {
+		t.Fatal(err)
+	}
+	return a, b, set
+}
+
+// TestRememberedSetChecked: replica b remembers a set; a read on it is one
+// round trip while the set is unchanged, and stale (the router runs it
+// again on the set read afresh) once replica a has saved the set, whichever
+// read (or none) the command made.
+func TestRememberedSetChecked(t *testing.T) {
+	ctx := context.Background()
+	a, b, set := twoReplicas(t)
+	if err := a.CreateSession(ctx, fullSession(set.ID, 1)); err != nil {
+		t.Fatal(err)
+	}
+	reads := []struct {
+		name string
+		read func(context.Context) error
+	}{
+		{"sessions", func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }},
+		{"session", func(ctx context.Context) error { _, err := b.GetSession(ctx, bot.SessionID(set.ID, 1)); return err }},
+		{"open commitments", func(ctx context.Context) error { _, err := b.ListCommitments(ctx, set.ID, "U1", true); return err }},
+		{"no read", func(context.Context) error { return nil }},
+	}
+	for _, r := range reads {
+		t.Run(r.name, func(t *testing.T) {
+			if _, err := b.GetSet(ctx, set.ID); err != nil { // remembers it
+				t.Fatal(err)
+			}
+			// Once without a remembered set: a missing open document is
+			// built by its first read.
+			if err := r.read(ctx); err != nil {
+				t.Fatal(err)
+			}
+			trips, err := readOn(t, b, set.ID, r.read)
+			if err != nil || trips != 1 {
+				t.Errorf("unchanged set: %d round trips, err %v; want 1, nil", trips, err)
+			}
+			set.Name = "Renamed " + r.name
+			if err := a.SaveSet(ctx, set); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := readOn(t, b, set.ID, r.read); !bot.IsStale(err) {
+				t.Errorf("after a save on the other replica: err %v, want a stale error", err)
+			}
+			if _, _, ok := b.BeginRead(ctx, set.ID); ok {
+				t.Error("the stale set is still remembered")
+			}
+			fresh, err := b.GetSet(ctx, set.ID)
+			if err != nil || fresh.Name != set.Name {
+				t.Fatalf("read afresh: %v, %v", fresh, err)
+			}
+			if _, err := readOn(t, b, set.ID, r.read); err != nil {
+				t.Errorf("on the fresh set: %v", err)
+			}
+		})
+	}
+}
+
+// TestOwnSaveRemembered: a replica's own save leaves its set remembered
+// at the new version, so its next read needs no extra round trip.
+func TestOwnSaveRemembered(t *testing.T) {
+	ctx := context.Background()
+	st := mongotest.New(t)
+	set := fullSet("slack:C1", bot.Slack, t0, "U1")
+	if err := st.CreateSet(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	set.Name = "Renamed"
+	if err := st.SaveSet(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	got, _, ok := st.BeginRead(ctx, set.ID)
+	if !ok || got.Name != "Renamed" || got.Version != set.Version {
+		t.Fatalf("remembered %+v (%v), want the saved set", got, ok)
+	}
+	trips, err := readOn(t, st, set.ID, func(ctx context.Context) error { _, err := st.ListSessions(ctx, set.ID); return err })
+	if err != nil || trips != 1 {
+		t.Errorf("%d round trips, err %v; want 1, nil", trips, err)
+	}
+}
+
+// TestUnstampedSetStampedByRead: a set from an older version has no stamp;
+// the first read checks the set itself (and is stale when it changed) and
+// stamps it, after which a read is one round trip again.
+func TestUnstampedSetStampedByRead(t *testing.T) {
+	ctx := context.Background()
+	a, b, set := twoReplicas(t)
+	stamps := a.Database().Collection("sessions")
+	unstamp := func() {
+		t.Helper()
+		if _, err := stamps.DeleteOne(ctx, bson.D{{Key: "_id", Value: set.ID}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }
+
+	if _, err := b.GetSet(ctx, set.ID); err != nil {
+		t.Fatal(err)
+	}
+	set.Name = "Renamed"
+	if err := a.SaveSet(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	unstamp()
+	if _, err := readOn(t, b, set.ID, list); !bot.IsStale(err) {
+		t.Errorf("unstamped and changed: err %v, want a stale error", err)
+	}
+	var stamp struct {
+		Kind    string `bson:"kind"`
+		Version int64  `bson:"version"`
+	}
+	if err := stamps.FindOne(ctx, bson.D{{Key: "_id", Value: set.ID}}).Decode(&stamp); err != nil || stamp.Kind != "stamp" || stamp.Version != set.Version {
+		t.Fatalf("stamp %+v (%v), want kind stamp at version %d", stamp, err, set.Version)
+	}
+	unstamp()
+	if trips, err := readOn(t, b, set.ID, list); err != nil || trips != 3 {
+		t.Errorf("unstamped, unchanged: %d round trips, err %v; want 3 (read, set, stamp), nil", trips, err)
+	}
+	if trips, err := readOn(t, b, set.ID, list); err != nil || trips != 1 {
+		t.Errorf("stamped again: %d round trips, err %v; want 1, nil", trips, err)
+	}
+	// The stamp is no session: listings never show it.
+	if ss, err := b.ListSessions(ctx, set.ID); err != nil || len(ss) != 0 {
+		t.Errorf("sessions %v (%v), want none", ss, err)
+	}
+	if ss, err := b.SessionsOfSets(ctx, []string{set.ID}); err != nil || len(ss) != 0 {
+		t.Errorf("sessions of sets %v (%v), want none", ss, err)
+	}
+}
+
+// TestMigrateSetDocs: check-ins and bids an older version kept in the
+// attendance collection are moved into the sessions collection when the
+// store opens, and the old collections are gone; open commitments are
+// rebuilt from the commitments.
+func TestMigrateSetDocs(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := mongo.Open(ctx, mongo.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := fullSession("slack:C1", 1)
+	sess.Attendees, sess.Bids = nil, nil
+	if err := st.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	c := &bot.Commitment{ID: "slack:C1/c1", ShortID: "c1", SetID: "slack:C1", UserID: "U1", Text: "Call the team", Status: bot.CommitmentOpen, CreatedAt: t0}
+	if err := st.CreateCommitment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	db := st.Database()
+	old := []any{
+		bson.D{{Key: "_id", Value: sess.ID + "/U7"}, {Key: "set_id", Value: sess.SetID}, {Key: "session_id", Value: sess.ID}, {Key: "user_id", Value: "U7"}, {Key: "at", Value: t0}},
+		bson.D{{Key: "_id", Value: sess.ID + "/U8"}, {Key: "set_id", Value: sess.SetID}, {Key: "session_id", Value: sess.ID}, {Key: "user_id", Value: "U8"}, {Key: "at", Value: t0.Add(time.Minute)},
+			{Key: "bid", Value: bson.D{{Key: "title", Value: "Rota"}, {Key: "at", Value: t0.Add(time.Minute)}}}},
+	}
+	if _, err := db.Collection("attendance").InsertMany(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	// An old open document that no longer matches the commitments.
+	if _, err := db.Collection("open_commitments").InsertOne(ctx, bson.D{{Key: "_id", Value: "slack:C1/U1"}, {Key: "set_id", Value: "slack:C1"}, {Key: "open", Value: bson.D{}}}); err != nil {
+		t.Fatal(err)
+	}
+	st = reopen(t, st, dir)
+	got, err := st.GetSession(ctx, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Attended("U7") || !got.Attended("U8") || len(got.Bids) != 1 || got.Bids[0].Title != "Rota" {
+		t.Errorf("after the move: attendees %v, bids %v; want U7 and U8, U8's bid Rota", got.Attendees, got.Bids)
+	}
+	names, err := st.Database().ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if n == "attendance" || n == "open_commitments" {
+			t.Errorf("collection %s is still there", n)
+		}
+	}
+	open, err := st.ListCommitments(ctx, "slack:C1", "U1", true)
+	if err != nil || len(open) != 1 || open[0].ID != c.ID {
+		t.Errorf("open commitments %v (%v), want %s", open, err, c.ID)
+	}
+}
+
+// oldAttendance stores n check-ins in the collection older versions kept
+// them in, for session 1 of slack:C1.
+func oldAttendance(t *testing.T, st *mongo.Store, n int) {
+	t.Helper()
+	docs := make([]any, n)
+	for i := range docs {
+		u := fmt.Sprintf("U%04d", i)
+		docs[i] = bson.D{{Key: "_id", Value: "slack:C1/1/" + u}, {Key: "set_id", Value: "slack:C1"}, {Key: "session_id", Value: "slack:C1/1"}, {Key: "user_id", Value: u}, {Key: "at", Value: t0}}
+	}
+	if _, err := st.Database().Collection("attendance").InsertMany(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigrationOneMover: replicas starting at once move the old check-ins
+// once, in batches, and all of them start; a claim left by a mover that
+// died is taken over, and a live one is waited for.
+func TestMigrationOneMover(t *testing.T) {
+	ctx := context.Background()
+	st := mongotest.New(t)
+	sess := fullSession("slack:C1", 1)
+	sess.Attendees, sess.Bids = nil, nil
+	if err := st.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	cfg := mongo.Config{URI: mongotest.URI(), Database: st.Database().Name()}
+	count := func() int {
+		t.Helper()
+		got, err := st.GetSession(ctx, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got.Attendees)
+	}
+
+	t.Run("replicas at once", func(t *testing.T) {
+		oldAttendance(t, st, 1200) // three batches
+		var wg sync.WaitGroup
+		errs := make([]error, 3)
+		for i := range errs {
+			wg.Go(func() {
+				r, err := mongo.Open(ctx, cfg)
+				errs[i] = err
+				if err == nil {
+					_ = r.Close(ctx)
+				}
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("replica %d: %v", i, err)
+			}
+		}
+		if n := count(); n != 1200 {
+			t.Errorf("%d check-ins after the move, want 1200", n)
+		}
+	})
+
+	claims := st.Database().Collection("claims")
+	key := "migrate:attendance-into-sessions"
+	t.Run("live claim waited for", func(t *testing.T) {
+		oldAttendance(t, st, 1)
+		if _, err := claims.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "at", Value: time.Now().UTC()}}); err != nil {
+			t.Fatal(err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		if _, err := mongo.Open(wctx, cfg); err == nil {
+			t.Error("opened while another replica holds the move")
+		}
+		if n, err := st.Database().Collection("attendance").CountDocuments(ctx, bson.D{}); err != nil || n != 1 {
+			t.Errorf("old check-ins %d (%v), want 1 left for the mover", n, err)
+		}
+	})
+	t.Run("dead mover taken over", func(t *testing.T) {
+		if _, err := claims.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: time.Now().UTC().Add(-time.Hour)}}}}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := mongo.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = r.Close(ctx)
+		if n := count(); n != 1200 { // U0000 again: moved over its first copy
+			t.Errorf("%d check-ins, want 1200", n)
+		}
+		if n, _ := claims.CountDocuments(ctx, bson.D{{Key: "_id", Value: key}}); n != 0 {
+			t.Error("the claim was not released")
+		}
+	})
+}
+
+// TestStampAheadHealed: a writer that raised a set's stamp and died before
+// saving leaves every read of the set stale once; a replica that sees the
+// same gap long enough saves the set unchanged at the stamp's version, and
+// reads are one round trip again, with nothing of the set lost.
+func TestStampAheadHealed(t *testing.T) {
+	ctx := context.Background()
+	a, b, set := twoReplicas(t)
+	mongo.HealAfter(b, 0)
+	// The dead writer's stamp.
+	if _, err := a.Database().Collection("sessions").UpdateOne(ctx, bson.D{{Key: "_id", Value: set.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: set.Version + 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	list := func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }
+	for i := range 2 {
+		if _, err := b.GetSet(ctx, set.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readOn(t, b, set.ID, list); !bot.IsStale(err) {
+			t.Fatalf("read %d: err %v, want stale while the stamp is ahead", i, err)
+		}
+	}
+	// The first read after a stale one saw the gap; the next one heals it.
+	for range 2 {
+		if _, err := b.GetSet(ctx, set.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if trips, err := readOn(t, b, set.ID, list); err != nil || trips != 1 {
+		t.Errorf("after healing: %d round trips, err %v; want 1, nil", trips, err)
+	}
+	got, err := a.GetSet(ctx, set.ID)
+	if err != nil || got.Version != set.Version+1 || got.Name != set.Name || len(got.People) != len(set.People) {
+		t.Errorf("healed set %+v (%v); want the same set at version %d", got, err, set.Version+1)
+	}
+	// The other replica's copy is now behind: its save is refused, not lost.
+	if err := a.SaveSet(ctx, set); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("save from the old copy: %v, want ECONFLICT", err)
+	}
+}
