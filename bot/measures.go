@@ -4,7 +4,10 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Rate is "N of Of": how many of a group did something.
@@ -47,7 +50,17 @@ func (m Mean) String() string {
 	if m.N == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.1f (n=%d)", m.Value(), m.N)
+	return fmt.Sprintf("%s (n=%d)", OneDecimal(m.Value()), m.N)
+}
+
+// OneDecimal shows x with one decimal, halves rounded up as people round
+// them (a mean of 4, 5, 5 and 3 is 4.3, where "%.1f" gives 4.2).
+func OneDecimal(x float64) string {
+	r := math.Round(x*10) / 10
+	if r == 0 {
+		r = 0 // not "-0.0"
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64)
 }
 
 // Signed is the mean with a sign: "+0.8 (n=9)".
@@ -55,7 +68,11 @@ func (m Mean) Signed() string {
 	if m.N == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%+.1f (n=%d)", m.Value(), m.N)
+	v := OneDecimal(m.Value())
+	if !strings.HasPrefix(v, "-") {
+		v = "+" + v
+	}
+	return fmt.Sprintf("%s (n=%d)", v, m.N)
 }
 
 // Count is one bar of a distribution: how many members had Value.

@@ -366,3 +366,31 @@ func TestCheckAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestOneDecimal: means are shown rounded as people round them, halves up
+// (a trial's ratings 4, 5, 5 and 3 were shown as 4.2).
+func TestOneDecimal(t *testing.T) {
+	tests := []struct {
+		x    float64
+		want string
+	}{
+		{(4 + 5 + 5 + 3) / 4.0, "4.3"},
+		{4.24, "4.2"},
+		{1.05 * 2, "2.1"},
+		{5, "5.0"},
+		{0, "0.0"},
+		{-0.04, "0.0"},
+		{-0.25, "-0.3"},
+	}
+	for _, tc := range tests {
+		if got := OneDecimal(tc.x); got != tc.want {
+			t.Errorf("OneDecimal(%v) = %s, want %s", tc.x, got, tc.want)
+		}
+	}
+	if got := (Mean{Sum: 17, N: 4}).String(); got != "4.3 (n=4)" {
+		t.Errorf("Mean 17/4 = %s, want 4.3 (n=4)", got)
+	}
+	if got := (Mean{Sum: -0.1, N: 4}).Signed(); got != "+0.0 (n=4)" {
+		t.Errorf("Signed -0.025 = %s, want +0.0 (n=4)", got)
+	}
+}

@@ -94,7 +94,7 @@ func rating(mean float64, n int) string {
 	if n == 0 {
 		return "no ratings yet"
 	}
-	return fmt.Sprintf("%.1f of 5 (%d rating%s)", mean, n, isAre(n, "", "s"))
+	return fmt.Sprintf("%s of 5 (%d rating%s)", bot.OneDecimal(mean), n, isAre(n, "", "s"))
 }
 
 // Labels of the stats message's fields; tests read the figures by them.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -254,7 +255,8 @@ func mean(xs []float64) string {
 	for _, x := range xs {
 		s += x
 	}
-	return fmt.Sprintf("%.1f (n=%d)", s/float64(len(xs)), len(xs))
+	// Halves up, as people round (and the report does).
+	return fmt.Sprintf("%.1f (n=%d)", math.Round(s/float64(len(xs))*10)/10, len(xs))
 }
 
 func signed(xs []float64) string {
@@ -265,7 +267,7 @@ func signed(xs []float64) string {
 	for _, x := range xs {
 		s += x
 	}
-	return fmt.Sprintf("%+.1f (n=%d)", s/float64(len(xs)), len(xs))
+	return fmt.Sprintf("%+.1f (n=%d)", math.Round(s/float64(len(xs))*10)/10, len(xs))
 }
 
 // groupFigures are a group's figures as the report words them.
