@@ -163,12 +163,16 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 	// were listed under Past).
 	// A planned session whose end passed unstarted is listed apart, not as
 	// upcoming (a trial saw last week's session under Upcoming).
-	var upcoming, past, cancelled, missed []*bot.Session
+	// A session being held is listed first, on its own (a trial read the
+	// open session under Upcoming as not started yet).
+	var open, upcoming, past, cancelled, missed []*bot.Session
 	for _, s := range all {
 		switch {
+		case s.Status == bot.SessionOpen:
+			open = append(open, s)
 		case s.Status == bot.SessionScheduled && !s.Start.Add(s.Duration).After(c.now):
 			missed = append(missed, s)
-		case s.Status == bot.SessionScheduled || s.Status == bot.SessionOpen:
+		case s.Status == bot.SessionScheduled:
 			upcoming = append(upcoming, s)
 		case s.Held():
 			past = append(past, s)
@@ -191,10 +195,13 @@ func (r *Router) sessions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messa
 		return strings.Join(out, "\n")
 	}
 	msg := private(fmt.Sprintf("Sessions of %s (times in %s):", c.set.Name, loc))
-	msg.Sections = []bot.Section{
-		{Title: "Upcoming", Text: lines(upcoming)},
-		{Title: "Held (latest 5)", Text: lines(past)},
+	if len(open) > 0 {
+		msg.Sections = append(msg.Sections, bot.Section{Title: "Being held now", Text: lines(open) + "\nCheck in with " + bot.Cmd("here") + "."})
 	}
+	msg.Sections = append(msg.Sections,
+		bot.Section{Title: "Upcoming", Text: lines(upcoming)},
+		bot.Section{Title: "Held (latest 5)", Text: lines(past)},
+	)
 	if len(missed) > 0 {
 		slices.SortFunc(missed, byStart)
 		n := missed[len(missed)-1].Number

@@ -320,3 +320,23 @@ func TestSessionEndClosesRoundFirstPrompt(t *testing.T) {
 	}
 	wantContains(t, got[0].Text, "Thank you for presenting", "session 1")
 }
+
+// TestSessionsListsOpenFirst: the session being held is listed on its own,
+// first, not under Upcoming (a trial read it there as not started).
+func TestSessionsListsOpenFirst(t *testing.T) {
+	e := newEnv(t, 12)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.must("fac", "session add 2026-12-02 10:00 2h")
+	e.must("fac", "session add 2026-12-30 10:00 2h")
+	e.clock.Set(time.Date(2026, 12, 2, 10, 5, 0, 0, time.UTC))
+	e.must("fac", "session start")
+	msg := e.must("ana", "sessions")
+	if len(msg.Sections) == 0 || msg.Sections[0].Title != "Being held now" {
+		t.Fatalf("sections %v, want Being held now first", msg.Sections)
+	}
+	wantContains(t, msg.Sections[0].Text, "Session 1: Wed 2 Dec 2026 10:00", "(open)", "here")
+	if up := sectionText(msg, "Upcoming"); strings.Contains(up, "Session 1") || !strings.Contains(up, "Session 2") {
+		t.Errorf("upcoming: %q", up)
+	}
+}
