@@ -147,6 +147,13 @@ func (s *Set) Person(id string) *Person {
 	return nil
 }
 
+// InSet reports whether user id has any role in the set (a person removed
+// from it stays in People, with none).
+func (s *Set) InSet(id string) bool {
+	p := s.Person(id)
+	return p != nil && len(p.Roles) > 0
+}
+
 // HasRole reports whether user id has role r in the set.
 func (s *Set) HasRole(id string, r Role) bool {
 	p := s.Person(id)

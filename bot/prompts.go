@@ -121,7 +121,7 @@ func actionPrompt(set *Set, title, text string) Message {
 // commitments that are still open or were reported on since since, each with
 // its latest report. Member texts are in it: send it only to the set's
 // channel. Commitments of people no longer members are kept (their report
-// still belongs to the set's record).
+// still belongs to the set's record), under their name marked as such.
 func Digest(set *Set, commitments []*Commitment, since time.Time, loc *time.Location) Message {
 	byUser := map[string][]*Commitment{}
 	for _, c := range commitments {
@@ -163,6 +163,10 @@ func Digest(set *Set, commitments []*Commitment, since time.Time, loc *time.Loca
 	for _, id := range order {
 		cs := byUser[id]
 		sec := Section{Title: PersonName(set, id)}
+		if set != nil && !set.InSet(id) {
+			// Kept for the record; they cannot report on it any more.
+			sec.Title += " (no longer in the set)"
+		}
 		if len(cs) == 0 {
 			sec.Text = "No open commitment."
 		} else {

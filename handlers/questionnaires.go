@@ -209,7 +209,7 @@ func (r *Router) answering(ctx context.Context, c *call, ps bot.ProgrammeStore, 
 		case err != nil:
 			return nil, nil, fmt.Errorf("read set %s: %w", c.req.SetID, err)
 		}
-		if p := s.Person(c.actorID()); p == nil || len(p.Roles) == 0 || s.Platform != c.req.Platform {
+		if !s.InSet(c.actorID()) || s.Platform != c.req.Platform {
 			return nil, nil, notSent
 		}
 		sets = []*bot.Set{s}

@@ -298,7 +298,7 @@ func authorise(c *call) error {
 	if c.set.Platform != c.req.Platform {
 		return noSet(c)
 	}
-	if p := c.set.Person(c.actorID()); p == nil || len(p.Roles) == 0 {
+	if !c.set.InSet(c.actorID()) {
 		return notInSet(c)
 	}
 	if c.set.Archived && !c.spec.OnArchived {
@@ -412,7 +412,7 @@ func (r *Router) activeSets(ctx context.Context, c *call) ([]*bot.Set, error) {
 	}
 	var out []*bot.Set
 	for _, s := range all {
-		if p := s.Person(c.actorID()); !s.Archived && p != nil && len(p.Roles) > 0 {
+		if !s.Archived && s.InSet(c.actorID()) {
 			out = append(out, s)
 		}
 	}

@@ -249,6 +249,9 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 	if r.planner == nil && len(attendees) > 0 {
 		pulse := make([]bot.Outgoing, 0, len(attendees))
 		for _, id := range attendees {
+			if !c.set.InSet(id) {
+				continue // removed since: `feedback` would refuse them
+			}
 			pulse = append(pulse, bot.Outgoing{To: bot.Destination{Platform: c.set.Platform, UserID: id}, Message: bot.FeedbackPulse(c.set, sess), Key: bot.FeedbackKey(sess, id)})
 		}
 		r.notify(ctx, c, pulse)

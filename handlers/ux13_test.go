@@ -340,3 +340,31 @@ func TestSessionsListsOpenFirst(t *testing.T) {
 		t.Errorf("upcoming: %q", up)
 	}
 }
+
+// TestRemovedMemberAfterSession: a member removed while a session was
+// being held is not asked for feedback they could not give, and their open
+// commitment stays in the report-back under their name, marked as no
+// longer in the set (a trial's removed member got a pulse, then a refusal).
+func TestRemovedMemberAfterSession(t *testing.T) {
+	e := newEnv(t, 3)
+	e.openSession("ana", "ben")
+	e.must("ben", "commit Ring the agency")
+	e.must("fac", "members remove @ben withdrew moved post")
+	e.msgr.Take()
+	e.must("fac", "session end")
+	for _, s := range e.msgr.OfKind(bot.KindFeedback) {
+		if s.To.UserID == e.id("ben") {
+			t.Error("ben, removed, was asked for feedback")
+		}
+	}
+	if len(e.msgr.OfKind(bot.KindFeedback)) != 1 {
+		t.Errorf("feedback pulses %d, want 1 (ana)", len(e.msgr.OfKind(bot.KindFeedback)))
+	}
+	if _, err := e.do("ben", "feedback 4"); err == nil {
+		t.Error("ben's feedback was taken")
+	}
+	digest := bot.Digest(e.set(), []*bot.Commitment{{ID: "x", ShortID: "C-1", SetID: e.setID(), UserID: e.id("ben"), Text: "Ring the agency", Status: bot.CommitmentOpen}}, time.Time{}, time.UTC)
+	if sectionText(digest, "Ben (no longer in the set)") == "" {
+		t.Errorf("report-back sections %v, want Ben marked as no longer in the set", digest.Sections)
+	}
+}

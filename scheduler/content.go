@@ -383,6 +383,9 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 		if sess.Status != bot.SessionClosed || !sess.Attended(d.UserID) {
 			return nil, "not an attendee of a closed session", nil
 		}
+		if !set.InSet(d.UserID) {
+			return nil, "no longer in the set", nil // `feedback` would refuse them
+		}
 		return &bot.Outgoing{To: dm, Message: bot.FeedbackPulse(set, sess)}, "", nil
 	}
 	return nil, "unknown kind " + string(d.Kind), nil

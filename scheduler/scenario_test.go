@@ -123,18 +123,15 @@ func TestRemindersScript(t *testing.T) {
 	})
 }
 
-// TestSessionPrompts drives a session through the router: phase notices
-// while a round runs, the action prompt when it ends, and at session end the
-// feedback pulse to each attendee and the action prompt again to a presenter
-// with no commitment; each once, at its time.
-func TestSessionPrompts(t *testing.T) {
-	e := newEnv(t, utc("2026-11-26T09:50:00Z"))
+// routerDo runs commands through a router on e's store and scheduler, as
+// the users named (ids and names are the names), in channel "west".
+func routerDo(t *testing.T, e *env, names ...string) func(user, text string) bot.Message {
 	router := handlers.New(handlers.Deps{Store: e.store, Clock: e.clock, Notifier: e.sched, Planner: e.sched, Rand: rand.New(rand.NewPCG(3, 4))})
 	users := map[string]bot.UserRef{}
-	for _, u := range []string{"fran", "ana", "ben", "cat"} {
+	for _, u := range names {
 		users["@"+u] = bot.UserRef{ID: u, Name: u}
 	}
-	do := func(user, text string) bot.Message {
+	return func(user, text string) bot.Message {
 		t.Helper()
 		m, err := router.Handle(ctx, bot.Request{Platform: bot.Shell, Actor: users["@"+user], Conv: bot.ConversationRef{ID: "west", Name: "west"}, Text: text, Mentions: users})
 		if err != nil {
@@ -142,6 +139,40 @@ func TestSessionPrompts(t *testing.T) {
 		}
 		return m
 	}
+}
+
+// TestNoFeedbackAfterRemoval: a member removed while the session was held
+// gets no feedback pulse when it closes (`feedback` would refuse them).
+func TestNoFeedbackAfterRemoval(t *testing.T) {
+	e := newEnv(t, utc("2026-11-26T09:50:00Z"))
+	do := routerDo(t, e, "fran", "ana", "ben", "cat")
+	do("fran", "setup West set")
+	do("fran", "members add @ana @ben @cat")
+	do("fran", "session add 2026-11-26 10:00 2h")
+	e.runUntil(t, utc("2026-11-26T10:00:00Z"))
+	do("fran", "session start")
+	for _, u := range []string{"ana", "ben", "cat"} {
+		do(u, "here")
+	}
+	do("fran", "members remove @cat withdrew")
+	do("fran", "session end")
+	e.runUntil(t, utc("2026-11-26T10:30:00Z"))
+	var to []string
+	for _, s := range e.rec.OfKind(bot.KindFeedback) {
+		to = append(to, s.To.UserID)
+	}
+	if strings.Join(to, ",") != "ana,ben" {
+		t.Errorf("feedback pulses to %v, want ana and ben", to)
+	}
+}
+
+// TestSessionPrompts drives a session through the router: phase notices
+// while a round runs, the action prompt when it ends, and at session end the
+// feedback pulse to each attendee and the action prompt again to a presenter
+// with no commitment; each once, at its time.
+func TestSessionPrompts(t *testing.T) {
+	e := newEnv(t, utc("2026-11-26T09:50:00Z"))
+	do := routerDo(t, e, "fran", "ana", "ben", "cat")
 	at := func(hm string) { e.runUntil(t, utc("2026-11-26T"+hm+":00Z")) }
 
 	do("fran", "setup West set")
