@@ -30,7 +30,7 @@ type DateSpec struct {
 	year    int
 	month   time.Month
 	day     int
-	n       int          // dateOffset: days; dateMonths: months
+	n       int          // dateOffset: days; dateMonths: months; dateWeekday: days after the weekday ("friday week": 7)
 	wd      time.Weekday // dateWeekday; or the weekday written before a date ("Fri 31 Dec")
 	hasWD   bool         // wd was written
 	back    bool         // dateWeekday: "last friday"
@@ -84,10 +84,11 @@ func (s DateSpec) resolve(today time.Time, past bool) (Date, error) {
 			if delta == 0 {
 				delta = -7
 			}
-		case delta == 0:
+		case delta == 0 && s.n == 0:
 			delta = 7 // "friday" said on a Friday is next week's: today is "today"
 		}
-		return dateOf(t.AddDate(0, 0, delta)), nil
+		// "friday week" said on a Friday is a week today.
+		return dateOf(t.AddDate(0, 0, delta+s.n)), nil // n: 7 for "friday week"
 	case dateEndOfWeek:
 		// This week's Friday (today on a Friday); at the weekend, the next.
 		d = dateOf(t.AddDate(0, 0, (int(time.Friday)-int(t.Weekday())+7)%7+7*s.n))
@@ -116,7 +117,7 @@ func (s DateSpec) resolve(today time.Time, past bool) (Date, error) {
 // "coming", which point forward even where the past is expected.
 func (s DateSpec) explicitNext() bool {
 	w := strings.ToLower(s.written)
-	return strings.HasPrefix(w, "next ") || strings.HasPrefix(w, "this ") || strings.HasPrefix(w, "coming ")
+	return s.n > 0 || strings.HasPrefix(w, "next ") || strings.HasPrefix(w, "this ") || strings.HasPrefix(w, "coming ")
 }
 
 func dateOf(t time.Time) Date { return Date{t.Year(), t.Month(), t.Day()} }

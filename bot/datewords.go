@@ -134,6 +134,10 @@ func readDate(words []string) (DateSpec, int, error) {
 		return readEndOf(words)
 	}
 	if wd, ok := ParseWeekday(w); ok {
+		// "friday week" (UK): a week after the coming friday.
+		if len(words) > 1 && strings.TrimSuffix(word(words[1]), ".") == "week" {
+			return DateSpec{kind: dateWeekday, wd: wd, n: 7}, 2, nil
+		}
 		// "friday", or "Fri 31 Dec" whose weekday is checked.
 		if len(words) > 1 {
 			if d, n, err := readDate(words[1:]); err != nil {

@@ -54,6 +54,8 @@ func TestParseDateAccepted(t *testing.T) {
 		{"this friday", "2026-12-04", ""},
 		{"next monday", "2026-12-07", ""},
 		{"last friday", "2026-11-27", "2026-11-27"},
+		{"friday week", "2026-12-11", "2026-12-11"}, // UK: a week after the coming friday
+		{"thursday week", "2026-12-10", ""},         // said on a Thursday: a week today
 		{"in 3 days", "2026-12-06", ""},
 		{"in 2 weeks", "2026-12-17", ""},
 		{"in 2weeks", "2026-12-17", ""},
@@ -272,6 +274,7 @@ func TestReadDue(t *testing.T) {
 	for _, tc := range []struct{ in, text, due string }{
 		{"Talk to the agency about notice periods by 31/12/2026", "Talk to the agency about notice periods", "2026-12-31"},
 		{"Talk to the agency by next friday", "Talk to the agency", "2026-12-04"},
+		{"Talk to HR about exit interviews by friday week", "Talk to HR about exit interviews", "2026-12-11"},
 		{"Talk to the agency by 2026-12-31", "Talk to the agency", "2026-12-31"},
 		{"Call Ana by tomorrow", "Call Ana", "2026-12-04"},
 		{"Draft the rota by 31 Dec", "Draft the rota", "2026-12-31"},
