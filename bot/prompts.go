@@ -19,6 +19,30 @@ func FormatTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("Mon 2 Jan 2006 15:04") + " (" + loc.String() + ")"
 }
 
+// PeopleNames lists people of the set by name: "Ana, Ben and Cy" ("none"
+// for nobody).
+func PeopleNames(set *Set, ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = PersonName(set, id)
+	}
+	return JoinAnd(out)
+}
+
+// JoinAnd joins "a, b and c".
+func JoinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
 // PersonName is how a person of the set is named in messages: the display
 // name the platform told us, else "@<user id>".
 func PersonName(set *Set, userID string) string {

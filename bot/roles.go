@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -18,6 +20,10 @@ type RoundRoles struct {
 	Observer  string // empty when the round has no observer
 	Enablers  []string
 	Title     string // the presenter's bid title, if any
+	// Why says how the presenter was chosen, for the facilitator ("" when
+	// they named the presenter): a trial's facilitator saw "dev presents"
+	// with no reason after four bids.
+	Why string
 }
 
 // ChooseRoles picks the roles of the next round of sess by the fair-roles
@@ -50,16 +56,17 @@ func ChooseRoles(set *Set, sess *Session, want RoleRequest, rng *rand.Rand) (Rou
 		return RoundRoles{}, Errorf(EINVALID, "The presenter cannot also be the observer. Name someone else as observer.")
 	}
 
-	presenter := want.Presenter
+	presenter, why := want.Presenter, ""
 	if presenter == "" {
-		cands := presenterPool(sess, att)
+		cands, pool := presenterPool(sess, att)
 		if want.Observer != "" {
 			cands = without(cands, want.Observer)
 			if len(cands) == 0 {
-				cands = without(att, want.Observer)
+				cands, pool = without(att, want.Observer), poolAll
 			}
 		}
-		presenter = pickFair(cands, rng, func(p *Person) (int, time.Time) { return p.Presentations, p.LastPresented }).User.ID
+		p, tied := pickFair(cands, rng, func(p *Person) (int, time.Time) { return p.Presentations, p.LastPresented })
+		presenter, why = p.User.ID, presenterWhy(set, cands, pool, p, tied)
 	}
 
 	observer := want.Observer
@@ -78,10 +85,11 @@ func ChooseRoles(set *Set, sess *Session, want RoleRequest, rng *rand.Rand) (Rou
 		if len(fresh) > 0 {
 			rest = fresh
 		}
-		observer = pickFair(rest, rng, func(p *Person) (int, time.Time) { return p.Observations, p.LastObserved }).User.ID
+		p, _ := pickFair(rest, rng, func(p *Person) (int, time.Time) { return p.Observations, p.LastObserved })
+		observer = p.User.ID
 	}
 
-	r := RoundRoles{Presenter: presenter, Observer: observer}
+	r := RoundRoles{Presenter: presenter, Observer: observer, Why: why}
 	for _, p := range att {
 		if id := p.User.ID; id != presenter && id != observer {
 			r.Enablers = append(r.Enablers, id)
@@ -167,7 +175,9 @@ func displayName(p *Person, id string) string {
 }
 
 // presenterPool applies the bid and once-per-session rules.
-func presenterPool(sess *Session, att []*Person) []*Person {
+// presenterPool is who may present next, and which of them they are, for
+// RoundRoles.Why.
+func presenterPool(sess *Session, att []*Person) ([]*Person, poolKind) {
 	bid := map[string]bool{}
 	for _, b := range sess.Bids {
 		bid[b.UserID] = true
@@ -187,14 +197,93 @@ func presenterPool(sess *Session, att []*Person) []*Person {
 		}
 	}
 	switch {
+	case len(notYetBidders) > 0 && len(notYetBidders) < len(bidders):
+		return notYetBidders, poolBidNotYet
 	case len(notYetBidders) > 0:
-		return notYetBidders
+		return notYetBidders, poolBid
+	case len(notYet) > 0 && len(bidders) > 0:
+		return notYet, poolBiddersDone
 	case len(notYet) > 0:
-		return notYet
+		return notYet, poolNoBids
 	case len(bidders) > 0:
-		return bidders
+		return bidders, poolAllDoneBid
 	}
-	return att
+	return att, poolAllDone
+}
+
+// poolKind says who the candidates to present were.
+type poolKind int
+
+const (
+	poolBidNotYet   poolKind = iota // bid, and not presented today (others who bid have)
+	poolBid                         // bid
+	poolBiddersDone                 // every bidder presented today: those who have not
+	poolNoBids                      // nobody bid: those who have not presented today
+	poolAllDoneBid                  // everyone presented today: those who bid
+	poolAllDone                     // everyone presented today, nobody bid: all
+	poolAll                         // all but the requested observer
+)
+
+// from is how Why names the candidates: "Chosen from the 3 who bid (Cat,
+// Eve and Dev)", or "Nobody bid, so Dev is the only one checked in who has
+// not presented today".
+func (k poolKind) from(n int, names string) string {
+	var lead, many, one string
+	switch k {
+	case poolBidNotYet:
+		many, one = "who bid and have not presented today", "who bid and has not presented today"
+	case poolBid:
+		many, one = "who bid", "who bid"
+	case poolBiddersDone:
+		lead, many, one = "Everyone who bid has presented today, so ", "who have not", "who has not"
+	case poolNoBids:
+		lead, many, one = "Nobody bid, so ", "checked in who have not presented today", "checked in who has not presented today"
+	case poolAllDoneBid:
+		lead, many, one = "Everyone has presented today, so ", "who bid", "who bid"
+	default:
+		many, one = "checked in", "checked in"
+	}
+	if n == 1 {
+		return Capitalize(lead + names + " is the only one " + one)
+	}
+	return Capitalize(lead + fmt.Sprintf("chosen from the %d %s (%s)", n, many, names))
+}
+
+// Capitalize puts the first letter in upper case.
+func Capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// presenterWhy is RoundRoles.Why: "Chosen from the 4 who bid (Cat, Eve, Dev
+// and Ben): the one who has presented least in this set (never yet), drawn
+// by lot among 3 equal."
+func presenterWhy(set *Set, cands []*Person, pool poolKind, chosen *Person, tied int) string {
+	ids := make([]string, len(cands))
+	for i, p := range cands {
+		ids[i] = p.User.ID
+	}
+	why := pool.from(len(cands), PeopleNames(set, ids))
+	if len(cands) == 1 {
+		return why + "."
+	}
+	why += fmt.Sprintf(": the one who has presented least in this set (%s)", times(chosen.Presentations))
+	if tied > 1 {
+		why += fmt.Sprintf(", drawn by lot among %d equal", tied)
+	}
+	return why + "."
+}
+
+func times(n int) string {
+	switch n {
+	case 0:
+		return "never yet"
+	case 1:
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func presentedIn(sess *Session, id string) bool {
@@ -228,7 +317,7 @@ func without(ps []*Person, id string) []*Person {
 // pickFair returns the candidate with the lowest count, then the oldest last
 // time (zero is oldest), then one of the remaining ties chosen by rng (the first
 // in set order when rng is nil).
-func pickFair(cands []*Person, rng *rand.Rand, key func(*Person) (int, time.Time)) *Person {
+func pickFair(cands []*Person, rng *rand.Rand, key func(*Person) (int, time.Time)) (*Person, int) {
 	var best []*Person
 	bc, bt := 0, time.Time{}
 	for _, p := range cands {
@@ -241,7 +330,7 @@ func pickFair(cands []*Person, rng *rand.Rand, key func(*Person) (int, time.Time
 		}
 	}
 	if len(best) == 1 || rng == nil {
-		return best[0]
+		return best[0], len(best)
 	}
-	return best[rng.IntN(len(best))]
+	return best[rng.IntN(len(best))], len(best)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,6 +202,10 @@ func TestChooseRoles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if got.Why == "" && tt.want.Presenter == "" {
+				t.Error("no reason given for a presenter chosen by the bot")
+			}
+			got.Why = "" // TestPresenterWhy
 			if !reflect.DeepEqual(got, tt.expect) {
 				t.Errorf("got %+v, want %+v", got, tt.expect)
 			}
@@ -362,5 +367,43 @@ func BenchmarkChooseRoles(b *testing.B) {
 		if _, err := bot.ChooseRoles(set, sess, bot.RoleRequest{}, rng); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPresenterWhy: the facilitator is told how the bot chose the
+// presenter, in words (a trial's facilitator saw "dev presents" after four
+// bids and could not tell why).
+func TestPresenterWhy(t *testing.T) {
+	set := &bot.Set{ID: "s"}
+	for _, n := range []string{"ana", "ben", "cat", "dev"} {
+		set.People = append(set.People, bot.Person{User: bot.UserRef{ID: n, Name: strings.ToUpper(n[:1]) + n[1:]}, Roles: []bot.Role{bot.RoleMember}})
+	}
+	set.People[0].Presentations = 2
+	sess := &bot.Session{ID: "s/1"}
+	for _, p := range set.People {
+		sess.Attendees = append(sess.Attendees, bot.Attendance{UserID: p.User.ID})
+	}
+	why := func() string {
+		t.Helper()
+		r, err := bot.ChooseRoles(set, sess, bot.RoleRequest{}, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Why
+	}
+	if got, want := why(), "Nobody bid, so chosen from the 4 checked in who have not presented today (Ana, Ben, Cat and Dev): the one who has presented least in this set (never yet), drawn by lot among 3 equal."; got != want {
+		t.Errorf("no bids:\n got %s\nwant %s", got, want)
+	}
+	sess.Bids = []bot.Bid{{UserID: "cat"}, {UserID: "ana"}}
+	if got, want := why(), "Chosen from the 2 who bid (Ana and Cat): the one who has presented least in this set (never yet)."; got != want {
+		t.Errorf("two bids:\n got %s\nwant %s", got, want)
+	}
+	sess.Bids = []bot.Bid{{UserID: "dev"}}
+	if got, want := why(), "Dev is the only one who bid."; got != want {
+		t.Errorf("one bid:\n got %s\nwant %s", got, want)
+	}
+	r, err := bot.ChooseRoles(set, sess, bot.RoleRequest{Presenter: "ben"}, nil)
+	if err != nil || r.Why != "" {
+		t.Errorf("a named presenter: why %q (%v), want none", r.Why, err)
 	}
 }

@@ -74,7 +74,7 @@ func (r *Router) commit(ctx context.Context, c *call, a bot.CommitArgs) (bot.Mes
 	if !cm.Due.IsZero() {
 		dueText = "due " + bot.FormatTime(cm.Due, c.readerLoc())
 	}
-	msg := private(fmt.Sprintf("Recorded %s: %s\n%s. Report on it with `/als report %s <done|progress|blocked> <what you did and learned>`.", cm.ShortID, cm.Text, capitalize(dueText), cm.ShortID))
+	msg := private(fmt.Sprintf("Recorded %s: %s\n%s. Report on it with `/als report %s <done|progress|blocked> <what you did and learned>`.", cm.ShortID, cm.Text, bot.Capitalize(dueText), cm.ShortID))
 	if same != "" {
 		msg.Text += fmt.Sprintf("\nYou already have %s with the same words. If %s is a repeat, drop it with %s.", same, cm.ShortID, bot.Cmd("commitment drop "+cm.ShortID+" duplicate"))
 	}
@@ -88,13 +88,6 @@ func sameWords(a, b string) bool {
 		return strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(s)), " "), ".!")
 	}
 	return norm(a) == norm(b)
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // actions lists the caller's own open commitments.

@@ -17,26 +17,9 @@ func private(text string) bot.Message {
 }
 
 // names lists people of the set by name: "Ana, Ben and Cy".
-func names(set *bot.Set, ids []string) string {
-	if len(ids) == 0 {
-		return "none"
-	}
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = bot.PersonName(set, id)
-	}
-	return joinAnd(out)
-}
+func names(set *bot.Set, ids []string) string { return bot.PeopleNames(set, ids) }
 
-func joinAnd(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
-}
+func joinAnd(xs []string) string { return bot.JoinAnd(xs) }
 
 // clock shows a time of day in loc: "14:35".
 func clock(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04") }

@@ -73,13 +73,19 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 		r.log.ErrorContext(ctx, "save fairness counters", "set", c.set.ID, "err", err)
 	}
 	rd := &sess.Rounds[len(sess.Rounds)-1]
+	why := ""
+	if roles.Why != "" {
+		why = fmt.Sprintf("\n%s Someone else? %s, then %s.", roles.Why, bot.Cmd("round cancel"), bot.Cmd("round start @name"))
+	}
 	if r.postCard(ctx, c, sess, rd) {
 		r.sessionChanged(ctx, c.set, sess)
 		return bot.Message{Kind: bot.KindReply, Private: true,
-			Text: fmt.Sprintf("Round %d has started: its card is in the channel, and moves on with its buttons or %s.", rd.Number, bot.Cmd("round next"))}, nil
+			Text: fmt.Sprintf("Round %d has started: its card is in the channel, and moves on with its buttons or %s.", rd.Number, bot.Cmd("round next")) + why}, nil
 	}
 	r.sessionChanged(ctx, c.set, sess)
-	return roleCard(c.set, rd), nil
+	card := roleCard(c.set, rd)
+	card.Text += why
+	return card, nil
 }
 
 // roleCard is a round's card: its roles (presenter and observer mentioned,

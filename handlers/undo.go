@@ -107,7 +107,7 @@ func (r *Router) commitmentEdit(ctx context.Context, c *call, a bot.CommitmentEd
 	if !due.IsZero() {
 		dueText = "due " + bot.FormatTime(due, c.readerLoc())
 	}
-	return private(fmt.Sprintf("Corrected %s: %s\n%s.", cm.ShortID, text, capitalize(dueText))), nil
+	return private(fmt.Sprintf("Corrected %s: %s\n%s.", cm.ShortID, text, bot.Capitalize(dueText))), nil
 }
 
 func (r *Router) facilitatorRemove(ctx context.Context, c *call, a bot.MentionArgs) (bot.Message, error) {
