@@ -153,9 +153,14 @@ func extraSession(c *call, all []*bot.Session, sess *bot.Session) string {
 			next = s
 		}
 	}
-	text := "This is an extra session, outside the plan: it counts as held."
+	text := "Nothing was planned for today, so this is an extra session, outside the plan: it counts as held."
+	if sess.Number > 1 && next != nil {
+		// A trial's facilitator read "session 7" before sessions 2-6 as a slip.
+		text += fmt.Sprintf(" It is session %d because sessions up to %d are numbered already.", sess.Number, sess.Number-1)
+	}
 	if next != nil {
-		text += fmt.Sprintf(" The next planned one is session %d, %s.", next.Number, bot.FormatTime(next.Start, c.set.Location()))
+		text += fmt.Sprintf(" The next planned one is session %d, %s: if you meant that one, write %s, then %s.", next.Number, bot.FormatTime(next.Start, c.set.Location()), bot.Cmd("session undo start"), bot.Cmd(fmt.Sprintf("session start %d", next.Number)))
+		return text
 	}
 	return text + fmt.Sprintf(" Started by mistake? %s.", bot.Cmd("session undo start"))
 }

@@ -221,7 +221,8 @@ func TestSessionStartAfterAMissedSession(t *testing.T) {
 	// Session 1 was held: nothing is missed now, and a start on a day
 	// without a planned session opens an extra one, saying so.
 	msg = e.must("fac", "session start")
-	wantContains(t, msg.Text, "Session 3 is open", "an extra session, outside the plan", "next planned one is session 2, Tue 29 Dec 2026 14:00", "session undo start")
+	wantContains(t, msg.Text, "Session 3 is open", "an extra session, outside the plan", "It is session 3 because sessions up to 2 are numbered already",
+		"next planned one is session 2, Tue 29 Dec 2026 14:00 (UTC): if you meant that one", "session undo start", "session start 2")
 	e.must("fac", "session end")
 	_, err = e.do("fac", "session start 1")
 	if bot.ErrorCode(err) != bot.ECONFLICT || !strings.Contains(bot.ErrorMessage(err), "Session 1 is closed") {
