@@ -146,7 +146,7 @@ func actionPrompt(set *Set, title, text string) Message {
 // its latest report. Member texts are in it: send it only to the set's
 // channel. Commitments of people no longer members are kept (their report
 // still belongs to the set's record), under their name marked as such.
-func Digest(set *Set, commitments []*Commitment, since time.Time, loc *time.Location) Message {
+func Digest(set *Set, commitments []*Commitment, since, now time.Time, loc *time.Location) Message {
 	byUser := map[string][]*Commitment{}
 	for _, c := range commitments {
 		if c == nil || (c.Status != CommitmentOpen && !reportedSince(c, since)) {
@@ -196,7 +196,7 @@ func Digest(set *Set, commitments []*Commitment, since time.Time, loc *time.Loca
 		} else {
 			lines := make([]string, 0, len(cs))
 			for _, c := range cs {
-				lines = append(lines, CommitmentLine(c, loc))
+				lines = append(lines, CommitmentLine(c, loc, now))
 			}
 			sec.Text = strings.Join(lines, "\n")
 		}
@@ -207,13 +207,15 @@ func Digest(set *Set, commitments []*Commitment, since time.Time, loc *time.Loca
 
 // CommitmentLine shows one commitment with its status, due date and latest
 // report: "C-3 (open, due Tue 3 Dec 2026 18:00 (UTC)): text. Latest report (progress): text".
-func CommitmentLine(c *Commitment, loc *time.Location) string {
+func CommitmentLine(c *Commitment, loc *time.Location, now time.Time) string {
 	var b strings.Builder
 	b.WriteString(c.ShortID)
 	b.WriteString(" (")
 	b.WriteString(string(c.Status))
 	if !c.Due.IsZero() {
-		b.WriteString(", due ")
+		b.WriteString(", ")
+		b.WriteString(dueWords(c, now))
+		b.WriteString(" ")
 		b.WriteString(FormatTime(c.Due, loc))
 	}
 	b.WriteString("): ")
@@ -225,6 +227,16 @@ func CommitmentLine(c *Commitment, loc *time.Location) string {
 		b.WriteString("\n    No report yet.")
 	}
 	return b.String()
+}
+
+// dueWords is "due", or "overdue since" for an open commitment whose due
+// time passed before now (a trial's report-back showed a commitment due
+// two months earlier as plainly "due"). A zero now never says overdue.
+func dueWords(c *Commitment, now time.Time) string {
+	if c.Status == CommitmentOpen && !now.IsZero() && !c.Due.IsZero() && c.Due.Before(now) {
+		return "overdue since"
+	}
+	return "due"
 }
 
 func reportedSince(c *Commitment, since time.Time) bool {
@@ -317,7 +329,7 @@ func Reminder(set *Set, sess *Session, now time.Time, loc *time.Location, open [
 	case len(open) > 0:
 		lines := make([]string, 0, len(open))
 		for _, c := range open {
-			lines = append(lines, CommitmentLine(c, loc))
+			lines = append(lines, CommitmentLine(c, loc, now))
 		}
 		m.Sections = append(m.Sections, Section{Title: "Your open commitment",
 			Text: strings.Join(lines, "\n") + "\nReport on it with `/als report <id> <done|progress|blocked> <what you did and learned>`."})
@@ -429,7 +441,7 @@ func ReportChoiceForm(setID, shortID string) *Form {
 // going; open must not be empty (a nudge that says nothing is not sent).
 // One commitment gets Done / Progress / Blocked buttons; several get one
 // button each (a form with the status in it), not three each.
-func Nudge(set *Set, open []*Commitment, loc *time.Location) Message {
+func Nudge(set *Set, open []*Commitment, now time.Time, loc *time.Location) Message {
 	m := Message{
 		Kind:  KindNudge,
 		Title: "How is your action going?",
@@ -437,7 +449,12 @@ func Nudge(set *Set, open []*Commitment, loc *time.Location) Message {
 	}
 	labels := map[ReportStatus]string{ReportDone: "Done", ReportProgress: "Progress", ReportBlocked: "Blocked"}
 	for _, c := range open {
-		m.Sections = append(m.Sections, Section{Text: CommitmentLine(c, loc)})
+		sec := Section{Text: CommitmentLine(c, loc, now)}
+		if dueWords(c, now) != "due" {
+			// Week after week the same late line, and nothing to do about it.
+			sec.Text += fmt.Sprintf("\n    Past its date? Move it with `/als commitment edit %s by <date>`, or drop it with `/als commitment drop %s`.", c.ShortID, c.ShortID)
+		}
+		m.Sections = append(m.Sections, sec)
 		// Sent to a DM: buttons and forms carry the set for members of several sets.
 		if len(open) > 1 {
 			m.Buttons = append(m.Buttons, Button{Label: "Report on " + c.ShortID, Command: "report " + c.ShortID, Form: ReportChoiceForm(set.ID, c.ShortID), SetID: set.ID})
@@ -463,7 +480,7 @@ type Mentee struct {
 // MentorNudge lists a mentor's mentees' open commitments (never reports:
 // those stay in the set) and asks them to log their meetings. Mentees
 // without an open commitment are left out; with none left, nothing is sent.
-func MentorNudge(set *Set, mentees []Mentee, loc *time.Location) Message {
+func MentorNudge(set *Set, mentees []Mentee, now time.Time, loc *time.Location) Message {
 	m := Message{
 		Kind:  KindMentorNudge,
 		Title: "Your mentees in " + set.Name,
@@ -477,7 +494,7 @@ func MentorNudge(set *Set, mentees []Mentee, loc *time.Location) Message {
 		for _, c := range p.Open {
 			line := c.ShortID + ": " + c.Text
 			if !c.Due.IsZero() {
-				line += " (due " + FormatTime(c.Due, loc) + ")"
+				line += " (" + dueWords(c, now) + " " + FormatTime(c.Due, loc) + ")"
 			}
 			lines = append(lines, line)
 		}
@@ -488,7 +505,7 @@ func MentorNudge(set *Set, mentees []Mentee, loc *time.Location) Message {
 
 // DigestBefore is the report-back digest sent at now ahead of sess.
 func DigestBefore(set *Set, sess *Session, commitments []*Commitment, since, now time.Time) Message {
-	m := Digest(set, commitments, since, set.Location())
+	m := Digest(set, commitments, since, now, set.Location())
 	m.Text = fmt.Sprintf("Session %d is %s: %s. %s", sess.Number, InWords(sess.Start.Sub(now)), FormatTime(sess.Start, set.Location()), m.Text)
 	return m
 }

@@ -43,11 +43,11 @@ func TestNudgeButtons(t *testing.T) {
 	c := func(n string) *bot.Commitment {
 		return &bot.Commitment{ID: bot.CommitmentID(set.ID, n), ShortID: n, UserID: "ana", Text: "Do " + n, Status: bot.CommitmentOpen}
 	}
-	one := bot.Nudge(set, []*bot.Commitment{c("C-1")}, time.UTC)
+	one := bot.Nudge(set, []*bot.Commitment{c("C-1")}, time.Time{}, time.UTC)
 	if len(one.Buttons) != 3 || one.Buttons[0].Form.Command != "report C-1 done" {
 		t.Fatalf("one commitment: buttons %+v", one.Buttons)
 	}
-	three := bot.Nudge(set, []*bot.Commitment{c("C-1"), c("C-2"), c("C-3")}, time.UTC)
+	three := bot.Nudge(set, []*bot.Commitment{c("C-1"), c("C-2"), c("C-3")}, time.Time{}, time.UTC)
 	if len(three.Buttons) != 3 || len(three.Sections) != 3 {
 		t.Fatalf("three commitments: %d buttons, %d sections; want one button and one section each", len(three.Buttons), len(three.Sections))
 	}
@@ -75,7 +75,7 @@ func TestNudgeButtons(t *testing.T) {
 // TestDigestNothingYet: with no commitments at all the digest says so once,
 // not "No open commitment" per member.
 func TestDigestNothingYet(t *testing.T) {
-	m := bot.Digest(promptSet(), nil, time.Time{}, time.UTC)
+	m := bot.Digest(promptSet(), nil, time.Time{}, time.Time{}, time.UTC)
 	if m.Text != "No commitments yet." || len(m.Sections) != 0 {
 		t.Fatalf("empty digest: %q with %d sections", m.Text, len(m.Sections))
 	}
@@ -139,8 +139,44 @@ func TestPhaseMoved(t *testing.T) {
 // log command, not YYYY-MM-DD.
 func TestMentorNudgeDates(t *testing.T) {
 	set := &bot.Set{Name: "West set"}
-	m := bot.MentorNudge(set, []bot.Mentee{{UserID: "U1", Open: []*bot.Commitment{{ShortID: "C-1", Text: "Call HR"}}}}, time.UTC)
+	m := bot.MentorNudge(set, []bot.Mentee{{UserID: "U1", Open: []*bot.Commitment{{ShortID: "C-1", Text: "Call HR"}}}}, time.Time{}, time.UTC)
 	if strings.Contains(m.Text, "YYYY") || !strings.Contains(m.Text, "/als mentoring log @mentee [<date>] [<note>]") {
 		t.Errorf("mentor nudge text %q: want the mentoring log usage with <date>", m.Text)
+	}
+}
+
+// TestOverdueCommitment: an open commitment whose due time has passed is
+// shown as overdue in every list of commitments (a trial's report-back
+// showed one two months late as plainly "due"); one done late is not.
+func TestOverdueCommitment(t *testing.T) {
+	due := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	c := &bot.Commitment{ShortID: "C-3", Text: "Call HR", Status: bot.CommitmentOpen, Due: due}
+	now := due.Add(time.Minute)
+	if got := bot.CommitmentLine(c, time.UTC, now); !strings.HasPrefix(got, "C-3 (open, overdue since Thu 31 Dec 2026 23:59 (UTC)): Call HR") {
+		t.Errorf("late: %q", got)
+	}
+	if got := bot.CommitmentLine(c, time.UTC, due.Add(-time.Hour)); !strings.HasPrefix(got, "C-3 (open, due Thu 31 Dec 2026 23:59") {
+		t.Errorf("in time: %q", got)
+	}
+	done := *c
+	done.Status = bot.CommitmentDone
+	if got := bot.CommitmentLine(&done, time.UTC, now); !strings.HasPrefix(got, "C-3 (done, due ") {
+		t.Errorf("done: %q", got)
+	}
+	n := bot.Nudge(promptSet(), []*bot.Commitment{c}, now, time.UTC)
+	if len(n.Sections) != 1 || !strings.Contains(n.Sections[0].Text, "commitment edit C-3 by <date>") || !strings.Contains(n.Sections[0].Text, "commitment drop C-3") {
+		t.Errorf("nudge of a late commitment: %+v", n.Sections)
+	}
+	if n := bot.Nudge(promptSet(), []*bot.Commitment{c}, due.Add(-time.Hour), time.UTC); strings.Contains(n.Sections[0].Text, "Past its date") {
+		t.Errorf("nudge in time: %+v", n.Sections)
+	}
+	undated := *c
+	undated.Due = time.Time{}
+	if n := bot.Nudge(promptSet(), []*bot.Commitment{&undated}, now, time.UTC); strings.Contains(n.Sections[0].Text, "Past its date") || strings.Contains(n.Sections[0].Text, "overdue") {
+		t.Errorf("nudge without a due date: %+v", n.Sections)
+	}
+	m := bot.MentorNudge(promptSet(), []bot.Mentee{{UserID: "U1", Open: []*bot.Commitment{c}}}, now, time.UTC)
+	if len(m.Sections) != 1 || !strings.Contains(m.Sections[0].Text, "(overdue since Thu 31 Dec 2026") {
+		t.Errorf("mentor nudge: %+v", m.Sections)
 	}
 }

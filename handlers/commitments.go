@@ -102,7 +102,7 @@ func (r *Router) actions(ctx context.Context, c *call, _ bot.NoArgs) (bot.Messag
 	loc := c.readerLoc()
 	lines := make([]string, len(cs))
 	for i, cm := range cs {
-		lines[i] = bot.CommitmentLine(cm, loc)
+		lines[i] = bot.CommitmentLine(cm, loc, c.now)
 	}
 	msg := private(fmt.Sprintf("Your open commitments in %s:\n%s", c.set.Name, strings.Join(lines, "\n")))
 	msg.Title = "Your actions"

@@ -55,7 +55,7 @@ func (r *Router) home(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 			}
 			lines := make([]string, len(cs))
 			for i, cm := range cs {
-				lines[i] = bot.CommitmentLine(cm, loc)
+				lines[i] = bot.CommitmentLine(cm, loc, c.now)
 			}
 			sec.Text = "Your open commitments:\n" + strings.Join(lines, "\n")
 			if len(cs) == 0 {

@@ -79,7 +79,7 @@ func (r *Router) sessionStart(ctx context.Context, c *call, a bot.SessionStartAr
 		msg.Text += "\n(The report-back digest could not be loaded just now.)"
 		return msg, nil
 	}
-	d := bot.Digest(c.set, commitments, since, loc)
+	d := bot.Digest(c.set, commitments, since, c.now, loc)
 	msg.Sections = append([]bot.Section{{Title: d.Title, Text: d.Text}}, d.Sections...)
 	return msg, nil
 }

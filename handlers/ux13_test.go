@@ -364,7 +364,7 @@ func TestRemovedMemberAfterSession(t *testing.T) {
 	if _, err := e.do("ben", "feedback 4"); err == nil {
 		t.Error("ben's feedback was taken")
 	}
-	digest := bot.Digest(e.set(), []*bot.Commitment{{ID: "x", ShortID: "C-1", SetID: e.setID(), UserID: e.id("ben"), Text: "Ring the agency", Status: bot.CommitmentOpen}}, time.Time{}, time.UTC)
+	digest := bot.Digest(e.set(), []*bot.Commitment{{ID: "x", ShortID: "C-1", SetID: e.setID(), UserID: e.id("ben"), Text: "Ring the agency", Status: bot.CommitmentOpen}}, time.Time{}, time.Time{}, time.UTC)
 	if sectionText(digest, "Ben (no longer in the set)") == "" {
 		t.Errorf("report-back sections %v, want Ben marked as no longer in the set", digest.Sections)
 	}

@@ -351,7 +351,7 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 		if len(open) == 0 {
 			return nil, "no open commitment", nil
 		}
-		return &bot.Outgoing{To: dm, Message: bot.Nudge(set, open, readerLocation(set, d.UserID))}, "", nil
+		return &bot.Outgoing{To: dm, Message: bot.Nudge(set, open, now, readerLocation(set, d.UserID))}, "", nil
 
 	case bot.DeliverMentorNudge:
 		var mentees []bot.Mentee
@@ -370,7 +370,7 @@ func (s *Scheduler) build(ctx context.Context, tc *tickCache, now time.Time, d *
 		if len(mentees) == 0 {
 			return nil, "no mentee with an open commitment", nil
 		}
-		return &bot.Outgoing{To: dm, Message: bot.MentorNudge(set, mentees, readerLocation(set, d.UserID))}, "", nil
+		return &bot.Outgoing{To: dm, Message: bot.MentorNudge(set, mentees, now, readerLocation(set, d.UserID))}, "", nil
 
 	case bot.DeliverFeedback:
 		sess, err := tc.session(ctx, d.SessionID)

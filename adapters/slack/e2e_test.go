@@ -201,7 +201,7 @@ func TestEndToEndHTTP(t *testing.T) {
 	step("digest to the channel", func(t *testing.T) {
 		set, _ := h.store.GetSet(ctx, setID)
 		cs, _ := h.store.ListCommitments(ctx, setID, "", false)
-		d := bot.Digest(set, cs, time.Time{}, set.Location())
+		d := bot.Digest(set, cs, time.Time{}, time.Time{}, set.Location())
 		if _, err := h.a.Messenger().Send(ctx, bot.Destination{Platform: bot.Slack, ChannelID: setChannel}, d); err != nil {
 			t.Fatal(err)
 		}

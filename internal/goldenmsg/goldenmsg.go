@@ -179,7 +179,7 @@ func Messages(t testing.TB, cast Cast) (map[string]bot.Message, *bot.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out["digest"] = bot.Digest(set, commitments, Start.Add(-28*24*time.Hour), set.Location())
+	out["digest"] = bot.Digest(set, commitments, Start.Add(-28*24*time.Hour), Start, set.Location())
 	sess, err := store.GetSession(ctx, bot.SessionID(set.ID, 1))
 	if err != nil {
 		t.Fatal(err)
