@@ -263,14 +263,19 @@ func TestCommitSameWordsTwice(t *testing.T) {
 	}
 }
 
-// TestSessionsListsMissedApart: a planned session whose time passed
-// unstarted is not listed as upcoming.
-func TestSessionsListsMissedApart(t *testing.T) {
-	e := newEnv(t, 12)
+// twoPlanned sets up West with ana and sessions on 2 and 30 December.
+func twoPlanned(e *env) {
 	e.must("fac", "setup West")
 	e.must("fac", "members add @ana")
 	e.must("fac", "session add 2026-12-02 10:00 2h")
 	e.must("fac", "session add 2026-12-30 10:00 2h")
+}
+
+// TestSessionsListsMissedApart: a planned session whose time passed
+// unstarted is not listed as upcoming.
+func TestSessionsListsMissedApart(t *testing.T) {
+	e := newEnv(t, 12)
+	twoPlanned(e)
 	e.clock.Set(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC))
 	msg := e.must("fac", "sessions")
 	if up := sectionText(msg, "Upcoming"); strings.Contains(up, "Session 1") || !strings.Contains(up, "Session 2") {
@@ -326,10 +331,7 @@ func TestSessionEndClosesRoundFirstPrompt(t *testing.T) {
 // first, not under Upcoming (a trial read it there as not started).
 func TestSessionsListsOpenFirst(t *testing.T) {
 	e := newEnv(t, 12)
-	e.must("fac", "setup West")
-	e.must("fac", "members add @ana")
-	e.must("fac", "session add 2026-12-02 10:00 2h")
-	e.must("fac", "session add 2026-12-30 10:00 2h")
+	twoPlanned(e)
 	e.clock.Set(time.Date(2026, 12, 2, 10, 5, 0, 0, time.UTC))
 	e.must("fac", "session start")
 	msg := e.must("ana", "sessions")
