@@ -53,8 +53,9 @@ func (m Mean) String() string {
 	return fmt.Sprintf("%s (n=%d)", OneDecimal(m.Value()), m.N)
 }
 
-// OneDecimal shows x with one decimal, halves rounded up as people round
-// them (a mean of 4, 5, 5 and 3 is 4.3, where "%.1f" gives 4.2).
+// OneDecimal shows x with one decimal, halves rounded away from zero as
+// people round them (a mean of 4, 5, 5 and 3 is 4.3, where "%.1f" gives
+// 4.2; a change of -0.25 is -0.3).
 func OneDecimal(x float64) string {
 	r := math.Round(x*10) / 10
 	if r == 0 {

@@ -230,14 +230,19 @@ func CommitmentLine(c *Commitment, loc *time.Location, now time.Time) string {
 }
 
 // dueWords is "due", or "overdue since" for an open commitment whose due
-// time passed before now (a trial's report-back showed a commitment due
-// two months earlier as plainly "due"). A zero now never says overdue.
+// time passed more than overdueGrace before now (a trial's report-back
+// showed a commitment due two months earlier as plainly "due"). A zero now
+// never says overdue.
 func dueWords(c *Commitment, now time.Time) string {
-	if c.Status == CommitmentOpen && !now.IsZero() && !c.Due.IsZero() && c.Due.Before(now) {
+	if c.Status == CommitmentOpen && !now.IsZero() && !c.Due.IsZero() && c.Due.Before(now.Add(-overdueGrace)) {
 		return "overdue since"
 	}
 	return "due"
 }
+
+// overdueGrace: a commitment with no date given is due when the next
+// session starts, and is reported on in that session; it is not late there.
+const overdueGrace = 24 * time.Hour
 
 func reportedSince(c *Commitment, since time.Time) bool {
 	for _, r := range c.Reports {

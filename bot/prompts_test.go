@@ -145,13 +145,17 @@ func TestMentorNudgeDates(t *testing.T) {
 	}
 }
 
-// TestOverdueCommitment: an open commitment whose due time has passed is
-// shown as overdue in every list of commitments (a trial's report-back
+// TestOverdueCommitment: an open commitment whose due time passed more
+// than a day ago is shown as overdue in every list of commitments (a trial's report-back
 // showed one two months late as plainly "due"); one done late is not.
 func TestOverdueCommitment(t *testing.T) {
 	due := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
 	c := &bot.Commitment{ShortID: "C-3", Text: "Call HR", Status: bot.CommitmentOpen, Due: due}
-	now := due.Add(time.Minute)
+	// Due at a session's start, it is not late in that session.
+	if got := bot.CommitmentLine(c, time.UTC, due.Add(2*time.Hour)); strings.Contains(got, "overdue") {
+		t.Errorf("in the session it was due at: %q", got)
+	}
+	now := due.Add(25 * time.Hour)
 	if got := bot.CommitmentLine(c, time.UTC, now); !strings.HasPrefix(got, "C-3 (open, overdue since Thu 31 Dec 2026 23:59 (UTC)): Call HR") {
 		t.Errorf("late: %q", got)
 	}

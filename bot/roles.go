@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RoleRequest names the roles a facilitator asked for by user id; empty
@@ -59,14 +61,18 @@ func ChooseRoles(set *Set, sess *Session, want RoleRequest, rng *rand.Rand) (Rou
 	presenter, why := want.Presenter, ""
 	if presenter == "" {
 		cands, pool := presenterPool(sess, att)
+		observes := "" // the requested observer, when they were a candidate
 		if want.Observer != "" {
+			if len(without(cands, want.Observer)) < len(cands) {
+				observes = PersonName(set, want.Observer)
+			}
 			cands = without(cands, want.Observer)
 			if len(cands) == 0 {
 				cands, pool = without(att, want.Observer), poolAll
 			}
 		}
-		p, tied := pickFair(cands, rng, func(p *Person) (int, time.Time) { return p.Presentations, p.LastPresented })
-		presenter, why = p.User.ID, presenterWhy(set, cands, pool, p, tied)
+		f := pickFair(cands, rng, func(p *Person) (int, time.Time) { return p.Presentations, p.LastPresented })
+		presenter, why = f.chosen.User.ID, presenterWhy(set, cands, pool, observes, f)
 	}
 
 	observer := want.Observer
@@ -85,8 +91,7 @@ func ChooseRoles(set *Set, sess *Session, want RoleRequest, rng *rand.Rand) (Rou
 		if len(fresh) > 0 {
 			rest = fresh
 		}
-		p, _ := pickFair(rest, rng, func(p *Person) (int, time.Time) { return p.Observations, p.LastObserved })
-		observer = p.User.ID
+		observer = pickFair(rest, rng, func(p *Person) (int, time.Time) { return p.Observations, p.LastObserved }).chosen.User.ID
 	}
 
 	r := RoundRoles{Presenter: presenter, Observer: observer, Why: why}
@@ -226,8 +231,9 @@ const (
 
 // from is how Why names the candidates: "Chosen from the 3 who bid (Cat,
 // Eve and Dev)", or "Nobody bid, so Dev is the only one checked in who has
-// not presented today".
-func (k poolKind) from(n int, names string) string {
+// not presented today". observes, when not empty, is the requested
+// observer, who was one of them and was left out.
+func (k poolKind) from(n int, names, observes string) string {
 	var lead, many, one string
 	switch k {
 	case poolBidNotYet:
@@ -240,10 +246,18 @@ func (k poolKind) from(n int, names string) string {
 		lead, many, one = "Nobody bid, so ", "checked in who have not presented today", "checked in who has not presented today"
 	case poolAllDoneBid:
 		lead, many, one = "Everyone has presented today, so ", "who bid", "who bid"
+	case poolAll:
+		many, one = "checked in apart from the observer", "checked in apart from the observer"
 	default:
 		many, one = "checked in", "checked in"
 	}
+	if observes != "" {
+		names += "; " + observes + " observes"
+	}
 	if n == 1 {
+		if observes != "" {
+			return Capitalize(lead + names[:strings.Index(names, ";")] + " is the only other one " + one + " (" + observes + " observes)")
+		}
 		return Capitalize(lead + names + " is the only one " + one)
 	}
 	return Capitalize(lead + fmt.Sprintf("chosen from the %d %s (%s)", n, many, names))
@@ -251,27 +265,33 @@ func (k poolKind) from(n int, names string) string {
 
 // Capitalize puts the first letter in upper case.
 func Capitalize(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // presenterWhy is RoundRoles.Why: "Chosen from the 4 who bid (Cat, Eve, Dev
-// and Ben): the one who has presented least in this set (never yet), drawn
-// by lot among 3 equal."
-func presenterWhy(set *Set, cands []*Person, pool poolKind, chosen *Person, tied int) string {
+// and Ben): drawn by lot among the 3 who have presented least in this set
+// (never yet)."
+func presenterWhy(set *Set, cands []*Person, pool poolKind, observes string, f fairPick) string {
 	ids := make([]string, len(cands))
 	for i, p := range cands {
 		ids[i] = p.User.ID
 	}
-	why := pool.from(len(cands), PeopleNames(set, ids))
-	if len(cands) == 1 {
-		return why + "."
-	}
-	why += fmt.Sprintf(": the one who has presented least in this set (%s)", times(chosen.Presentations))
-	if tied > 1 {
-		why += fmt.Sprintf(", drawn by lot among %d equal", tied)
+	why := pool.from(len(cands), PeopleNames(set, ids), observes)
+	least := times(f.chosen.Presentations)
+	switch {
+	case len(cands) == 1:
+	case f.fewest == 1:
+		why += fmt.Sprintf(": the one who has presented least in this set (%s)", least)
+	case f.tied == 1:
+		why += fmt.Sprintf(": of the %d who have presented least in this set (%s), the one who presented longest ago", f.fewest, least)
+	case f.tied == f.fewest:
+		why += fmt.Sprintf(": drawn by lot among the %d who have presented least in this set (%s)", f.tied, least)
+	default:
+		why += fmt.Sprintf(": of the %d who have presented least in this set (%s), drawn by lot among the %d who presented longest ago", f.fewest, least, f.tied)
 	}
 	return why + "."
 }
@@ -317,20 +337,32 @@ func without(ps []*Person, id string) []*Person {
 // pickFair returns the candidate with the lowest count, then the oldest last
 // time (zero is oldest), then one of the remaining ties chosen by rng (the first
 // in set order when rng is nil).
-func pickFair(cands []*Person, rng *rand.Rand, key func(*Person) (int, time.Time)) (*Person, int) {
+func pickFair(cands []*Person, rng *rand.Rand, key func(*Person) (int, time.Time)) fairPick {
 	var best []*Person
-	bc, bt := 0, time.Time{}
+	bc, bt, fewest := 0, time.Time{}, 0
 	for _, p := range cands {
 		c, t := key(p)
 		switch {
-		case len(best) == 0 || c < bc || (c == bc && t.Before(bt)):
-			best, bc, bt = []*Person{p}, c, t
+		case len(best) == 0 || c < bc:
+			best, bc, bt, fewest = []*Person{p}, c, t, 1
+		case c == bc && t.Before(bt):
+			best, bt, fewest = []*Person{p}, t, fewest+1
 		case c == bc && t.Equal(bt):
-			best = append(best, p)
+			best, fewest = append(best, p), fewest+1
+		case c == bc:
+			fewest++
 		}
 	}
-	if len(best) == 1 || rng == nil {
-		return best[0], len(best)
+	f := fairPick{chosen: best[0], fewest: fewest, tied: len(best)}
+	if len(best) > 1 && rng != nil {
+		f.chosen = best[rng.IntN(len(best))]
 	}
-	return best[rng.IntN(len(best))], len(best)
+	return f
+}
+
+// fairPick is pickFair's choice: who, how many share the lowest count, and
+// how many of those share the oldest last time too (drawn by lot).
+type fairPick struct {
+	chosen       *Person
+	fewest, tied int
 }

@@ -391,7 +391,7 @@ func TestPresenterWhy(t *testing.T) {
 		}
 		return r.Why
 	}
-	if got, want := why(), "Nobody bid, so chosen from the 4 checked in who have not presented today (Ana, Ben, Cat and Dev): the one who has presented least in this set (never yet), drawn by lot among 3 equal."; got != want {
+	if got, want := why(), "Nobody bid, so chosen from the 4 checked in who have not presented today (Ana, Ben, Cat and Dev): drawn by lot among the 3 who have presented least in this set (never yet)."; got != want {
 		t.Errorf("no bids:\n got %s\nwant %s", got, want)
 	}
 	sess.Bids = []bot.Bid{{UserID: "cat"}, {UserID: "ana"}}
@@ -402,7 +402,32 @@ func TestPresenterWhy(t *testing.T) {
 	if got, want := why(), "Dev is the only one who bid."; got != want {
 		t.Errorf("one bid:\n got %s\nwant %s", got, want)
 	}
-	r, err := bot.ChooseRoles(set, sess, bot.RoleRequest{Presenter: "ben"}, nil)
+	// The requested observer bid too: left out, and said so.
+	sess.Bids = []bot.Bid{{UserID: "cat"}, {UserID: "dev"}}
+	r, err := bot.ChooseRoles(set, sess, bot.RoleRequest{Observer: "cat"}, rand.New(rand.NewPCG(1, 2)))
+	if want := "Dev is the only other one who bid (Cat observes)."; err != nil || r.Why != want {
+		t.Errorf("observer who bid:\n got %s (%v)\nwant %s", r.Why, err, want)
+	}
+	sess.Bids = nil
+	r, err = bot.ChooseRoles(set, sess, bot.RoleRequest{Observer: "cat"}, rand.New(rand.NewPCG(1, 2)))
+	if want := "Nobody bid, so chosen from the 3 checked in who have not presented today (Ana, Ben and Dev; Cat observes): drawn by lot among the 2 who have presented least in this set (never yet)."; err != nil || r.Why != want {
+		t.Errorf("observer, no bids:\n got %s (%v)\nwant %s", r.Why, err, want)
+	}
+	// Equal counts, told apart by when they last presented.
+	t0 := time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)
+	for i := range set.People {
+		set.People[i].Presentations, set.People[i].LastPresented = 1, t0.AddDate(0, 0, i)
+	}
+	if got, want := why(), "Nobody bid, so chosen from the 4 checked in who have not presented today (Ana, Ben, Cat and Dev): of the 4 who have presented least in this set (once), the one who presented longest ago."; got != want {
+		t.Errorf("tie on count:\n got %s\nwant %s", got, want)
+	}
+	// A name that does not start with an ASCII letter starts the sentence.
+	set.People[3].User.Name = "Ömer"
+	sess.Bids = []bot.Bid{{UserID: "dev"}}
+	if got, want := why(), "Ömer is the only one who bid."; got != want {
+		t.Errorf("non-ASCII name: got %q, want %q", got, want)
+	}
+	r, err = bot.ChooseRoles(set, sess, bot.RoleRequest{Presenter: "ben"}, nil)
 	if err != nil || r.Why != "" {
 		t.Errorf("a named presenter: why %q (%v), want none", r.Why, err)
 	}

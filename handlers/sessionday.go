@@ -153,7 +153,16 @@ func extraSession(c *call, all []*bot.Session, sess *bot.Session) string {
 			next = s
 		}
 	}
-	text := "Nothing was planned for today, so this is an extra session, outside the plan: it counts as held."
+	loc := c.set.Location()
+	ty, tm, td := c.now.In(loc).Date()
+	plannedToday := slices.ContainsFunc(all, func(s *bot.Session) bool {
+		y, m, d := s.Start.In(loc).Date()
+		return s.ID != sess.ID && s.Status != bot.SessionCancelled && y == ty && m == tm && d == td
+	})
+	text := "This is an extra session, outside the plan: it counts as held."
+	if !plannedToday {
+		text = "Nothing was planned for today, so this is an extra session, outside the plan: it counts as held."
+	}
 	if sess.Number > 1 && next != nil {
 		// A trial's facilitator read "session 7" before sessions 2-6 as a slip.
 		text += fmt.Sprintf(" It is session %d because sessions up to %d are numbered already.", sess.Number, sess.Number-1)

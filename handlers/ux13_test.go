@@ -371,3 +371,16 @@ func TestRemovedMemberAfterSession(t *testing.T) {
 		t.Errorf("report-back sections %v, want Ben marked as no longer in the set", digest.Sections)
 	}
 }
+
+// TestExtraSessionOnAPlannedDay: an extra session asked for on a day with a
+// planned one does not say nothing was planned.
+func TestExtraSessionOnAPlannedDay(t *testing.T) {
+	e := newEnv(t, 12)
+	twoPlanned(e)
+	e.clock.Set(time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC))
+	msg := e.must("fac", "session start extra")
+	wantContains(t, msg.Text, "This is an extra session, outside the plan", "next planned one is session 1, Wed 2 Dec 2026 10:00")
+	if strings.Contains(msg.Text, "Nothing was planned") {
+		t.Errorf("said nothing was planned on a planned day: %q", msg.Text)
+	}
+}
