@@ -12,6 +12,7 @@ const (
 	VerbHelp              Verb = "help"
 	VerbSetup             Verb = "setup"
 	VerbMembers           Verb = "members"
+	VerbSettings          Verb = "settings"
 	VerbMembersAdd        Verb = "members add"
 	VerbMembersRemove     Verb = "members remove"
 	VerbFacilitatorAdd    Verb = "facilitator add"

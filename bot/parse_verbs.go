@@ -114,7 +114,7 @@ func parseMentor(p parser, args []token) (any, error) {
 
 func parseTimezone(p parser, args []token) (any, error) {
 	if len(args) != 1 || args[0].val == "" || len(args[0].val) > 64 {
-		return nil, p.fail("Give one IANA time zone name, e.g. Europe/London.")
+		return nil, p.fail("Give one IANA time zone name, e.g. Europe/London. `/als settings` shows the current settings.")
 	}
 	return TimezoneArgs{Zone: args[0].val}, nil
 }
@@ -125,7 +125,7 @@ func parsePhases(p parser, args []token) (any, error) {
 		valid[i] = string(ph)
 	}
 	if len(args) == 0 {
-		return nil, p.fail("Give at least one phase and its time box, e.g. questioning=25m.")
+		return nil, p.fail("Give at least one phase and its time box, e.g. questioning=25m. `/als settings` shows the current settings.")
 	}
 	out := make(map[Phase]time.Duration, len(args))
 	for _, t := range args {
@@ -168,7 +168,7 @@ func parseObserver(p parser, args []token) (any, error) {
 			return ObserverArgs{On: false}, nil
 		}
 	}
-	return nil, p.fail("Write observer on or observer off.")
+	return nil, p.fail("Write observer on or observer off. `/als settings` shows the current settings.")
 }
 
 func parseReminders(p parser, args []token) (any, error) {
@@ -189,7 +189,7 @@ func parseReminders(p parser, args []token) (any, error) {
 		ds = append(ds, d)
 	}
 	if len(ds) == 0 {
-		return nil, p.fail("Give at least one lead time, e.g. 1d.")
+		return nil, p.fail("Give at least one lead time, e.g. 1d. `/als settings` shows the current settings.")
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] > ds[j] })
 	return RemindersArgs{Leads: ds}, nil
@@ -278,7 +278,7 @@ func parseNudges(p parser, args []token) (any, error) {
 	}
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
-		return nil, p.fail("Give a cron spec, e.g. \"0 9 * * 1\" for Mondays at 09:00.")
+		return nil, p.fail("Give a cron spec, e.g. \"0 9 * * 1\" for Mondays at 09:00. `/als settings` shows the current settings.")
 	}
 	if len(spec) > 200 {
 		return nil, p.fail("The cron spec is too long.")

@@ -89,6 +89,8 @@ var registry = append([]Spec{
 		Role: fac, Deny: "remove facilitators", Writes: true, parse: parseMentions},
 	{Verb: VerbMentor, Group: groupSetup, Usage: "mentor @mentor for @mentee", Desc: "Pairs a mentor with a member.", Example: "mentor @dev for @ana",
 		Role: fac, Deny: "pair mentors with members", Writes: true, parse: parseMentor},
+	{Verb: VerbSettings, Group: groupSetup, Usage: "settings", Desc: "Shows the set's settings: time zone, schedule, phases, observer, reminders, nudges and retention, with the command that changes each.", Example: "settings",
+		Role: anyone, OnArchived: true, parse: noArgs},
 	{Verb: VerbTimezone, Group: groupSetup, Usage: "timezone <zone>", Desc: "Sets the set's time zone: an IANA name (Europe/London), a place (London, UK) or an offset (UTC+1, which never moves to summer time).", Example: "timezone Europe/London",
 		Role: fac, Deny: settings, Writes: true, parse: parseTimezone},
 	{Verb: VerbPhases, Group: groupSetup, Usage: "phases presenting=10m questioning=25m action=5m process-review=10m", Desc: "Sets the time boxes of a round's phases (any of them, 1m to 4h each).", Example: "phases questioning=30m",

@@ -293,6 +293,64 @@ func (r *Router) observer(ctx context.Context, c *call, a bot.ObserverArgs) (bot
 	return r.saveSettings(ctx, c, private(text))
 }
 
+// settingsView shows the set's settings, each with the command that
+// changes it (a facilitator typing a bare `reminders` wanted to see them).
+func (r *Router) settingsView(_ context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
+	s := c.set
+	loc := s.Location()
+	schedule := "none: sessions are added one by one (`/als schedule every 4 weeks on thursday 14:00 2h`)"
+	if s.Schedule != nil {
+		if spec, err := scheduler.ParseSchedule(s.Schedule.Spec, loc, c.now); err == nil {
+			schedule = describeSchedule(spec) + ", " + bot.FormatDuration(s.Schedule.Duration) + " (`/als schedule off` stops it)"
+		}
+	}
+	phases := s.Phases
+	if phases == nil {
+		phases = bot.DefaultPhaseDurations()
+	}
+	observer := "off (`/als observer on`)"
+	if s.Observer {
+		observer = "on, when at least three members are checked in (`/als observer off`)"
+	}
+	leads := s.Reminders
+	reminders := "none"
+	if len(leads) > 0 {
+		reminders = durationsList(leads) + " before each session: the channel at " + shortDuration(slices.Max(leads)) + ", by DM at the others"
+		if len(leads) == 1 {
+			reminders = durationsList(leads) + " before each session, in the channel and by DM"
+		}
+	}
+	facDM := "yes (`/als reminders facilitators off`)"
+	if s.FacRemindOff {
+		facDM = "no (`/als reminders facilitators on`)"
+	}
+	cover := "off (`/als reminders cover 14d`)"
+	if s.CoverLead > 0 {
+		cover = shortDuration(s.CoverLead) + " before each session, by DM (`/als reminders cover off`)"
+	}
+	nudgeSpec := s.NudgeSpec
+	if nudgeSpec == "" {
+		nudgeSpec = bot.DefaultNudgeSpec
+	}
+	nudges := fmt.Sprintf("%q", nudgeSpec)
+	if spec, err := scheduler.ParseSpec(nudgeSpec, loc); err == nil {
+		nudges += ", next " + bot.FormatTime(spec.Next(c.now), loc)
+	}
+	msg := private(fmt.Sprintf("Settings of %s. A facilitator changes each with the command shown, or the one in `/als help`.", s.Name))
+	msg.Sections = []bot.Section{{Fields: []bot.Field{
+		{Label: "Time zone", Value: loc.String() + " (`/als timezone Europe/London`)"},
+		{Label: "Schedule", Value: schedule},
+		{Label: "Phases", Value: phasePlan(phases) + " (`/als phases questioning=30m`)"},
+		{Label: "Observer", Value: observer},
+		{Label: "Reminders", Value: reminders + " (`/als reminders 7d,1d,1h`)"},
+		{Label: "Facilitators reminded by DM", Value: facDM},
+		{Label: "Reminder to arrange cover", Value: cover},
+		{Label: "Nudges about actions", Value: nudges + " (`/als nudges \"0 9 * * 1\"`)"},
+		{Label: "Texts kept after archiving", Value: fmt.Sprintf("%d days (`/als retention 365`)", s.RetentionDays)},
+	}}}
+	return msg, nil
+}
+
 func (r *Router) reminders(ctx context.Context, c *call, a bot.RemindersArgs) (bot.Message, error) {
 	c.set.Reminders = slices.Clone(a.Leads)
 	return r.saveSettings(ctx, c, private("Session reminders go out "+durationsList(c.set.Reminders)+" before each session."))

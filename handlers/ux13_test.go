@@ -384,3 +384,41 @@ func TestExtraSessionOnAPlannedDay(t *testing.T) {
 		t.Errorf("said nothing was planned on a planned day: %q", msg.Text)
 	}
 }
+
+// TestSettingsView: `settings` shows the set's settings as they are, to
+// anyone in the set, each with the command that changes it; a bare setting
+// command points to it (a facilitator typed `reminders` to see them).
+func TestSettingsView(t *testing.T) {
+	e := newEnv(t, 12)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @ana")
+	e.must("fac", "timezone Europe/London")
+	e.must("fac", "reminders 2d,2h")
+	e.must("fac", "observer off")
+	e.must("fac", "reminders cover 14d")
+	e.must("fac", `nudges "0 8 * * 5"`)
+	msg := e.must("ana", "settings")
+	want := map[string]string{
+		"Time zone":                 "Europe/London",
+		"Observer":                  "off",
+		"Reminders":                 "2d, 2h before each session: the channel at 2d, by DM at the others",
+		"Reminder to arrange cover": "14d before each session",
+		"Nudges about actions":      `"0 8 * * 5", next Fri 4 Dec 2026 08:00`,
+		"Phases":                    "questioning 25 min",
+	}
+	got := map[string]string{}
+	for _, sec := range msg.Sections {
+		for _, f := range sec.Fields {
+			got[f.Label] = f.Value
+		}
+	}
+	for label, part := range want {
+		if !strings.Contains(got[label], part) {
+			t.Errorf("%s = %q, want it to contain %q", label, got[label], part)
+		}
+	}
+	_, err := e.do("fac", "reminders")
+	if !strings.Contains(bot.ErrorMessage(err), "/als settings") {
+		t.Errorf("bare reminders: %v", err)
+	}
+}

@@ -28,6 +28,7 @@ func (r *Router) handlers() map[bot.Verb]binding {
 		bot.VerbSetup:             with(r.setup),
 		bot.VerbHome:              with(r.home),
 		bot.VerbMembers:           with(r.membersList),
+		bot.VerbSettings:          with(r.settingsView),
 		bot.VerbMembersAdd:        with(r.membersAdd),
 		bot.VerbMembersRemove:     with(r.membersRemove),
 		bot.VerbFacilitatorAdd:    with(r.facilitatorAdd),
