@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // RoleRequest names the roles a facilitator asked for by user id; empty
@@ -261,15 +259,6 @@ func (k poolKind) from(n int, names, observes string) string {
 		return Capitalize(lead + names + " is the only one " + one)
 	}
 	return Capitalize(lead + fmt.Sprintf("chosen from the %d %s (%s)", n, many, names))
-}
-
-// Capitalize puts the first letter in upper case.
-func Capitalize(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 || r == utf8.RuneError {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // presenterWhy is RoundRoles.Why: "Chosen from the 4 who bid (Cat, Eve, Dev

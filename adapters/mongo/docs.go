@@ -17,7 +17,13 @@ import (
 // conflict is a versioned save that lost to a concurrent one (Stale: the
 // handlers apply the command again to fresh data before showing it).
 func conflict() *bot.Error {
-	e := bot.Errorf(bot.ECONFLICT, "Someone else changed this at the same moment; nothing was changed. Please try again.")
+	return staleError("Someone else changed this at the same moment; nothing was changed. Please try again.")
+}
+
+// staleError is an ECONFLICT the router answers by applying the command
+// again to fresh data (bot.IsStale).
+func staleError(msg string) *bot.Error {
+	e := bot.Errorf(bot.ECONFLICT, "%s", msg)
 	e.Stale = true
 	return e
 }
@@ -192,13 +198,7 @@ func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
 	if err := s.insertCached(ctx, collSets, "set", set.ID, set); err != nil {
 		return err
 	}
-	if s.known != nil {
-		s.remember(set)
-		// Without a stamp the first read checks the set itself and stamps it.
-		if err := s.stampSet(ctx, set.ID, set.Version); err != nil {
-			s.log.WarnContext(ctx, "could not stamp set", "component", "store", "set", set.ID, "err", err)
-		}
-	}
+	s.setCreated(ctx, set)
 	return nil
 }
 
@@ -208,10 +208,8 @@ func (s *Store) GetSet(ctx context.Context, id string) (*bot.Set, error) {
 	if err := s.get(ctx, collSets, "set", id, &set); err != nil {
 		return nil, err
 	}
-	if s.known != nil {
-		s.remember(&set)
-		s.healAhead(ctx, &set)
-	}
+	s.remember(&set)
+	s.healAhead(ctx, &set)
 	return &set, nil
 }
 
@@ -243,9 +241,7 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 		s.known.drop(cacheKey(collSets, set.ID))
 		return err
 	}
-	if s.known != nil {
-		s.remember(&doc)
-	}
+	s.remember(&doc)
 	set.Version = doc.Version
 	return nil
 }

@@ -156,9 +156,7 @@ func (s *Store) checkRead(sc *readScope, docs *setDocs) error {
 }
 
 func staleRead() error {
-	e := bot.Errorf(bot.ECONFLICT, "The set changed while this was being read. Please try again.")
-	e.Stale = true
-	return e
+	return staleError("The set changed while this was being read. Please try again.")
 }
 
 // stampFilter matches the stamp of setID.
@@ -221,6 +219,9 @@ func (s *Store) stampAhead(setID string, stamp int64) {
 // version (a compare-and-set, so a live writer's save wins or is refused
 // and retried), and its reads are checked in one round trip again.
 func (s *Store) healAhead(ctx context.Context, set *bot.Set) {
+	if s.known == nil {
+		return
+	}
 	s.aheadMu.Lock()
 	g, ok := s.ahead[set.ID]
 	now := time.Now()
@@ -254,5 +255,18 @@ func (s *Store) healAhead(ctx context.Context, set *bot.Set) {
 	s.remember(set)
 }
 
-// remember keeps set, just read from or written to the server.
+// setCreated remembers and stamps a set just created. Without a stamp
+// (the write failed) the first read checks the set itself and stamps it.
+func (s *Store) setCreated(ctx context.Context, set *bot.Set) {
+	if s.known == nil {
+		return
+	}
+	s.remember(set)
+	if err := s.stampSet(ctx, set.ID, set.Version); err != nil {
+		s.log.WarnContext(ctx, "could not stamp set", "component", "store", "set", set.ID, "err", err)
+	}
+}
+
+// remember keeps set, just read from or written to the server (nothing on
+// a store that does not remember sets: known is nil).
 func (s *Store) remember(set *bot.Set) { s.known.put(cacheKey(collSets, set.ID), set) }
