@@ -58,10 +58,10 @@ func BenchmarkListCommitments(b *testing.B) {
 				if i%3 == 0 {
 					status = bot.CommitmentDone
 				}
-				docs[i] = fullCommitment(fmt.Sprintf("slack:C%d", i%10), i, fmt.Sprintf("U%d", i%5), status,
-					t0.Add(time.Duration(i)*time.Minute))
+				docs[i] = mongo.CommitmentDoc(fullCommitment(fmt.Sprintf("slack:C%d", i%10), i, fmt.Sprintf("U%d", i%5), status,
+					t0.Add(time.Duration(i)*time.Minute)))
 			}
-			if _, err := st.Database().Collection("commitments").InsertMany(ctx, docs); err != nil {
+			if _, err := st.Database().Collection("sessions").InsertMany(ctx, docs); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()

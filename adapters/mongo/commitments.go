@@ -47,6 +47,30 @@ type openDoc struct {
 
 func openID(setID, userID string) string { return setID + "/open/" + userID }
 
+// commitmentDoc is a commitment as the sessions collection keeps it
+// (kindCommitment, setdocs.go): beside its set's sessions and its member's
+// open document, so that one find reads them all and one ordered update
+// writes them all (issue 15).
+type commitmentDoc struct {
+	bot.Commitment `bson:",inline"`
+	Kind           string `bson:"kind"`
+}
+
+// commitmentRecord is c as stored.
+func commitmentRecord(c *bot.Commitment) *commitmentDoc {
+	doc := &commitmentDoc{Commitment: *c, Kind: kindCommitment}
+	if doc.Reports == nil {
+		// A nil slice is stored as null, and $push (AddReport) fails on null.
+		doc.Reports = []bot.Report{}
+	}
+	return doc
+}
+
+// commitmentFilter matches commitment id.
+func commitmentFilter(id string) bson.D {
+	return ofKind(bson.D{{Key: "_id", Value: id}}, kindCommitment)
+}
+
 // openField is the field path of one commitment in an openDoc, or "" when
 // the short id cannot be a field name (then the document is dropped instead
 // of updated; the next read rebuilds it).
@@ -60,12 +84,9 @@ func openField(shortID string) string {
 // CreateCommitment stores a new commitment; EEXISTS when its id is taken.
 // Two round trips: the commitment, then its member's open document.
 func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
-	doc := *c
-	if doc.Reports == nil {
-		// A nil slice is stored as null, and $push (AddReport) fails on null.
-		doc.Reports = []bot.Report{}
-	}
-	err := s.insertCached(ctx, collCommitments, "commitment", doc.ID, &doc)
+	rec := commitmentRecord(c)
+	doc := rec.Commitment
+	err := s.insertCached(ctx, collSessions, "commitment", doc.ID, rec)
 	if bot.ErrorCode(err) != bot.EEXISTS {
 		s.cache.drop(commitmentsKey(doc.SetID))
 	}
@@ -88,7 +109,7 @@ func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
 // GetCommitment reads commitment id.
 func (s *Store) GetCommitment(ctx context.Context, id string) (*bot.Commitment, error) {
 	var c bot.Commitment
-	if err := s.get(ctx, collCommitments, "commitment", id, &c); err != nil {
+	if err := s.getWhere(ctx, collSessions, "commitment", id, commitmentFilter(id), &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -108,14 +129,14 @@ func (s *Store) queryCommitments(ctx context.Context, setID, userID string, open
 	if s.cache != nil {
 		return s.cachedCommitments(ctx, setID, userID, openOnly)
 	}
-	filter := bson.D{{Key: "set_id", Value: setID}}
+	filter := bson.D{{Key: "set_id", Value: setID}, {Key: "kind", Value: kindCommitment}}
 	if userID != "" {
 		filter = append(filter, bson.E{Key: "user_id", Value: userID})
 	}
 	if openOnly {
 		filter = append(filter, bson.E{Key: "status", Value: bot.CommitmentOpen})
 	}
-	return list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
+	return list[bot.Commitment](ctx, s.db.Collection(collSessions), filter,
 		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments")
 }
 
@@ -127,7 +148,7 @@ type commitmentList struct {
 // commitmentsKey is the cache key of a set's commitments: every write of
 // one of them drops it (the digest, the scheduler's nudges and the
 // evaluation read it whole).
-func commitmentsKey(setID string) string { return cacheKey(collCommitments+"-of", setID) }
+func commitmentsKey(setID string) string { return cacheKey("commitments-of", setID) }
 
 // cachedCommitments answers from the set's cached commitments, reading them
 // all once when they are not cached; the filter keeps their order.
@@ -136,7 +157,7 @@ func (s *Store) cachedCommitments(ctx context.Context, setID, userID string, ope
 	var l commitmentList
 	if !s.cache.get(key, &l) {
 		t := s.cache.ticket()
-		all, err := list[bot.Commitment](ctx, s.db.Collection(collCommitments), bson.D{{Key: "set_id", Value: setID}},
+		all, err := list[bot.Commitment](ctx, s.db.Collection(collSessions), ofKind(bson.D{{Key: "set_id", Value: setID}}, kindCommitment),
 			bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments")
 		if err != nil {
 			return nil, err
@@ -266,7 +287,7 @@ func sortedOpen(m map[string]*bot.Commitment) []*bot.Commitment {
 // AddReport appends r to commitment id and sets its status, in one write,
 // then brings its member's open document in step: two round trips.
 func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status bot.CommitmentStatus) error {
-	unlock := s.lockDoc(collCommitments, id)
+	unlock := s.lockDoc(collSessions, id)
 	filter, err := s.reportFilter(ctx, id) // versions.go
 	if err != nil {
 		unlock()
@@ -296,16 +317,16 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 // list dropped. A miss is mongo.ErrNoDocuments.
 func (s *Store) updateCommitment(ctx context.Context, id string, filter, update bson.D) (*bot.Commitment, error) {
 	var c bot.Commitment
-	err := s.db.Collection(collCommitments).FindOneAndUpdate(ctx, filter, update,
+	err := s.db.Collection(collSessions).FindOneAndUpdate(ctx, ofKind(filter, kindCommitment), update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
 	if err != nil {
-		s.cache.drop(cacheKey(collCommitments, id))
+		s.cache.drop(cacheKey(collSessions, id))
 		// The set is the id's prefix; drop every set's list rather than
 		// parse it.
 		s.cache.dropPrefix(commitmentsKey(""))
 		return nil, err
 	}
-	s.cache.put(cacheKey(collCommitments, id), &c)
+	s.cache.put(cacheKey(collSessions, id), commitmentRecord(&c))
 	s.cache.drop(commitmentsKey(c.SetID))
 	return &c, nil
 }

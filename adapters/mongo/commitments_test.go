@@ -111,9 +111,9 @@ func TestOpenCommitmentsRebuild(t *testing.T) {
 				if i == 1 {
 					status = bot.CommitmentDone
 				}
-				docs = append(docs, fullCommitment("slack:C1", i+1, "U1", status, t0.Add(time.Duration(i)*time.Minute)))
+				docs = append(docs, mongo.CommitmentDoc(fullCommitment("slack:C1", i+1, "U1", status, t0.Add(time.Duration(i)*time.Minute))))
 			}
-			if _, err := st.Database().Collection("commitments").InsertMany(ctx, docs); err != nil {
+			if _, err := st.Database().Collection("sessions").InsertMany(ctx, docs); err != nil {
 				t.Fatal(err)
 			}
 			for range 2 { // the build, then the document
@@ -147,7 +147,7 @@ func TestOpenCommitmentsStaleAfterCreateOnMissing(t *testing.T) {
 	ctx := context.Background()
 	st := mongotest.New(t)
 	old := fullCommitment("slack:C1", 1, "U1", bot.CommitmentOpen, t0)
-	if _, err := st.Database().Collection("commitments").InsertOne(ctx, old); err != nil {
+	if _, err := st.Database().Collection("sessions").InsertOne(ctx, mongo.CommitmentDoc(old)); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.CreateCommitment(ctx, fullCommitment("slack:C1", 2, "U1", bot.CommitmentOpen, t0.Add(time.Minute))); err != nil {

@@ -310,12 +310,12 @@ func (s *Store) CommitmentsOfSets(ctx context.Context, setIDs []string, openOnly
 	if len(setIDs) == 0 {
 		return nil, nil
 	}
-	var rest bson.D
+	rest := bson.D{{Key: "kind", Value: kindCommitment}}
 	if openOnly {
-		rest = bson.D{{Key: "status", Value: bot.CommitmentOpen}}
+		rest = append(rest, bson.E{Key: "status", Value: bot.CommitmentOpen})
 	}
 	filter, keep := s.setsFilter(setIDs, rest)
-	cs, err := list[bot.Commitment](ctx, s.db.Collection(collCommitments), filter,
+	cs, err := list[bot.Commitment](ctx, s.db.Collection(collSessions), filter,
 		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "list commitments of sets")
 	return keepOf(cs, keep, func(x *bot.Commitment) string { return x.SetID }), err
 }

@@ -51,13 +51,19 @@ func (s *Store) insert(ctx context.Context, coll, what string, doc any) error {
 // the server, since their writes (e.g. revoking calendar tokens) do not
 // tell the cache.
 func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
+	return s.getWhere(ctx, coll, what, id, bson.D{{Key: "_id", Value: id}}, out)
+}
+
+// getWhere is get with a filter that names id and narrows it (a kind of
+// the sessions collection).
+func (s *Store) getWhere(ctx context.Context, coll, what, id string, filter bson.D, out any) error {
 	cached := cachedCollection(coll)
 	key := cacheKey(coll, id)
 	if cached && s.cache.get(key, out) {
 		return nil
 	}
 	t := s.cache.ticket()
-	raw, err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	raw, err := s.db.Collection(coll).FindOne(ctx, filter).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return notFound(what)
 	}
@@ -84,10 +90,10 @@ func getDoc[T any](ctx context.Context, s *Store, coll, what, id string) (*T, er
 
 // cachedCollection reports whether the cache may keep documents of coll:
 // only those whose every write goes through this package's cache-aware
-// methods (sets, sessions, commitments).
+// methods (sets, and sessions with the commitments beside them).
 func cachedCollection(coll string) bool {
 	switch coll {
-	case collSets, collSessions, collCommitments:
+	case collSets, collSessions:
 		return true
 	}
 	return false
@@ -331,7 +337,7 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 		sc := checkable(ctx, setID)
 		if sc != nil {
 			// The set's stamp has its set_id too.
-			filter = bson.D{{Key: "set_id", Value: setID}, {Key: "kind", Value: bson.D{{Key: "$ne", Value: kindOpen}}}}
+			filter = bson.D{{Key: "set_id", Value: setID}, {Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{kindOpen, kindCommitment}}}}}
 		}
 		docs, err := s.findSetDocs(ctx, filter, "list sessions")
 		if err != nil {

@@ -1,6 +1,10 @@
 package mongo
 
-import "time"
+import (
+	"time"
+
+	"github.com/alsbot/alsbot/bot"
+)
 
 // ShareServer makes s treat its FerretDB as shared with other processes,
 // as it does for one it does not serve itself: versioned saves claim each
@@ -14,3 +18,7 @@ func VersionKey(coll, id string, version int64, attempt int) string {
 
 // HealAfter sets how long a stamp must be seen ahead before s heals it.
 func HealAfter(s *Store, d time.Duration) { s.healAfter = d }
+
+// CommitmentDoc is c as the sessions collection stores it, for tests that
+// insert many at once.
+func CommitmentDoc(c *bot.Commitment) any { return commitmentRecord(c) }

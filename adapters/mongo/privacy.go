@@ -106,7 +106,7 @@ func (s *Store) anonymiseRecords(ctx context.Context, setID, userID, anon string
 			continue
 		}
 		er.Reports += n
-		if err := s.replaceByID(ctx, collCommitments, c.ID, c); err != nil {
+		if err := s.replaceCommitment(ctx, c); err != nil {
 			return err
 		}
 		er.Commitments++
@@ -178,10 +178,16 @@ func (s *Store) replaceByID(ctx context.Context, coll, id string, doc any) error
 	defer s.lockDoc(coll, id)()
 	_, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
 	s.cache.drop(cacheKey(coll, id))
-	if coll == collCommitments {
-		s.cache.dropPrefix(commitmentsKey(""))
-	}
 	return mapErr(err, "rewrite "+coll)
+}
+
+// replaceCommitment writes c over its stored document.
+func (s *Store) replaceCommitment(ctx context.Context, c *bot.Commitment) error {
+	defer s.lockDoc(collSessions, c.ID)()
+	_, err := s.db.Collection(collSessions).ReplaceOne(ctx, commitmentFilter(c.ID), commitmentRecord(c))
+	s.cache.drop(cacheKey(collSessions, c.ID))
+	s.cache.drop(commitmentsKey(c.SetID))
+	return mapErr(err, "rewrite commitment")
 }
 
 // eraseCollections maps the plan's record kinds to collections.
@@ -339,7 +345,7 @@ func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
 		if !changed {
 			continue
 		}
-		if err := s.replaceByID(ctx, collCommitments, c.ID, c); err != nil {
+		if err := s.replaceCommitment(ctx, c); err != nil {
 			return n, err
 		}
 		n++

@@ -18,7 +18,7 @@ import (
 // The cached copies follow (cache.go), and the member's open commitments
 // are brought in step: a dropped one leaves them, an edited one changes.
 func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.Time, status bot.CommitmentStatus, change bot.CommitmentChange) error {
-	unlock := s.lockDoc(collCommitments, id)
+	unlock := s.lockDoc(collSessions, id)
 	set := bson.D{{Key: "text", Value: text}, {Key: "status", Value: status}}
 	update := bson.D{{Key: "$push", Value: bson.D{{Key: "history", Value: change}}}}
 	if due.IsZero() {

@@ -199,6 +199,11 @@ func TestMigrateSetDocs(t *testing.T) {
 	if _, err := db.Collection("attendance").InsertMany(ctx, old); err != nil {
 		t.Fatal(err)
 	}
+	// A commitment as older versions kept it, with no reports array.
+	if _, err := db.Collection("commitments").InsertOne(ctx, bson.D{{Key: "_id", Value: "slack:C1/C-2"}, {Key: "short_id", Value: "C-2"}, {Key: "set_id", Value: "slack:C1"},
+		{Key: "user_id", Value: "U1"}, {Key: "text", Value: "Old words"}, {Key: "status", Value: bot.CommitmentOpen}, {Key: "created_at", Value: t0.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
 	// An old open document that no longer matches the commitments.
 	if _, err := db.Collection("open_commitments").InsertOne(ctx, bson.D{{Key: "_id", Value: "slack:C1/U1"}, {Key: "set_id", Value: "slack:C1"}, {Key: "open", Value: bson.D{}}}); err != nil {
 		t.Fatal(err)
@@ -216,13 +221,22 @@ func TestMigrateSetDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range names {
-		if n == "attendance" || n == "open_commitments" {
+		if n == "attendance" || n == "open_commitments" || n == "commitments" {
 			t.Errorf("collection %s is still there", n)
 		}
 	}
 	open, err := st.ListCommitments(ctx, "slack:C1", "U1", true)
-	if err != nil || len(open) != 1 || open[0].ID != c.ID {
-		t.Errorf("open commitments %v (%v), want %s", open, err, c.ID)
+	if err != nil || len(open) != 2 || open[0].ID != c.ID || open[1].ID != "slack:C1/C-2" {
+		t.Errorf("open commitments %v (%v), want %s and the moved slack:C1/C-2", open, err, c.ID)
+	}
+	if err := st.AddReport(ctx, "slack:C1/C-2", bot.Report{Status: bot.ReportDone, Text: "Done", At: t0.Add(2 * time.Hour)}, bot.CommitmentDone); err != nil {
+		t.Fatalf("report on a moved commitment: %v", err)
+	}
+	if moved, err := st.GetCommitment(ctx, "slack:C1/C-2"); err != nil || moved.Status != bot.CommitmentDone || len(moved.Reports) != 1 {
+		t.Errorf("moved commitment after a report: %+v (%v)", moved, err)
+	}
+	if sessions, err := st.ListSessions(ctx, "slack:C1"); err != nil || len(sessions) != 1 {
+		t.Errorf("sessions after the move: %d (%v), want the one session", len(sessions), err)
 	}
 }
 

@@ -24,7 +24,10 @@ import (
 //     keyed "<session>/<member>";
 //   - kindOpen: a member's open commitments (commitments.go), keyed
 //     "<set>/open/<member>";
-//   - kindStamp: the set's version (setcheck.go), keyed by the set's id.
+//   - kindStamp: the set's version (setcheck.go), keyed by the set's id;
+//   - kindCommitment: a commitment with its reports (commitments.go),
+//     keyed "<set>/C-<n>", so that a commitment, its member's open
+//     document and the set's stamp are written by one ordered update.
 //
 // Sessions have no kind. Every query of the collection says which kinds it
 // wants (onlySessions, sessionsAndPresences, ofKind), so that a listing of
@@ -33,7 +36,8 @@ import (
 const (
 	kindPresence = "presence"
 	kindOpen     = "open"
-	kindStamp    = "stamp"
+	kindStamp      = "stamp"
+	kindCommitment = "commitment"
 )
 
 // onlySessions restricts a filter of the sessions collection to sessions.
@@ -43,7 +47,7 @@ func onlySessions(filter bson.D) bson.D {
 
 // sessionsAndPresences restricts a filter to sessions and check-ins.
 func sessionsAndPresences(filter bson.D) bson.D {
-	return append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{kindOpen, kindStamp}}}})
+	return append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{kindOpen, kindStamp, kindCommitment}}}})
 }
 
 // ofKind restricts a filter to documents of kind.
@@ -55,8 +59,9 @@ func ofKind(filter bson.D, kind string) bson.D {
 type setDocs struct {
 	sessions  []*bot.Session
 	presences []*presence
-	opens     map[string]bson.Raw // by _id
-	stamps    map[string]int64    // set id -> version
+	opens       map[string]bson.Raw // by _id
+	stamps      map[string]int64    // set id -> version
+	commitments []*bot.Commitment
 }
 
 // findSetDocs runs one find of the sessions collection and sorts what it
@@ -90,6 +95,12 @@ func (s *Store) findSetDocs(ctx context.Context, filter bson.D, doing string) (*
 				out.opens = map[string]bson.Raw{}
 			}
 			out.opens[id] = slices.Clone(raw)
+		case kindCommitment:
+			var c bot.Commitment
+			if err := bson.Unmarshal(raw, &c); err != nil {
+				return nil, mapErr(err, doing)
+			}
+			out.commitments = append(out.commitments, &c)
 		case kindStamp:
 			id, _ := raw.Lookup("_id").StringValueOK()
 			v, ok := raw.Lookup("version").AsInt64OK()
@@ -116,10 +127,11 @@ func (s *Store) findSetDocs(ctx context.Context, filter bson.D, doing string) (*
 }
 
 // migrateSetDocs moves what older versions kept in collections of their own
-// into the sessions collection: check-ins and bids from "attendance", in
-// batches (each batch inserted before it is deleted, so a second run after
-// a failure finishes), and drops "open_commitments", whose documents are
-// derived and rebuilt on the next read.
+// into the sessions collection: check-ins and bids from "attendance" and
+// commitments from "commitments", in batches (each batch inserted before it
+// is deleted, so a second run after a failure finishes), and drops
+// "open_commitments", whose documents are derived and rebuilt on the next
+// read.
 //
 // One replica moves; the others wait until it has finished: a replica
 // moving a check-in that the first one had moved and a member had since
@@ -134,7 +146,7 @@ func (s *Store) migrateSetDocs(ctx context.Context) error {
 		if err != nil {
 			return mapErr(err, "list collections")
 		}
-		if !slices.Contains(names, oldAttendance) {
+		if !slices.ContainsFunc(oldKinds, func(o oldKind) bool { return slices.Contains(names, o.coll) }) {
 			if slices.Contains(names, oldOpen) {
 				return mapErr(s.db.Collection(oldOpen).Drop(ctx), "drop old open commitments")
 			}
@@ -145,43 +157,29 @@ func (s *Store) migrateSetDocs(ctx context.Context) error {
 			return err
 		}
 		if won {
-			return s.moveAttendance(ctx)
+			return s.moveOld(ctx, names)
 		}
 		if err := bot.Sleep(ctx, migrateWait); err != nil {
-			return fmt.Errorf("wait for another replica to move check-ins: %w", err)
+			return fmt.Errorf("wait for another replica to move old documents: %w", err)
 		}
 	}
 }
 
-// moveAttendance is the move itself, by the replica that claimed it.
-func (s *Store) moveAttendance(ctx context.Context) error {
-	old := s.db.Collection(oldAttendance)
-	moved := 0
-	for {
-		ps, err := findAll[presence](ctx, old, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(migrateBatch), "read old attendance")
-		if err != nil {
+// oldKind is a collection of an older version and the kind its documents
+// get in the sessions collection.
+type oldKind struct{ coll, kind string }
+
+var oldKinds = []oldKind{{oldAttendance, kindPresence}, {oldCommitments, kindCommitment}}
+
+// moveOld is the move itself, by the replica that claimed it.
+func (s *Store) moveOld(ctx context.Context, names []string) error {
+	for _, o := range oldKinds {
+		if !slices.Contains(names, o.coll) {
+			continue
+		}
+		if err := s.moveInto(ctx, o); err != nil {
 			return err
 		}
-		if len(ps) == 0 {
-			break
-		}
-		docs := make([]any, len(ps))
-		ids := make(bson.A, len(ps))
-		for i, p := range ps {
-			p.Kind = kindPresence
-			docs[i], ids[i] = p, p.ID
-		}
-		_, err = s.db.Collection(collSessions).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		if err != nil && !onlyDuplicates(err) {
-			return mapErr(err, "move old attendance")
-		}
-		if _, err := old.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
-			return mapErr(err, "move old attendance")
-		}
-		moved += len(ps)
-	}
-	if err := old.Drop(ctx); err != nil {
-		return mapErr(err, "drop old attendance")
 	}
 	if err := s.db.Collection(oldOpen).Drop(ctx); err != nil {
 		return mapErr(err, "drop old open commitments")
@@ -189,7 +187,50 @@ func (s *Store) moveAttendance(ctx context.Context) error {
 	if _, err := s.db.Collection(collClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: migrateKey}}); err != nil {
 		s.log.WarnContext(ctx, "could not release the migration claim", "component", "store", "err", err)
 	}
-	s.log.InfoContext(ctx, "moved check-ins into the sessions collection", "component", "store", "count", moved)
+	return nil
+}
+
+// moveInto moves every document of o.coll into the sessions collection,
+// marked o.kind, and drops o.coll.
+func (s *Store) moveInto(ctx context.Context, o oldKind) error {
+	old := s.db.Collection(o.coll)
+	moved := 0
+	for {
+		batch, err := findAll[bson.D](ctx, old, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(migrateBatch), "read old "+o.coll)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		docs := make([]any, len(batch))
+		ids := make(bson.A, len(batch))
+		for i, d := range batch {
+			doc := slices.DeleteFunc(*d, func(e bson.E) bool { return e.Key == "kind" })
+			for _, e := range doc {
+				if e.Key == "_id" {
+					ids[i] = e.Value
+				}
+			}
+			if o.kind == kindCommitment && !slices.ContainsFunc(doc, func(e bson.E) bool { return e.Key == "reports" && e.Value != nil }) {
+				// $push (AddReport) fails on a missing or null array.
+				doc = append(slices.DeleteFunc(doc, func(e bson.E) bool { return e.Key == "reports" }), bson.E{Key: "reports", Value: bson.A{}})
+			}
+			docs[i] = append(doc, bson.E{Key: "kind", Value: o.kind})
+		}
+		_, err = s.db.Collection(collSessions).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			return mapErr(err, "move old "+o.coll)
+		}
+		if _, err := old.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
+			return mapErr(err, "move old "+o.coll)
+		}
+		moved += len(batch)
+	}
+	if err := old.Drop(ctx); err != nil {
+		return mapErr(err, "drop old "+o.coll)
+	}
+	s.log.InfoContext(ctx, "moved old documents into the sessions collection", "component", "store", "from", o.coll, "count", moved)
 	return nil
 }
 
@@ -199,7 +240,7 @@ func (s *Store) moveAttendance(ctx context.Context) error {
 // claimed again.
 func (s *Store) claimMigration(ctx context.Context) (bool, error) {
 	now := time.Now().UTC()
-	won, err := s.insertClaim(ctx, collClaims, claim{Key: migrateKey, At: now}, "claim the move of check-ins")
+	won, err := s.insertClaim(ctx, collClaims, claim{Key: migrateKey, At: now}, "claim the move of old documents")
 	if err != nil || won {
 		return won, err
 	}
@@ -218,7 +259,7 @@ func (s *Store) claimMigration(ctx context.Context) (bool, error) {
 		return false, mapErr(err, "take over the migration claim")
 	}
 	if res.DeletedCount == 1 {
-		s.log.WarnContext(ctx, "taking over the move of check-ins from a replica that stopped", "component", "store", "since", held.At)
+		s.log.WarnContext(ctx, "taking over the move of old documents from a replica that stopped", "component", "store", "since", held.At)
 	}
 	return false, nil // claim it on the next turn
 }
@@ -246,8 +287,10 @@ const (
 	migrateLockTTL = 2 * time.Minute
 )
 
-// The collections older versions kept check-ins and open commitments in.
+// The collections older versions kept check-ins, commitments and open
+// commitments in.
 const (
-	oldAttendance = "attendance"
-	oldOpen       = "open_commitments"
+	oldAttendance  = "attendance"
+	oldCommitments = "commitments"
+	oldOpen        = "open_commitments"
 )

@@ -33,7 +33,6 @@ const DefaultDatabase = "alsbot"
 const (
 	collSets        = "sets"
 	collSessions    = "sessions"
-	collCommitments = "commitments"
 	collClaims      = "claims"
 )
 
@@ -401,7 +400,7 @@ func (s *Store) ensureIndexes(ctx context.Context, idx []collIndex) error {
 func (s *Store) createIndexes(ctx context.Context) error {
 	idx := []collIndex{
 		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
-		{collCommitments, bson.D{{Key: "set_id", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
+		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "kind", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
 		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
 	}
 	idx = append(idx, attendanceIndexes()...)

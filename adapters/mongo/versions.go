@@ -110,7 +110,7 @@ func (s *Store) reportFilter(ctx context.Context, id string) (bson.D, error) {
 		var c struct {
 			Reports []bson.Raw `bson:"reports"`
 		}
-		err := s.db.Collection(collCommitments).FindOne(ctx, filter,
+		err := s.db.Collection(collSessions).FindOne(ctx, commitmentFilter(id),
 			options.FindOne().SetProjection(bson.D{{Key: "reports", Value: 1}})).Decode(&c)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return 0, notFound("commitment")

@@ -159,7 +159,7 @@ func TestReplicas(t *testing.T) {
 			}
 			return true, ""
 		})
-		n, err := db.Database().Collection("commitments").CountDocuments(ctx, bson.D{{Key: "text", Value: "Written while the store was down"}})
+		n, err := db.Database().Collection("sessions").CountDocuments(ctx, bson.D{{Key: "kind", Value: "commitment"}, {Key: "text", Value: "Written while the store was down"}})
 		if err != nil || n != 0 {
 			t.Fatalf("the refused command stored %d commitments (%v)", n, err)
 		}
@@ -275,7 +275,7 @@ func TestReplicas(t *testing.T) {
 				continue
 			}
 			acked++
-			cnt, err := db.Database().Collection("commitments").CountDocuments(ctx, bson.D{{Key: "text", Value: r.text}})
+			cnt, err := db.Database().Collection("sessions").CountDocuments(ctx, bson.D{{Key: "kind", Value: "commitment"}, {Key: "text", Value: r.text}})
 			if err != nil {
 				t.Fatal(err)
 			}
