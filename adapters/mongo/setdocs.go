@@ -34,8 +34,8 @@ import (
 // sessions never shows the others, and every other document carries set_id
 // so that whatever works on a set's documents finds them all.
 const (
-	kindPresence = "presence"
-	kindOpen     = "open"
+	kindPresence   = "presence"
+	kindOpen       = "open"
 	kindStamp      = "stamp"
 	kindCommitment = "commitment"
 )
@@ -57,8 +57,8 @@ func ofKind(filter bson.D, kind string) bson.D {
 
 // setDocs is what one find of the sessions collection returned, by kind.
 type setDocs struct {
-	sessions  []*bot.Session
-	presences []*presence
+	sessions    []*bot.Session
+	presences   []*presence
 	opens       map[string]bson.Raw // by _id
 	stamps      map[string]int64    // set id -> version
 	commitments []*bot.Commitment

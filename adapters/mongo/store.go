@@ -31,9 +31,9 @@ const DefaultDatabase = "alsbot"
 
 // Collection names.
 const (
-	collSets        = "sets"
-	collSessions    = "sessions"
-	collClaims      = "claims"
+	collSets     = "sets"
+	collSessions = "sessions"
+	collClaims   = "claims"
 )
 
 // Config says which store to open.
