@@ -67,13 +67,15 @@ type Store interface {
 	PrivacyStore    // evaluation.go
 }
 
-// ReadChecker is implemented by a store that lets a read-only command run
-// on a set it remembers instead of reading it (issue 15): BeginRead gives
-// the set and the context to run under (false when it remembers none), and
-// EndRead, after the command, says whether that set was current: a stale
-// error (IsStale) means the command must run again on the set read afresh.
+// ReadChecker is implemented by a store that lets a command run on a set it
+// remembers instead of reading it (issue 15): BeginRead gives the set and
+// the context to run under (false when it remembers none), and EndRead,
+// after the command, says whether that set was current: a stale error
+// (IsStale) means the command must run again on the set read afresh. The
+// store checks the set before the first write made under that context, so
+// a write never lands on the strength of a stale set.
 type ReadChecker interface {
-	BeginRead(ctx context.Context, setID string) (*Set, context.Context, bool)
+	BeginRead(ctx context.Context, setID, actorID string) (*Set, context.Context, bool)
 	EndRead(ctx context.Context) error
 }
 

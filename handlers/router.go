@@ -241,16 +241,16 @@ func (r *Router) lock(c *call, setID string) (unlock func()) {
 	return r.locks.lock(setID)
 }
 
-// attempt authorises and runs the command on c.set. A read that ran on a
-// remembered set (load) is checked after it, refused or not: a refusal may
-// come from the set as it was (someone just added), and a stale set makes
-// the whole attempt stale.
+// attempt authorises and runs the command on c.set. A command that ran on
+// a remembered set (load) is checked after it, refused or not: a refusal
+// may come from the set as it was (someone just added), and a stale set
+// makes the whole attempt stale. (A write was checked before it wrote.)
 func (r *Router) attempt(ctx context.Context, c *call) (bot.Message, error) {
 	msg, err := r.authorised(ctx, c)
 	if bot.IsStale(err) {
 		return msg, err
 	}
-	if rc, ok := r.store.(bot.ReadChecker); ok && !c.spec.Writes {
+	if rc, ok := r.store.(bot.ReadChecker); ok {
 		if cerr := rc.EndRead(ctx); cerr != nil {
 			return bot.Message{}, cerr
 		}
@@ -267,15 +267,16 @@ func (r *Router) authorised(ctx context.Context, c *call) (bot.Message, error) {
 
 // load reads the set the command is about into c.set and returns the
 // context to run the command under. A read may use the set resolve already
-// read (a DM), or one the store remembers and checks (bot.ReadChecker); a
-// write reads it again, under the lock.
+// read (a DM); a command may use one the store remembers and checks
+// (bot.ReadChecker), a write under the lock, so that the set remembered is
+// the one this process last saved.
 func (r *Router) load(ctx context.Context, c *call, setID string, found *bot.Set) (context.Context, error) {
 	if found != nil && !c.spec.Writes {
 		c.set = found
 		return ctx, nil
 	}
-	if rc, ok := r.store.(bot.ReadChecker); ok && !c.spec.Writes {
-		if s, rctx, ok := rc.BeginRead(ctx, setID); ok {
+	if rc, ok := r.store.(bot.ReadChecker); ok {
+		if s, rctx, ok := rc.BeginRead(ctx, setID, c.actorID()); ok {
 			c.set = s
 			return rctx, nil
 		}

@@ -60,6 +60,9 @@ func attendanceIndexes() []collIndex {
 // CheckIn implements bot.SessionStore: one insert, then a count of the
 // session's check-ins for the answer.
 func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return false, 0, err
+	}
 	// A caching store is the only writer: what it has cached is what is
 	// stored, so a second press of "I'm here" needs no round trip, and the
 	// count needs none either.
@@ -92,6 +95,9 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 
 // DeleteCheckIn implements bot.SessionStore (the undo of a check-in).
 func (s *Store) DeleteCheckIn(ctx context.Context, sessionID, userID string) (bool, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return false, err
+	}
 	defer s.attendanceChanged(sessionID)
 	res, err := s.db.Collection(collSessions).DeleteOne(ctx, ofKind(bson.D{{Key: "_id", Value: AttendanceID(sessionID, userID)}}, kindPresence))
 	if err != nil {
@@ -104,6 +110,9 @@ func (s *Store) DeleteCheckIn(ctx context.Context, sessionID, userID string) (bo
 // member's presence document that sets the bid and, when the document is
 // new, the check-in; the document as it was tells what changed.
 func (s *Store) PutBid(ctx context.Context, a bot.CheckIn, b bot.Bid) (bool, bool, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return false, false, err
+	}
 	id := AttendanceID(a.SessionID, a.UserID)
 	update := bson.D{
 		{Key: "$set", Value: bson.D{{Key: "bid", Value: bidPart{Title: b.Title, At: b.At}}}},

@@ -34,6 +34,9 @@ func calendarIndexes() []collIndex {
 
 // CreateCalendarToken stores t by its hash.
 func (s *Store) CreateCalendarToken(ctx context.Context, t *bot.CalendarToken) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collCalendarTokens, "calendar token", t)
 }
 
@@ -52,6 +55,9 @@ func (s *Store) FindCalendarTokens(ctx context.Context, platform bot.Platform, u
 
 // DeleteCalendarTokens revokes a person's tokens.
 func (s *Store) DeleteCalendarTokens(ctx context.Context, platform bot.Platform, userID string) (int, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return 0, err
+	}
 	res, err := s.db.Collection(collCalendarTokens).DeleteMany(ctx,
 		bson.D{{Key: "platform", Value: platform}, {Key: "user_id", Value: userID}})
 	if err != nil {
@@ -82,6 +88,9 @@ func (s *Store) CalendarEvents(ctx context.Context, sessionIDs []string) (map[st
 // serving a feed at once write the same value (the sequence is derived from
 // the stored one and the session), so a last-writer-wins upsert is enough.
 func (s *Store) PutCalendarEvent(ctx context.Context, e *bot.CalendarEvent) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	_, err := s.db.Collection(collCalendarEvents).ReplaceOne(ctx, bson.D{{Key: "_id", Value: e.SessionID}}, e, options.Replace().SetUpsert(true))
 	return mapErr(err, "save calendar event")
 }
@@ -110,6 +119,9 @@ func (s *Store) SessionLinkKey(ctx context.Context, fresh []byte) ([]byte, error
 
 // PutSessionLink stores l by its hash; storing it again writes the same.
 func (s *Store) PutSessionLink(ctx context.Context, l *bot.SessionLink) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	_, err := s.db.Collection(collCalendarLinks).ReplaceOne(ctx, bson.D{{Key: "_id", Value: l.Hash}}, l, options.Replace().SetUpsert(true))
 	return mapErr(err, "save session link")
 }

@@ -84,6 +84,9 @@ func openField(shortID string) string {
 // CreateCommitment stores a new commitment; EEXISTS when its id is taken.
 // Two round trips: the commitment, then its member's open document.
 func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	rec := commitmentRecord(c)
 	doc := rec.Commitment
 	err := s.insertCached(ctx, collSessions, "commitment", doc.ID, rec)
@@ -287,6 +290,9 @@ func sortedOpen(m map[string]*bot.Commitment) []*bot.Commitment {
 // AddReport appends r to commitment id and sets its status, in one write,
 // then brings its member's open document in step: two round trips.
 func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status bot.CommitmentStatus) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	unlock := s.lockDoc(collSessions, id)
 	filter, err := s.reportFilter(ctx, id) // versions.go
 	if err != nil {

@@ -30,6 +30,9 @@ type conversationDoc struct {
 // PutConversations stores each reference under its key (replacing what was
 // there and clearing a stale mark) in one round trip.
 func (s *Store) PutConversations(ctx context.Context, refs map[string][]byte) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	if len(refs) == 0 {
 		return nil
 	}
@@ -67,6 +70,9 @@ func (s *Store) GetConversation(ctx context.Context, key string) ([]byte, bool, 
 // (403/404), so senders stop using it until a new activity stores it again.
 // A missing key is not an error.
 func (s *Store) MarkConversationStale(ctx context.Context, key string) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	_, err := s.db.Collection(collConversations).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: key}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}, {Key: "updated_at", Value: time.Now().UTC()}}}})

@@ -40,6 +40,9 @@ func (s *Store) EnsureDeliveryIndexes(ctx context.Context) error {
 // AddDeliveries inserts pending deliveries in one unordered round trip; a key
 // already pending stays as it is. It returns the keys it added.
 func (s *Store) AddDeliveries(ctx context.Context, ds []*bot.Delivery) ([]string, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return nil, err
+	}
 	if len(ds) == 0 {
 		return nil, nil
 	}
@@ -116,6 +119,9 @@ func (s *Store) PendingDeliveries(ctx context.Context, setID string, kind bot.De
 
 // DeletePending removes pending deliveries by key in one round trip.
 func (s *Store) DeletePending(ctx context.Context, ids []string) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -126,6 +132,9 @@ func (s *Store) DeletePending(ctx context.Context, ids []string) error {
 // ClaimDelivery inserts the claim into the _id index: exactly one inserter
 // of a key wins, on MongoDB and FerretDB alike.
 func (s *Store) ClaimDelivery(ctx context.Context, c bot.DeliveryClaim) (bool, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return false, err
+	}
 	return s.insertClaim(ctx, collDeliveryClaims, c, fmt.Sprintf("claim delivery %q", c.ID))
 }
 
@@ -138,6 +147,9 @@ func (s *Store) GetClaim(ctx context.Context, key string) (*bot.DeliveryClaim, e
 // plain write by _id: the attempt number is only ever claimed by insert, so
 // two instances writing it at once cannot both send.
 func (s *Store) RetryDelivery(ctx context.Context, id string, attempt int, notBefore time.Time) (bool, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return false, err
+	}
 	res, err := s.db.Collection(collDeliveries).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "attempt", Value: attempt}, {Key: "not_before", Value: notBefore}}}})
 	if err != nil {
@@ -149,6 +161,9 @@ func (s *Store) RetryDelivery(ctx context.Context, id string, attempt int, notBe
 // RecordDelivery records d in the history, keeping an earlier record of the
 // same key. The pending copy is removed by DeletePending, in batches.
 func (s *Store) RecordDelivery(ctx context.Context, d *bot.Delivery) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	if _, err := s.db.Collection(collDeliveryHistory).InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
 		return mapErr(err, "record delivery")
 	}
@@ -169,6 +184,9 @@ func (s *Store) History(ctx context.Context, setID string, since time.Time) ([]*
 
 // PruneClaims deletes claims taken before t.
 func (s *Store) PruneClaims(ctx context.Context, before time.Time) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	_, err := s.db.Collection(collDeliveryClaims).DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: before}}}})
 	return mapErr(err, "prune delivery claims")
 }
@@ -223,6 +241,9 @@ func keepOf[T any](xs []*T, keep map[string]bool, setOf func(*T) string) []*T {
 // reports, for each, whether this caller won it: exactly one inserter of a
 // key wins, as with ClaimDelivery.
 func (s *Store) ClaimDeliveries(ctx context.Context, cs []bot.DeliveryClaim) ([]bool, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return nil, err
+	}
 	won := make([]bool, len(cs))
 	if len(cs) == 0 {
 		return won, nil
@@ -251,6 +272,9 @@ func (s *Store) ClaimDeliveries(ctx context.Context, cs []bot.DeliveryClaim) ([]
 // ReleaseClaims deletes claims this instance won but will not use (it is
 // stopping), so another instance may take those attempts at once.
 func (s *Store) ReleaseClaims(ctx context.Context, keys []string) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	if len(keys) == 0 {
 		return nil
 	}
@@ -261,6 +285,9 @@ func (s *Store) ReleaseClaims(ctx context.Context, keys []string) error {
 // RecordDeliveries records ds in the history in one unordered round trip;
 // a key already recorded keeps its first record.
 func (s *Store) RecordDeliveries(ctx context.Context, ds []*bot.Delivery) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	if len(ds) == 0 {
 		return nil
 	}

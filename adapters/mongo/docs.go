@@ -201,6 +201,9 @@ func where[V ~string](filter bson.D, key string, v V) bson.D {
 
 // CreateSet stores a new set; EEXISTS when its id is taken.
 func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	if err := s.insertCached(ctx, collSets, "set", set.ID, set); err != nil {
 		return err
 	}
@@ -238,6 +241,9 @@ func (s *Store) FindSets(ctx context.Context, platform bot.Platform, userID stri
 // A store that remembers sets raises the set's stamp first (setcheck.go):
 // two round trips.
 func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	doc := *set
 	doc.Version++
 	if err := s.stampSet(ctx, set.ID, doc.Version); err != nil {
@@ -254,6 +260,9 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	defer s.lockDoc(collSessions, sess.ID)()
 	doc := sessionDoc(sess)
 	err := s.insertCached(ctx, collSessions, "session", sess.ID, doc)
@@ -391,6 +400,9 @@ func sessionsKey(setID string) string { return cacheKey(collSessions+"-of", setI
 // SaveSession is SaveSet for sessions. Check-ins and bids read from their
 // own documents are not written into the session document.
 func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	doc := sessionDoc(sess)
 	doc.Version++
 	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc, func() { s.sessionSaved(doc) })
@@ -412,6 +424,9 @@ type claim struct {
 // later one gets false. It inserts into the _id index, which is atomic on
 // MongoDB and FerretDB alike (a conditional update is not, on FerretDB).
 func (s *Store) Claim(ctx context.Context, key string) (bool, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return false, err
+	}
 	return s.insertClaim(ctx, collClaims, claim{Key: key, At: time.Now().UTC()}, fmt.Sprintf("claim %q", key))
 }
 
@@ -434,6 +449,9 @@ func (s *Store) insertClaim(ctx context.Context, coll string, doc any, doing str
 // remove claims whose keys can no longer come again (e.g. Slack retries an
 // event for minutes, not days).
 func (s *Store) DeleteClaimsBefore(ctx context.Context, t time.Time) (int64, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return 0, err
+	}
 	res, err := s.db.Collection(collClaims).DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: t}}}})
 	if err != nil {
 		return 0, mapErr(err, "delete old claims")

@@ -32,6 +32,9 @@ func evaluationIndexes() []collIndex {
 // member per session ("<session>/<user>"), so members answering at the same
 // moment never write the same document; only its author replaces it.
 func (s *Store) PutFeedback(ctx context.Context, f *bot.Feedback) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	defer s.lockDoc(collFeedback, f.ID)()
 	c := s.db.Collection(collFeedback)
 	_, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, f, options.Replace().SetUpsert(true))
@@ -51,6 +54,9 @@ func (s *Store) ListFeedback(ctx context.Context, setID string) ([]*bot.Feedback
 
 // AddMentoring stores a new mentoring session; EEXISTS when its id is taken.
 func (s *Store) AddMentoring(ctx context.Context, m *bot.MentoringSession) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collMentoring, "mentoring session", m)
 }
 

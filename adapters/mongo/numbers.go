@@ -17,6 +17,9 @@ const numberTries = 5
 // are unique because the id (set/number) is: a taken one is EEXISTS, and the
 // next try starts past the highest number in use.
 func (s *Store) AddSession(ctx context.Context, sess *bot.Session, after int) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	_, err := s.number(after, func(n int) error {
 		sess.Number, sess.ID = n, bot.SessionID(sess.SetID, n)
 		return s.CreateSession(ctx, sess)
@@ -36,6 +39,9 @@ func (s *Store) AddSession(ctx context.Context, sess *bot.Session, after int) er
 // AddCommitment stores c under the next free short id of its set, as
 // AddSession does for sessions.
 func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int) (int, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return 0, err
+	}
 	n, err := s.number(after, func(n int) error {
 		c.ShortID = "C-" + strconv.Itoa(n)
 		c.ID = bot.CommitmentID(c.SetID, c.ShortID)

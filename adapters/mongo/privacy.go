@@ -23,6 +23,9 @@ const saveTries = 5
 // where it stopped, since the sets it already anonymised no longer name
 // the person.
 func (s *Store) ForgetUser(ctx context.Context, plan bot.ErasePlan) (bot.Erasure, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return bot.Erasure{}, err
+	}
 	var er bot.Erasure
 	if plan.UserID == "" || bot.IsAnonymous(plan.UserID) {
 		return er, bot.Errorf(bot.EINVALID, "There is nobody to forget.")
@@ -297,6 +300,9 @@ func containsWord(s, w string) bool {
 // in the set (commitments and reports, bid and round titles, feedback
 // comments, mentoring notes) and deletes the stored messages sent for it.
 func (s *Store) PurgeSetTexts(ctx context.Context, setID string) (int, error) {
+	if err := s.beforeWrite(ctx); err != nil {
+		return 0, err
+	}
 	n := 0
 	sessions, err := s.ListSessions(ctx, setID)
 	if err != nil {

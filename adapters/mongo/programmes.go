@@ -40,6 +40,9 @@ func programmeIndexes() []collIndex {
 
 // CreateProgramme stores a new programme; EEXISTS when its name is taken.
 func (s *Store) CreateProgramme(ctx context.Context, p *bot.Programme) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collProgrammes, "programme", p)
 }
 
@@ -51,6 +54,9 @@ func (s *Store) GetProgramme(ctx context.Context, id string) (*bot.Programme, er
 // SaveProgramme writes p when the stored version equals p.Version and then
 // increments p.Version; ECONFLICT on a stale version.
 func (s *Store) SaveProgramme(ctx context.Context, p *bot.Programme) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	doc := *p
 	doc.Version++
 	if err := s.replace(ctx, collProgrammes, "programme", p.ID, p.Version, &doc); err != nil {
@@ -71,6 +77,9 @@ func (s *Store) FindProgrammes(ctx context.Context, platform bot.Platform, userI
 // AddProgrammeSet links a set to a programme by inserting the set's id into
 // the _id index: of two people adding one set at once, exactly one wins.
 func (s *Store) AddProgrammeSet(ctx context.Context, ps *bot.ProgrammeSet) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collProgrammeSets, "set's programme", ps)
 }
 
@@ -87,6 +96,9 @@ func (s *Store) ListProgrammeSets(ctx context.Context, programmeID string) ([]*b
 
 // PutMembership stores m by its _id, replacing the earlier one.
 func (s *Store) PutMembership(ctx context.Context, m *bot.Membership) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.put(ctx, collMemberships, "membership", m.ID, m)
 }
 
@@ -103,6 +115,9 @@ func (s *Store) ListMemberships(ctx context.Context, setID string) ([]*bot.Membe
 
 // CreateQuestionnaire stores a new questionnaire; EEXISTS when its name is taken.
 func (s *Store) CreateQuestionnaire(ctx context.Context, q *bot.Questionnaire) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collQuestionnaires, "questionnaire", q)
 }
 
@@ -119,6 +134,9 @@ func (s *Store) ListQuestionnaires(ctx context.Context, programmeID string) ([]*
 
 // CreateSend stores a new sending; EEXISTS when its id is taken.
 func (s *Store) CreateSend(ctx context.Context, qs *bot.QuestionnaireSend) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collSends, "questionnaire sending", qs)
 }
 
@@ -129,6 +147,9 @@ func (s *Store) GetSend(ctx context.Context, id string) (*bot.QuestionnaireSend,
 
 // SaveSend is SaveProgramme for sendings.
 func (s *Store) SaveSend(ctx context.Context, qs *bot.QuestionnaireSend) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	doc := *qs
 	doc.Version++
 	if err := s.replace(ctx, collSends, "questionnaire sending", qs.ID, qs.Version, &doc); err != nil {
@@ -148,11 +169,17 @@ func (s *Store) ListSends(ctx context.Context, programmeID string) ([]*bot.Quest
 // two submissions of one person at once keep exactly one; EEXISTS when the
 // person has answered already (the caller then replaces, if still open).
 func (s *Store) InsertAnswer(ctx context.Context, a *bot.Answer) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collAnswers, "answer", a)
 }
 
 // ReplaceAnswer overwrites an existing answer by _id.
 func (s *Store) ReplaceAnswer(ctx context.Context, a *bot.Answer) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	defer s.lockDoc(collAnswers, a.ID)()
 	res, err := s.db.Collection(collAnswers).ReplaceOne(ctx, bson.D{{Key: "_id", Value: a.ID}}, a)
 	if err != nil {
@@ -177,6 +204,9 @@ func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]*bot.Ans
 
 // AddLogEntry stores a new practice log entry; EEXISTS when its id is taken.
 func (s *Store) AddLogEntry(ctx context.Context, e *bot.LogEntry) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	return s.insert(ctx, collPracticeLog, "practice log entry", e)
 }
 

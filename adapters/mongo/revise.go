@@ -18,6 +18,9 @@ import (
 // The cached copies follow (cache.go), and the member's open commitments
 // are brought in step: a dropped one leaves them, an edited one changes.
 func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.Time, status bot.CommitmentStatus, change bot.CommitmentChange) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	unlock := s.lockDoc(collSessions, id)
 	set := bson.D{{Key: "text", Value: text}, {Key: "status", Value: status}}
 	update := bson.D{{Key: "$push", Value: bson.D{{Key: "history", Value: change}}}}
@@ -43,6 +46,9 @@ func (s *Store) ReviseCommitment(ctx context.Context, id, text string, due time.
 // place are deleted (a replaced schedule's future ones); a missing one is
 // not an error, so a retry after a partial failure goes on.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
 	defer s.lockDoc(collSessions, id)()
 	// Its check-ins and bids first (attendance.go): a number freed here is
 	// handed out again, and the next session of that number must not

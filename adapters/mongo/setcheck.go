@@ -40,13 +40,18 @@ import (
 // write is seen by their next command on any replica: the save raised the
 // stamp first.
 //
-// Writes read the set from the server under the router's lock, as before:
-// a write must not start from a set it has not checked.
+// Writes run on the remembered set too, under the router's per-set lock
+// (so no write of this process is missed), and are checked before they
+// write: every write method of the store calls beforeWrite, which checks
+// the set unless a read of the command already has (most writes read the
+// set's documents first, and that read brings the stamp). A stale set is
+// found before anything was written, so running the command again is safe.
 
-// readScope is the remembered set a read runs on.
+// readScope is the remembered set a command runs on.
 type readScope struct {
 	setID   string
 	version int64
+	actor   string // who gave the command: a read may bring their open document too
 
 	mu    sync.Mutex
 	state scopeState
@@ -63,8 +68,8 @@ const (
 type scopeKey struct{}
 
 // BeginRead implements bot.ReadChecker: the remembered set id, if any,
-// and the context a read-only command runs under; EndRead checks it.
-func (s *Store) BeginRead(ctx context.Context, setID string) (*bot.Set, context.Context, bool) {
+// and the context a command by actorID runs under; EndRead checks it.
+func (s *Store) BeginRead(ctx context.Context, setID, actorID string) (*bot.Set, context.Context, bool) {
 	if s.known == nil {
 		return nil, ctx, false
 	}
@@ -72,7 +77,7 @@ func (s *Store) BeginRead(ctx context.Context, setID string) (*bot.Set, context.
 	if !s.known.get(cacheKey(collSets, setID), &set) {
 		return nil, ctx, false
 	}
-	return &set, context.WithValue(ctx, scopeKey{}, &readScope{setID: setID, version: set.Version}), true
+	return &set, context.WithValue(ctx, scopeKey{}, &readScope{setID: setID, version: set.Version, actor: actorID}), true
 }
 
 // EndRead implements bot.ReadChecker: nil when the set the read ran on was
@@ -82,6 +87,19 @@ func (s *Store) EndRead(ctx context.Context) error {
 	if sc == nil {
 		return nil
 	}
+	return s.verify(ctx, sc)
+}
+
+// beforeWrite checks the remembered set the command runs on (if any)
+// before its first write, unless a read already has: nil when the set is
+// current, a stale error when the command must run again.
+func (s *Store) beforeWrite(ctx context.Context) error {
+	return s.EndRead(ctx)
+}
+
+// verify checks sc against the stamp (one round trip) unless a read did,
+// or against the set itself when it has no stamp.
+func (s *Store) verify(ctx context.Context, sc *readScope) error {
 	sc.mu.Lock()
 	state := sc.state
 	sc.mu.Unlock()
@@ -114,6 +132,9 @@ func (s *Store) EndRead(ctx context.Context) error {
 	if set.Version != sc.version {
 		return staleRead()
 	}
+	sc.mu.Lock()
+	sc.state = scopeChecked
+	sc.mu.Unlock()
 	return nil
 }
 
