@@ -132,8 +132,9 @@ type CheckIn struct {
 type CommitmentStore interface {
 	CreateCommitment(ctx context.Context, c *Commitment) error // EEXISTS when the id is taken
 	// AddCommitment stores c as the next commitment of c.SetID, numbered as
-	// AddSession numbers sessions (after: the set's CommitSeq); it sets
-	// c.ShortID ("C-n") and c.ID and returns n.
+	// AddSession numbers sessions; the store keeps the set's counter (after:
+	// the set's CommitSeq, where older versions kept it). It sets c.ShortID
+	// ("C-n") and c.ID and returns n.
 	AddCommitment(ctx context.Context, c *Commitment, after int) (int, error)
 	GetCommitment(ctx context.Context, id string) (*Commitment, error)
 	// ListCommitments returns a set's commitments, of one user when userID is

@@ -61,14 +61,10 @@ func (r *Router) commit(ctx context.Context, c *call, a bot.CommitArgs) (bot.Mes
 			}
 		}
 	}
-	n, err := r.store.AddCommitment(ctx, cm, c.set.CommitSeq)
-	if err != nil {
+	// The store numbers it and keeps the counter (CommitSeq is where older
+	// versions' counter had got to).
+	if _, err := r.store.AddCommitment(ctx, cm, c.set.CommitSeq); err != nil {
 		return bot.Message{}, fmt.Errorf("create commitment: %w", err)
-	}
-	// The commitment is stored: a stale counter only costs a retry on the
-	// next commit, so a failure here is logged, not shown.
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.CommitSeq = max(s.CommitSeq, n) }); err != nil {
-		r.log.ErrorContext(ctx, "save commitment counter", "set", c.set.ID, "err", err)
 	}
 	dueText := "no due date (no session is scheduled yet)"
 	if !cm.Due.IsZero() {

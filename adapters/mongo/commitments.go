@@ -89,13 +89,18 @@ func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
 	}
 	rec := commitmentRecord(c)
 	doc := rec.Commitment
-	err := s.insertCached(ctx, collSessions, "commitment", doc.ID, rec)
+	err := s.insert(ctx, collSessions, "commitment", rec)
 	if bot.ErrorCode(err) != bot.EEXISTS {
 		s.cache.drop(commitmentsKey(doc.SetID))
 	}
 	if err != nil {
+		if bot.ErrorCode(err) != bot.EEXISTS {
+			s.cache.drop(cacheKey(collSessions, doc.ID)) // it may have landed
+		}
 		return err
 	}
+	// Cached as what a read gives (the cache keeps one type per key).
+	s.cache.put(cacheKey(collSessions, doc.ID), &doc)
 	if doc.Status != bot.CommitmentOpen {
 		return nil
 	}
@@ -111,10 +116,55 @@ func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
 
 // GetCommitment reads commitment id.
 func (s *Store) GetCommitment(ctx context.Context, id string) (*bot.Commitment, error) {
+	if sc := commitmentScope(ctx, id); sc != nil && s.cache == nil {
+		return s.getCommitmentChecked(ctx, sc, id)
+	}
 	var c bot.Commitment
 	if err := s.getWhere(ctx, collSessions, "commitment", id, commitmentFilter(id), &c); err != nil {
 		return nil, err
 	}
+	return &c, nil
+}
+
+// commitmentScope is the scope of ctx when commitment id is of its set.
+func commitmentScope(ctx context.Context, id string) *readScope {
+	sc, _ := ctx.Value(scopeKey{}).(*readScope)
+	if sc == nil || !strings.HasPrefix(id, sc.setID+"/") {
+		return nil
+	}
+	return sc
+}
+
+// getCommitmentChecked reads commitment id in the command of sc, with the
+// set's stamp when the set is not checked yet and the caller's open
+// document, in one find; the commitment is kept for a report on it
+// (AddReport).
+func (s *Store) getCommitmentChecked(ctx context.Context, sc *readScope, id string) (*bot.Commitment, error) {
+	either := bson.A{commitmentFilter(id)}
+	if checkable(ctx, sc.setID) != nil {
+		either = append(either, stampFilter(sc.setID))
+	}
+	open := ""
+	if _, kept := sc.keptOpen(openID(sc.setID, sc.actor)); sc.actor != "" && !kept {
+		open = openID(sc.setID, sc.actor)
+		either = append(either, ofKind(bson.D{{Key: "_id", Value: open}}, kindOpen))
+	}
+	docs, err := s.findSetDocs(ctx, bson.D{{Key: "$or", Value: either}}, "read commitment")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkRead(checkable(ctx, sc.setID), docs); err != nil {
+		return nil, err
+	}
+	if open != "" {
+		sc.keepOpen(open, docs.opens[open])
+	}
+	i := slices.IndexFunc(docs.commitments, func(c *bot.Commitment) bool { return c.ID == id })
+	if i < 0 {
+		return nil, notFound("commitment")
+	}
+	sc.keepCommitment(docs.commitments[i])
+	c := *docs.commitments[i]
 	return &c, nil
 }
 
@@ -206,19 +256,23 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 	// One find: the member's document and, when the set the command was
 	// checked against is remembered, the set's stamp (setcheck.go).
 	coll := s.db.Collection(collSessions)
-	ids := bson.A{id}
-	sc := checkable(ctx, setID)
-	if sc != nil {
-		ids = append(ids, setID)
+	raw, found := scopeOf(ctx, setID).keptOpen(id) // an earlier read of this command brought it
+	if !found {
+		ids := bson.A{id}
+		sc := checkable(ctx, setID)
+		if sc != nil {
+			ids = append(ids, setID)
+		}
+		docs, err := s.findSetDocs(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, "read open commitments")
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkRead(sc, docs); err != nil {
+			return nil, err
+		}
+		raw = docs.opens[id]
 	}
-	docs, err := s.findSetDocs(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, "read open commitments")
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkRead(sc, docs); err != nil {
-		return nil, err
-	}
-	raw, found := docs.opens[id]
+	found = raw != nil
 	missing := !found
 	if found {
 		if err := bson.Unmarshal(raw, &d); err != nil {
@@ -230,6 +284,7 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 		}
 	}
 
+	scopeOf(ctx, setID).forgetOpen(id)
 	cs, err := s.queryCommitments(ctx, setID, userID, true)
 	if err != nil {
 		return nil, err
@@ -293,6 +348,9 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 	if err := s.beforeWrite(ctx); err != nil {
 		return err
 	}
+	if c := commitmentScope(ctx, id).keptCommitment(id); c != nil && s.known != nil {
+		return s.reportWithOpen(ctx, c, r, status)
+	}
 	unlock := s.lockDoc(collSessions, id)
 	filter, err := s.reportFilter(ctx, id) // versions.go
 	if err != nil {
@@ -332,7 +390,7 @@ func (s *Store) updateCommitment(ctx context.Context, id string, filter, update 
 		s.cache.dropPrefix(commitmentsKey(""))
 		return nil, err
 	}
-	s.cache.put(cacheKey(collSessions, id), commitmentRecord(&c))
+	s.cache.put(cacheKey(collSessions, id), &c)
 	s.cache.drop(commitmentsKey(c.SetID))
 	return &c, nil
 }
@@ -359,6 +417,7 @@ func (s *Store) commitmentChanged(ctx context.Context, c *bot.Commitment) {
 // the change in `actions` until the document is next rebuilt).
 func (s *Store) syncOpen(ctx context.Context, c *bot.Commitment, update bson.D) {
 	id := openID(c.SetID, c.UserID)
+	scopeOf(ctx, c.SetID).forgetOpen(id)
 	coll := s.db.Collection(collSessions)
 	defer s.lockDoc(collSessions, id)()
 	defer s.cache.drop(cacheKey(openKeys, id))
@@ -416,4 +475,121 @@ func (s *Store) dropOpen(ctx context.Context, setID, userID string) error {
 	_, err := s.db.Collection(collSessions).DeleteMany(ctx, ofKind(filter, kindOpen))
 	s.cache.dropPrefix(cacheKey(openKeys, setID+"/"))
 	return mapErr(err, "drop open commitments of "+setID)
+}
+
+// insertWithOpen stores a new open commitment, its member's open document
+// and the set's commitment counter in one ordered update of the sessions
+// collection: one round trip where CreateCommitment and the set's counter
+// took four (issue 15). The commitment goes first as an upsert whose filter
+// no stored document matches (every commitment has a kind), so a taken id
+// is a duplicate-key error that stops the rest: EEXISTS, nothing written.
+// When a later statement fails (two replicas creating the same open
+// document at once), the commitment is stored and the open document is
+// brought in step as CreateCommitment does.
+func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) error {
+	rec := commitmentRecord(c)
+	fields, err := bson.Marshal(rec)
+	if err != nil {
+		return mapErr(err, "create commitment")
+	}
+	var body bson.D
+	if err := bson.Unmarshal(fields, &body); err != nil {
+		return mapErr(err, "create commitment")
+	}
+	body = slices.DeleteFunc(body, func(e bson.E) bool { return e.Key == "_id" })
+	openUpdate := bson.D{
+		{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}},
+		{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true}}},
+		{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}},
+	}
+	open := openID(c.SetID, c.UserID)
+	scopeOf(ctx, c.SetID).forgetOpen(open)
+	_, err = s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
+		mongo.NewUpdateOneModel().SetUpsert(true).
+			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
+			SetUpdate(bson.D{{Key: "$setOnInsert", Value: body}}),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: c.SetID}}).SetUpdate(bson.D{
+			{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: c.SetID}}},
+		}),
+	}, options.BulkWrite().SetOrdered(true))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index == 0 && bwe.WriteErrors[0].Code == 11000:
+		return exists("commitment")
+	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index > 0:
+		// The commitment is stored; what followed it is not.
+		s.log.InfoContext(ctx, "open commitments not updated with the new one; updating them apart", "component", "store", "set", c.SetID, "err", err)
+		s.syncOpen(ctx, &rec.Commitment, bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}}})
+		if _, err := s.db.Collection(collSessions).UpdateOne(ctx, stampFilter(c.SetID), bson.D{{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}}}); err != nil {
+			s.log.WarnContext(ctx, "could not raise the commitment counter", "component", "store", "set", c.SetID, "err", err)
+		}
+		return nil
+	default:
+		return mapErr(err, "create commitment")
+	}
+}
+
+// reportWithOpen adds r to c, as the command read it (getCommitmentChecked),
+// and brings its member's open document in step, in one ordered update: two
+// round trips for a report with its read, where four were. The first
+// statement matches c only while it is as read (open, with as many reports
+// and changes); otherwise, as an upsert of a stored id, it fails on the
+// duplicate key and stops the second: a conflict, and the command runs
+// again on what is stored.
+func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Report, status bot.CommitmentStatus) error {
+	after := *c
+	after.Reports = append(slices.Clone(c.Reports), r)
+	after.Status = status
+	openUpdate := bson.D{{Key: "$unset", Value: bson.D{{Key: openField(c.ShortID), Value: ""}}}}
+	if status == bot.CommitmentOpen {
+		openUpdate = bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &after}}}}
+	}
+	if openField(c.ShortID) == "" {
+		openUpdate = bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}}
+	}
+	openUpdate = append(openUpdate,
+		bson.E{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true}}},
+		bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}})
+	open := openID(c.SetID, c.UserID)
+	sc := commitmentScope(ctx, c.ID)
+	sc.forgetOpen(open)
+	sc.keepCommitment(nil)
+	asRead := bson.D{
+		{Key: "_id", Value: c.ID},
+		{Key: "kind", Value: kindCommitment},
+		{Key: "status", Value: bot.CommitmentOpen},
+		{Key: "reports", Value: bson.D{{Key: "$size", Value: len(c.Reports)}}},
+		{Key: "history", Value: bson.D{{Key: "$size", Value: len(c.History)}}},
+	}
+	// An empty array may be no array at all: an unrevised commitment has no
+	// history, and FerretDB stores no empty reports array from an upsert.
+	if len(c.Reports) == 0 {
+		asRead[3] = bson.E{Key: "reports.0", Value: bson.D{{Key: "$exists", Value: false}}}
+	}
+	if len(c.History) == 0 {
+		asRead[4] = bson.E{Key: "history.0", Value: bson.D{{Key: "$exists", Value: false}}}
+	}
+	_, err := s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(asRead).SetUpdate(bson.D{
+			{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
+			{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
+		}),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
+	}, options.BulkWrite().SetOrdered(true))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index == 0 && bwe.WriteErrors[0].Code == 11000:
+		return conflict() // changed since it was read: the handler runs again
+	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index > 0:
+		s.commitmentChanged(ctx, &after) // the report is stored; the open document apart
+		return nil
+	default:
+		return mapErr(err, "add report")
+	}
 }

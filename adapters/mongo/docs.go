@@ -344,9 +344,16 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 	if s.cache == nil {
 		filter := sessionsAndPresences(bson.D{{Key: "set_id", Value: setID}})
 		sc := checkable(ctx, setID)
+		var open string
 		if sc != nil {
-			// The set's stamp has its set_id too.
+			// The set's stamp has its set_id too; and the caller's open
+			// commitments come along, for a write that reads them next
+			// (commit's check for a repeat).
 			filter = bson.D{{Key: "set_id", Value: setID}, {Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{kindOpen, kindCommitment}}}}}
+			if sc.actor != "" {
+				open = openID(setID, sc.actor)
+				filter = bson.D{{Key: "$or", Value: bson.A{filter, bson.D{{Key: "_id", Value: open}}}}}
+			}
 		}
 		docs, err := s.findSetDocs(ctx, filter, "list sessions")
 		if err != nil {
@@ -354,6 +361,9 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 		}
 		if err := s.checkRead(sc, docs); err != nil {
 			return nil, err
+		}
+		if open != "" {
+			sc.keepOpen(open, docs.opens[open])
 		}
 		withAttendance(docs.sessions, docs.presences)
 		return docs.sessions, nil

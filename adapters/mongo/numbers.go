@@ -37,16 +37,16 @@ func (s *Store) AddSession(ctx context.Context, sess *bot.Session, after int) er
 }
 
 // AddCommitment stores c under the next free short id of its set, as
-// AddSession does for sessions.
+// AddSession does for sessions. The store keeps the set's counter itself
+// (after is only where older versions' counter, the set's CommitSeq, had
+// got to): a caching store knows the set's commitments, and a store that
+// remembers sets keeps the counter in the set's stamp, read with the check
+// and raised with the commitment in one round trip (insertWithOpen).
 func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int) (int, error) {
 	if err := s.beforeWrite(ctx); err != nil {
 		return 0, err
 	}
-	n, err := s.number(after, func(n int) error {
-		c.ShortID = "C-" + strconv.Itoa(n)
-		c.ID = bot.CommitmentID(c.SetID, c.ShortID)
-		return s.CreateCommitment(ctx, c)
-	}, func() (int, error) {
+	highest := func() (int, error) {
 		all, err := s.ListCommitments(ctx, c.SetID, "", false)
 		top := 0
 		for _, x := range all {
@@ -55,7 +55,24 @@ func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int)
 			}
 		}
 		return top, err
-	})
+	}
+	create := func(n int) error { return s.CreateCommitment(ctx, c) }
+	switch {
+	case s.cache != nil:
+		top, err := highest() // from memory once cached
+		if err != nil {
+			return 0, fmt.Errorf("add commitment to %s: %w", c.SetID, err)
+		}
+		after = max(after, top)
+	case s.known != nil && c.Status == bot.CommitmentOpen:
+		after = max(after, scopeOf(ctx, c.SetID).commitSeq())
+		create = func(n int) error { return s.insertWithOpen(ctx, c, n) }
+	}
+	n, err := s.number(after, func(n int) error {
+		c.ShortID = "C-" + strconv.Itoa(n)
+		c.ID = bot.CommitmentID(c.SetID, c.ShortID)
+		return create(n)
+	}, highest)
 	if err != nil {
 		return 0, fmt.Errorf("add commitment to %s: %w", c.SetID, err)
 	}

@@ -55,6 +55,88 @@ type readScope struct {
 
 	mu    sync.Mutex
 	state scopeState
+	seq   int                 // the set's commitment counter, from its stamp
+	opens map[string]bson.Raw // open documents a read brought, by _id (nil: there is none)
+	read  *bot.Commitment     // the commitment a read brought
+}
+
+// scopeOf is the scope of ctx when it is about setID, checked or not.
+func scopeOf(ctx context.Context, setID string) *readScope {
+	sc, _ := ctx.Value(scopeKey{}).(*readScope)
+	if sc == nil || sc.setID != setID {
+		return nil
+	}
+	return sc
+}
+
+// keepOpen keeps the open document a read brought (raw nil: it found none),
+// for a later read in the same command (nothing on a nil scope).
+func (sc *readScope) keepOpen(id string, raw bson.Raw) {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.opens == nil {
+		sc.opens = map[string]bson.Raw{}
+	}
+	sc.opens[id] = raw
+}
+
+// keptOpen is what keepOpen kept for id, and whether it kept anything.
+func (sc *readScope) keptOpen(id string) (bson.Raw, bool) {
+	if sc == nil {
+		return nil, false
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	raw, ok := sc.opens[id]
+	return raw, ok
+}
+
+// forgetOpen drops what keepOpen kept for id: the command wrote it.
+func (sc *readScope) forgetOpen(id string) {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	delete(sc.opens, id)
+}
+
+// keepCommitment keeps the commitment a read of the command brought, for a
+// report on it (nil forgets it: the command wrote it).
+func (sc *readScope) keepCommitment(c *bot.Commitment) {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.read = c
+}
+
+// keptCommitment is the commitment keepCommitment kept, when it is id.
+func (sc *readScope) keptCommitment(id string) *bot.Commitment {
+	if sc == nil {
+		return nil
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.read == nil || sc.read.ID != id {
+		return nil
+	}
+	return sc.read
+}
+
+// commitSeq is the set's commitment counter as the stamp had it when a
+// read checked the set (0 when none did).
+func (sc *readScope) commitSeq() int {
+	if sc == nil {
+		return 0
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.seq
 }
 
 type scopeState int
@@ -162,6 +244,7 @@ func (s *Store) checkRead(sc *readScope, docs *setDocs) error {
 	v, ok := docs.stamps[sc.setID]
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
+	sc.seq = max(sc.seq, docs.seqs[sc.setID])
 	switch {
 	case ok && v == sc.version:
 		sc.state = scopeChecked

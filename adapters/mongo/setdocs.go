@@ -61,6 +61,7 @@ type setDocs struct {
 	presences   []*presence
 	opens       map[string]bson.Raw // by _id
 	stamps      map[string]int64    // set id -> version
+	seqs        map[string]int      // set id -> its commitment counter (the stamp's commit_seq)
 	commitments []*bot.Commitment
 }
 
@@ -103,6 +104,12 @@ func (s *Store) findSetDocs(ctx context.Context, filter bson.D, doing string) (*
 			out.commitments = append(out.commitments, &c)
 		case kindStamp:
 			id, _ := raw.Lookup("_id").StringValueOK()
+			if n, ok := raw.Lookup("commit_seq").AsInt64OK(); ok {
+				if out.seqs == nil {
+					out.seqs = map[string]int{}
+				}
+				out.seqs[id] = int(n)
+			}
 			v, ok := raw.Lookup("version").AsInt64OK()
 			if !ok {
 				continue // unreadable: as if unstamped
