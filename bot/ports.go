@@ -75,9 +75,25 @@ type Store interface {
 // store checks the set before the first write made under that context, so
 // a write never lands on the strength of a stale set.
 type ReadChecker interface {
-	BeginRead(ctx context.Context, setID, actorID string) (*Set, context.Context, bool)
+	BeginRead(ctx context.Context, setID, actorID string, writes bool) (*Set, context.Context, bool)
 	EndRead(ctx context.Context) error
 }
+
+// SetSavedNext marks ctx for a write after which the command saves the
+// set (session start: the session, then the set's open session), so a
+// store may raise what it raises before a save of the set with that write,
+// in its round trip. The command must then save the set.
+func SetSavedNext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, setSavedNextKey{}, true)
+}
+
+// SetSavesNext reports whether ctx was marked by SetSavedNext.
+func SetSavesNext(ctx context.Context) bool {
+	v, _ := ctx.Value(setSavedNextKey{}).(bool)
+	return v
+}
+
+type setSavedNextKey struct{}
 
 // SetStore keeps sets.
 type SetStore interface {

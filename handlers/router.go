@@ -276,7 +276,7 @@ func (r *Router) load(ctx context.Context, c *call, setID string, found *bot.Set
 		return ctx, nil
 	}
 	if rc, ok := r.store.(bot.ReadChecker); ok {
-		if s, rctx, ok := rc.BeginRead(ctx, setID, c.actorID()); ok {
+		if s, rctx, ok := rc.BeginRead(ctx, setID, c.actorID(), c.spec.Writes); ok {
 			c.set = s
 			return rctx, nil
 		}

@@ -40,15 +40,16 @@ func (r *Router) sessionStart(ctx context.Context, c *call, a bot.SessionStartAr
 	}
 	if sess != nil {
 		sess.Status, sess.OpenedAt = bot.SessionOpen, c.now
-		if err := r.store.SaveSession(ctx, sess); err != nil {
+		if err := r.store.SaveSession(bot.SetSavedNext(ctx), sess); err != nil {
 			return bot.Message{}, fmt.Errorf("open session %s: %w", sess.ID, err)
 		}
 	} else {
 		sess = &bot.Session{Start: c.now.UTC(), Duration: bot.DefaultSessionLength, Status: bot.SessionOpen, OpenedAt: c.now, Adhoc: true}
-		if err := r.createSession(ctx, c.set, sess); err != nil {
+		if err := r.createSession(bot.SetSavedNext(ctx), c.set, sess); err != nil {
 			return bot.Message{}, err
 		}
 	}
+	// The set is saved next (SetSavedNext): the open session.
 	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.OpenSession, s.SessionSeq = sess.Number, max(s.SessionSeq, sess.Number) }); err != nil {
 		return bot.Message{}, err
 	}

@@ -87,6 +87,7 @@ func (s *Store) CreateCommitment(ctx context.Context, c *bot.Commitment) error {
 	if err := s.beforeWrite(ctx); err != nil {
 		return err
 	}
+	scopeOf(ctx, c.SetID).commitmentsWritten()
 	rec := commitmentRecord(c)
 	doc := rec.Commitment
 	err := s.insert(ctx, collSessions, "commitment", rec)
@@ -174,6 +175,17 @@ func (s *Store) getCommitmentChecked(ctx context.Context, sc *readScope, id stri
 func (s *Store) ListCommitments(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
 	if userID != "" && openOnly {
 		return s.openCommitments(ctx, setID, userID)
+	}
+	if all, ok := scopeOf(ctx, setID).keptAll(); ok {
+		// A read of this command brought them (ListSessions, for a write).
+		var out []*bot.Commitment
+		for _, c := range all {
+			if (userID == "" || c.UserID == userID) && (!openOnly || c.Status == bot.CommitmentOpen) {
+				cp := *c
+				out = append(out, &cp)
+			}
+		}
+		return out, nil
 	}
 	return s.queryCommitments(ctx, setID, userID, openOnly)
 }
@@ -330,12 +342,7 @@ func sortedOpen(m map[string]*bot.Commitment) []*bot.Commitment {
 	for _, c := range m {
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b *bot.Commitment) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	sortCommitments(out)
 	if len(out) == 0 {
 		return nil
 	}
@@ -380,6 +387,7 @@ func (s *Store) AddReport(ctx context.Context, id string, r bot.Report, status b
 // and its set's list dropped; on a miss or an error the id and every set's
 // list dropped. A miss is mongo.ErrNoDocuments.
 func (s *Store) updateCommitment(ctx context.Context, id string, filter, update bson.D) (*bot.Commitment, error) {
+	commitmentScope(ctx, id).commitmentsWritten()
 	var c bot.Commitment
 	err := s.db.Collection(collSessions).FindOneAndUpdate(ctx, ofKind(filter, kindCommitment), update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&c)
@@ -504,6 +512,8 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 	}
 	open := openID(c.SetID, c.UserID)
 	scopeOf(ctx, c.SetID).forgetOpen(open)
+	scopeOf(ctx, c.SetID).commitmentsWritten()
+	unlock := s.lockDocs(collSessions, c.ID, open, c.SetID)
 	_, err = s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).
 			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
@@ -514,6 +524,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: c.SetID}}},
 		}),
 	}, options.BulkWrite().SetOrdered(true))
+	unlock()
 	var bwe mongo.BulkWriteException
 	switch {
 	case err == nil:
@@ -557,7 +568,7 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 	open := openID(c.SetID, c.UserID)
 	sc := commitmentScope(ctx, c.ID)
 	sc.forgetOpen(open)
-	sc.keepCommitment(nil)
+	sc.commitmentsWritten()
 	asRead := bson.D{
 		{Key: "_id", Value: c.ID},
 		{Key: "kind", Value: kindCommitment},
@@ -573,6 +584,7 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 	if len(c.History) == 0 {
 		asRead[4] = bson.E{Key: "history.0", Value: bson.D{{Key: "$exists", Value: false}}}
 	}
+	unlock := s.lockDocs(collSessions, c.ID, open)
 	_, err := s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(asRead).SetUpdate(bson.D{
 			{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
@@ -580,6 +592,7 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 		}),
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
 	}, options.BulkWrite().SetOrdered(true))
+	unlock()
 	var bwe mongo.BulkWriteException
 	switch {
 	case err == nil:
@@ -592,4 +605,15 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 	default:
 		return mapErr(err, "add report")
 	}
+}
+
+// sortCommitments orders commitments as the store lists them: by creation,
+// then id.
+func sortCommitments(cs []*bot.Commitment) {
+	slices.SortFunc(cs, func(a, b *bot.Commitment) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }

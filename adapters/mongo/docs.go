@@ -246,8 +246,10 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 	}
 	doc := *set
 	doc.Version++
-	if err := s.stampSet(ctx, set.ID, doc.Version); err != nil {
-		return err
+	if !scopeOf(ctx, set.ID).hasRaised(doc.Version) { // raised with the write before (writeWithStamp)
+		if err := s.stampSet(ctx, set.ID, doc.Version); err != nil {
+			return err
+		}
 	}
 	if err := s.replace(ctx, collSets, "set", set.ID, set.Version, &doc); err != nil {
 		s.known.drop(cacheKey(collSets, set.ID))
@@ -261,6 +263,15 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
 	if err := s.beforeWrite(ctx); err != nil {
+		return err
+	}
+	if sc := s.stampsWith(ctx, sess.SetID); sc != nil {
+		// Matched by no stored session (versions start at 0): an insert,
+		// and a taken id the duplicate key that stops the stamp.
+		err := s.writeWithStamp(ctx, sc, sessionDoc(sess), bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: bson.D{{Key: "$lt", Value: 0}}}})
+		if bot.IsStale(err) {
+			return exists("session")
+		}
 		return err
 	}
 	defer s.lockDoc(collSessions, sess.ID)()
@@ -348,8 +359,12 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 		if sc != nil {
 			// The set's stamp has its set_id too; and the caller's open
 			// commitments come along, for a write that reads them next
-			// (commit's check for a repeat).
+			// (commit's check for a repeat), and for a write the set's
+			// commitments (session start's report-back).
 			filter = bson.D{{Key: "set_id", Value: setID}, {Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{kindOpen, kindCommitment}}}}}
+			if sc.writes {
+				filter = bson.D{{Key: "set_id", Value: setID}, {Key: "kind", Value: bson.D{{Key: "$ne", Value: kindOpen}}}}
+			}
 			if sc.actor != "" {
 				open = openID(setID, sc.actor)
 				filter = bson.D{{Key: "$or", Value: bson.A{filter, bson.D{{Key: "_id", Value: open}}}}}
@@ -364,6 +379,10 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 		}
 		if open != "" {
 			sc.keepOpen(open, docs.opens[open])
+		}
+		if sc != nil && sc.writes {
+			sortCommitments(docs.commitments)
+			sc.keepAll(docs.commitments)
 		}
 		withAttendance(docs.sessions, docs.presences)
 		return docs.sessions, nil
@@ -415,6 +434,13 @@ func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
 	}
 	doc := sessionDoc(sess)
 	doc.Version++
+	if sc := s.stampsWith(ctx, sess.SetID); sc != nil {
+		if err := s.writeWithStamp(ctx, sc, doc, bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: sess.Version}}); err != nil {
+			return err
+		}
+		sess.Version = doc.Version
+		return nil
+	}
 	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc, func() { s.sessionSaved(doc) })
 	if err != nil {
 		s.cache.drop(sessionsKey(sess.SetID))

@@ -59,9 +59,15 @@ func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int)
 	create := func(n int) error { return s.CreateCommitment(ctx, c) }
 	switch {
 	case s.cache != nil:
-		top, err := highest() // from memory once cached
-		if err != nil {
-			return 0, fmt.Errorf("add commitment to %s: %w", c.SetID, err)
+		// The only writer: a counter in memory, from the commitments once.
+		s.seqMu.Lock()
+		top, ok := s.seqs[c.SetID]
+		s.seqMu.Unlock()
+		if !ok {
+			var err error
+			if top, err = highest(); err != nil {
+				return 0, fmt.Errorf("add commitment to %s: %w", c.SetID, err)
+			}
 		}
 		after = max(after, top)
 	case s.known != nil && c.Status == bot.CommitmentOpen:
@@ -75,6 +81,14 @@ func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int)
 	}, highest)
 	if err != nil {
 		return 0, fmt.Errorf("add commitment to %s: %w", c.SetID, err)
+	}
+	if s.cache != nil {
+		s.seqMu.Lock()
+		if s.seqs == nil {
+			s.seqs = map[string]int{}
+		}
+		s.seqs[c.SetID] = max(s.seqs[c.SetID], n)
+		s.seqMu.Unlock()
 	}
 	return n, nil
 }

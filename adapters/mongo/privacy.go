@@ -186,6 +186,7 @@ func (s *Store) replaceByID(ctx context.Context, coll, id string, doc any) error
 
 // replaceCommitment writes c over its stored document.
 func (s *Store) replaceCommitment(ctx context.Context, c *bot.Commitment) error {
+	scopeOf(ctx, c.SetID).commitmentsWritten()
 	defer s.lockDoc(collSessions, c.ID)()
 	_, err := s.db.Collection(collSessions).ReplaceOne(ctx, commitmentFilter(c.ID), commitmentRecord(c))
 	s.cache.drop(cacheKey(collSessions, c.ID))

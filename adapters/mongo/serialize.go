@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"hash/maphash"
+	"slices"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -40,6 +41,12 @@ func (s *Store) lockDoc(coll, id string) func() {
 	if !s.ferret && s.cache == nil {
 		return func() {}
 	}
+	mu := &s.locks.stripes[s.stripe(coll, id)]
+	mu.Lock()
+	return mu.Unlock
+}
+
+func (s *Store) stripe(coll, id string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(s.locks.seed)
 	h.WriteString(s.db.Name())
@@ -47,9 +54,29 @@ func (s *Store) lockDoc(coll, id string) func() {
 	h.WriteString(coll)
 	h.WriteByte(0)
 	h.WriteString(id)
-	mu := &s.locks.stripes[h.Sum64()%uint64(len(s.locks.stripes))]
-	mu.Lock()
-	return mu.Unlock
+	return h.Sum64() % uint64(len(s.locks.stripes))
+}
+
+// lockDocs is lockDoc for documents of coll written in one command: their
+// stripes are taken in order, each once.
+func (s *Store) lockDocs(coll string, ids ...string) func() {
+	if !s.ferret && s.cache == nil {
+		return func() {}
+	}
+	stripes := make([]uint64, len(ids))
+	for i, id := range ids {
+		stripes[i] = s.stripe(coll, id)
+	}
+	slices.Sort(stripes)
+	stripes = slices.Compact(stripes)
+	for _, i := range stripes {
+		s.locks.stripes[i].Lock()
+	}
+	return func() {
+		for _, i := range slices.Backward(stripes) {
+			s.locks.stripes[i].Unlock()
+		}
+	}
 }
 
 // isFerretDB asks the server whether it is FerretDB (its buildInfo carries

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -52,12 +53,63 @@ type readScope struct {
 	setID   string
 	version int64
 	actor   string // who gave the command: a read may bring their open document too
+	writes  bool   // a write: a read of the sessions brings the commitments too
 
-	mu    sync.Mutex
-	state scopeState
-	seq   int                 // the set's commitment counter, from its stamp
-	opens map[string]bson.Raw // open documents a read brought, by _id (nil: there is none)
-	read  *bot.Commitment     // the commitment a read brought
+	mu      sync.Mutex
+	state   scopeState
+	seq     int                 // the set's commitment counter, from its stamp
+	opens   map[string]bson.Raw // open documents a read brought, by _id (nil: there is none)
+	read    *bot.Commitment     // the commitment a read brought
+	all     []*bot.Commitment   // the set's commitments a read brought (valid when haveAll)
+	haveAll bool
+	raised  int64 // the stamp was raised to this by a write of the command
+}
+
+// keepAll keeps the set's commitments a read brought.
+func (sc *readScope) keepAll(cs []*bot.Commitment) {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.all, sc.haveAll = cs, true
+}
+
+// keptAll is what keepAll kept, if anything.
+func (sc *readScope) keptAll() ([]*bot.Commitment, bool) {
+	if sc == nil {
+		return nil, false
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.all, sc.haveAll
+}
+
+// commitmentsWritten forgets the commitments kept: the command wrote one.
+func (sc *readScope) commitmentsWritten() {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.all, sc.haveAll, sc.read = nil, false, nil
+}
+
+// stampRaised notes that a write of the command raised the stamp to v.
+func (sc *readScope) stampRaised(v int64) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.raised = max(sc.raised, v)
+}
+
+// hasRaised reports whether a write of the command raised the stamp to v.
+func (sc *readScope) hasRaised(v int64) bool {
+	if sc == nil {
+		return false
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.raised >= v
 }
 
 // scopeOf is the scope of ctx when it is about setID, checked or not.
@@ -151,7 +203,7 @@ type scopeKey struct{}
 
 // BeginRead implements bot.ReadChecker: the remembered set id, if any,
 // and the context a command by actorID runs under; EndRead checks it.
-func (s *Store) BeginRead(ctx context.Context, setID, actorID string) (*bot.Set, context.Context, bool) {
+func (s *Store) BeginRead(ctx context.Context, setID, actorID string, writes bool) (*bot.Set, context.Context, bool) {
 	if s.known == nil {
 		return nil, ctx, false
 	}
@@ -159,7 +211,7 @@ func (s *Store) BeginRead(ctx context.Context, setID, actorID string) (*bot.Set,
 	if !s.known.get(cacheKey(collSets, setID), &set) {
 		return nil, ctx, false
 	}
-	return &set, context.WithValue(ctx, scopeKey{}, &readScope{setID: setID, version: set.Version, actor: actorID}), true
+	return &set, context.WithValue(ctx, scopeKey{}, &readScope{setID: setID, version: set.Version, actor: actorID, writes: writes}), true
 }
 
 // EndRead implements bot.ReadChecker: nil when the set the read ran on was
@@ -374,3 +426,44 @@ func (s *Store) setCreated(ctx context.Context, set *bot.Set) {
 // remember keeps set, just read from or written to the server (nothing on
 // a store that does not remember sets: known is nil).
 func (s *Store) remember(set *bot.Set) { s.known.put(cacheKey(collSets, set.ID), set) }
+
+// stampsWith is the scope of a write of setID's sessions collection that
+// may raise the set's stamp in its own round trip: the command saves the
+// set next (bot.SetSavedNext) at the remembered version plus one.
+func (s *Store) stampsWith(ctx context.Context, setID string) *readScope {
+	if s.known == nil || !bot.SetSavesNext(ctx) {
+		return nil
+	}
+	return scopeOf(ctx, setID)
+}
+
+// writeWithStamp writes doc (a session) where filter matches, as an
+// upsert, and raises the stamp to the set's next version, in one ordered
+// update; SaveSet then only saves the set. A filter that matches nothing
+// stored makes the upsert an insert of a taken id, whose duplicate key
+// stops the stamp: a stale error.
+func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Session, filter bson.D) error {
+	next := sc.version + 1
+	// On FerretDB the compare-and-set and the upsert are not atomic; this
+	// process is its only writer.
+	defer s.lockDocs(collSessions, doc.ID, sc.setID)()
+	_, err := s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
+		mongo.NewReplaceOneModel().SetUpsert(true).SetFilter(filter).SetReplacement(doc),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: sc.setID}}).SetUpdate(bson.D{
+			{Key: "$max", Value: bson.D{{Key: "version", Value: next}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: sc.setID}}},
+		}),
+	}, options.BulkWrite().SetOrdered(true))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+		sc.stampRaised(next)
+		return nil
+	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index == 0 && bwe.WriteErrors[0].Code == 11000:
+		return conflict()
+	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index > 0:
+		return nil // the session is stored; SaveSet raises the stamp itself
+	default:
+		return mapErr(err, "save session")
+	}
+}

@@ -19,7 +19,7 @@ import (
 // round trips of both.
 func readOn(t *testing.T, b *mongo.Store, setID string, read func(context.Context) error) (int64, error) {
 	t.Helper()
-	_, ctx, ok := b.BeginRead(context.Background(), setID, "")
+	_, ctx, ok := b.BeginRead(context.Background(), setID, "", false)
 	if !ok {
 		t.Fatalf("%s is not remembered", setID)
 	}
@@ -84,7 +84,7 @@ func TestRememberedSetChecked(t *testing.T) {
 			if _, err := readOn(t, b, set.ID, r.read); !bot.IsStale(err) {
 				t.Errorf("after a save on the other replica: err %v, want a stale error", err)
 			}
-			if _, _, ok := b.BeginRead(ctx, set.ID, ""); ok {
+			if _, _, ok := b.BeginRead(ctx, set.ID, "", false); ok {
 				t.Error("the stale set is still remembered")
 			}
 			fresh, err := b.GetSet(ctx, set.ID)
@@ -111,7 +111,7 @@ func TestOwnSaveRemembered(t *testing.T) {
 	if err := st.SaveSet(ctx, set); err != nil {
 		t.Fatal(err)
 	}
-	got, _, ok := st.BeginRead(ctx, set.ID, "")
+	got, _, ok := st.BeginRead(ctx, set.ID, "", false)
 	if !ok || got.Name != "Renamed" || got.Version != set.Version {
 		t.Fatalf("remembered %+v (%v), want the saved set", got, ok)
 	}

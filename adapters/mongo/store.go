@@ -79,6 +79,8 @@ type Store struct {
 	// (setcheck.go); nil on a caching store and on a shared FerretDB.
 	known *docCache
 	// ahead holds sets whose stamp was seen ahead of them (setcheck.go).
+	seqMu     sync.Mutex
+	seqs      map[string]int // a caching store's commitment counters, by set (numbers.go)
 	aheadMu   sync.Mutex
 	ahead     map[string]aheadGap
 	healAfter time.Duration // aheadHealAfter; tests shorten it
