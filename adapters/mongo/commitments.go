@@ -514,7 +514,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 	scopeOf(ctx, c.SetID).forgetOpen(open)
 	scopeOf(ctx, c.SetID).commitmentsWritten()
 	unlock := s.lockDocs(collSessions, c.ID, open, c.SetID)
-	_, err = s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
+	at, err := s.orderedUpdate(ctx, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).
 			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
 			SetUpdate(bson.D{{Key: "$setOnInsert", Value: body}}),
@@ -523,15 +523,14 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 			{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: c.SetID}}},
 		}),
-	}, options.BulkWrite().SetOrdered(true))
+	})
 	unlock()
-	var bwe mongo.BulkWriteException
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index == 0 && bwe.WriteErrors[0].Code == 11000:
+	case at == 0 && mongo.IsDuplicateKeyError(err):
 		return exists("commitment")
-	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index > 0:
+	case at > 0:
 		// The commitment is stored; what followed it is not.
 		s.log.InfoContext(ctx, "open commitments not updated with the new one; updating them apart", "component", "store", "set", c.SetID, "err", err)
 		s.syncOpen(ctx, &rec.Commitment, bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}}})
@@ -585,21 +584,20 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 		asRead[4] = bson.E{Key: "history.0", Value: bson.D{{Key: "$exists", Value: false}}}
 	}
 	unlock := s.lockDocs(collSessions, c.ID, open)
-	_, err := s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
+	at, err := s.orderedUpdate(ctx, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(asRead).SetUpdate(bson.D{
 			{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
 			{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
 		}),
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
-	}, options.BulkWrite().SetOrdered(true))
+	})
 	unlock()
-	var bwe mongo.BulkWriteException
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index == 0 && bwe.WriteErrors[0].Code == 11000:
+	case at == 0 && mongo.IsDuplicateKeyError(err):
 		return conflict() // changed since it was read: the handler runs again
-	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index > 0:
+	case at > 0:
 		s.commitmentChanged(ctx, &after) // the report is stored; the open document apart
 		return nil
 	default:
@@ -616,4 +614,16 @@ func sortCommitments(cs []*bot.Commitment) {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+}
+
+// orderedUpdate sends models as one ordered update of the sessions
+// collection (one round trip) and returns, on a write error, the index of
+// the statement that failed: the ones after it were not applied.
+func (s *Store) orderedUpdate(ctx context.Context, models []mongo.WriteModel) (int, error) {
+	_, err := s.db.Collection(collSessions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
+		return bwe.WriteErrors[0].Index, err
+	}
+	return -1, err
 }

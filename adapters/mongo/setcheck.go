@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -447,21 +446,20 @@ func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Sess
 	// On FerretDB the compare-and-set and the upsert are not atomic; this
 	// process is its only writer.
 	defer s.lockDocs(collSessions, doc.ID, sc.setID)()
-	_, err := s.db.Collection(collSessions).BulkWrite(ctx, []mongo.WriteModel{
+	at, err := s.orderedUpdate(ctx, []mongo.WriteModel{
 		mongo.NewReplaceOneModel().SetUpsert(true).SetFilter(filter).SetReplacement(doc),
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: sc.setID}}).SetUpdate(bson.D{
 			{Key: "$max", Value: bson.D{{Key: "version", Value: next}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: sc.setID}}},
 		}),
-	}, options.BulkWrite().SetOrdered(true))
-	var bwe mongo.BulkWriteException
+	})
 	switch {
 	case err == nil:
 		sc.stampRaised(next)
 		return nil
-	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index == 0 && bwe.WriteErrors[0].Code == 11000:
+	case at == 0 && mongo.IsDuplicateKeyError(err):
 		return conflict()
-	case errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteErrors[0].Index > 0:
+	case at > 0:
 		return nil // the session is stored; SaveSet raises the stamp itself
 	default:
 		return mapErr(err, "save session")
