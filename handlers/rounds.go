@@ -65,7 +65,8 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 	round := bot.NewRound(sess.NextRoundNumber(), roles, c.set.Phases, c.now)
 	bot.NoteRolesBefore(c.set, &round)
 	sess.Rounds = append(sess.Rounds, round)
-	if err := r.store.SaveSession(ctx, sess); err != nil {
+	// The set is saved next (SetSavedNext): the fairness counters.
+	if err := r.store.SaveSession(bot.SetSavedNext(ctx), sess); err != nil {
 		return bot.Message{}, fmt.Errorf("start round in %s: %w", sess.ID, err)
 	}
 	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { bot.RecordRoles(s, roles, c.now) }); err != nil {

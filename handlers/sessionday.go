@@ -191,10 +191,22 @@ func (r *Router) openSession(ctx context.Context, c *call) (*bot.Session, error)
 // sessionEnd closes the open session, ends a round in progress and prompts
 // presenters who have not recorded a commitment yet.
 func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, error) {
-	sess, err := r.openSession(ctx, c)
+	// The whole list, not the one session: it says whether a next one is
+	// planned, and on MongoDB the same read brings the commitments the
+	// prompts need (one round trip for all three).
+	id, err := openSessionID(c)
 	if err != nil {
 		return bot.Message{}, err
 	}
+	all, err := r.store.ListSessions(ctx, c.set.ID)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("list sessions of %s: %w", c.set.ID, err)
+	}
+	i := slices.IndexFunc(all, func(s *bot.Session) bool { return s.ID == id })
+	if i < 0 {
+		return bot.Message{}, fmt.Errorf("get open session %s: %w", id, bot.Errorf(bot.ENOTFOUND, "That session does not exist (any more)."))
+	}
+	sess := all[i]
 	// No action prompt has gone out for a round the session end closes, so
 	// its presenter gets the first prompt, not a "follow-up" to none.
 	endedBy := ""
@@ -205,9 +217,10 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 		endedBy = cur.Presenter
 	}
 	sess.Status, sess.ClosedAt = bot.SessionClosed, c.now
-	if err := r.store.SaveSession(ctx, sess); err != nil {
+	if err := r.store.SaveSession(bot.SetSavedNext(ctx), sess); err != nil {
 		return bot.Message{}, fmt.Errorf("close session %s: %w", sess.ID, err)
 	}
+	// The set is saved next (SetSavedNext): no session open.
 	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) {
 		if s.OpenSession == sess.Number {
 			s.OpenSession = 0
@@ -280,7 +293,7 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 	}}}
 	if c.set.Schedule == nil {
 		// Offer to plan the next meeting when none is (issue 13, item 5).
-		if all, err := r.store.ListSessions(ctx, c.set.ID); err == nil && nextSession(all, c.now, false) == nil {
+		if nextSession(all, c.now, false) == nil {
 			next := c.now.In(c.set.Location()).AddDate(0, 0, 28)
 			msg.Text += fmt.Sprintf("\nNo next session is planned yet. Add one with `/als session add %s %s`, or a schedule such as `/als schedule every 4 weeks on %s %s 2h`.",
 				next.Format("02/01/2006"), sess.Start.In(c.set.Location()).Format("15:04"), strings.ToLower(next.Weekday().String()), sess.Start.In(c.set.Location()).Format("15:04"))
