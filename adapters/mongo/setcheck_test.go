@@ -372,3 +372,93 @@ func TestStampAheadHealed(t *testing.T) {
 		t.Errorf("save from the old copy: %v, want ECONFLICT", err)
 	}
 }
+
+// TestOrderedWritesRefuseWhatChanged: the one-round-trip writes of a
+// command on a remembered set (issue 15) stop at their first statement
+// when what they write over changed since the command read it, and write
+// nothing after it: a report on a commitment another replica reported on
+// meanwhile is a stale conflict and both replicas' reports are kept once;
+// a commitment number another replica took meanwhile is refused on its id
+// and the next one is used; a session saved meanwhile is not overwritten
+// and the set's stamp is not raised.
+func TestOrderedWritesRefuseWhatChanged(t *testing.T) {
+	ctx := context.Background()
+	a, b, set := twoReplicas(t)
+	if _, err := b.GetSet(ctx, set.ID); err != nil { // b remembers it
+		t.Fatal(err)
+	}
+	c := fullCommitment(set.ID, 1, "U1", bot.CommitmentOpen, t0)
+	c.Reports = nil
+	if err := a.CreateCommitment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+
+	// A report on b, read before a's report landed.
+	_, bctx, ok := b.BeginRead(ctx, set.ID, "U1", true)
+	if !ok {
+		t.Fatal("set not remembered")
+	}
+	if _, err := b.GetCommitment(bctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.AddReport(ctx, c.ID, bot.Report{Status: bot.ReportProgress, Text: "From a", At: t0}, bot.CommitmentOpen); err != nil {
+		t.Fatal(err)
+	}
+	err := b.AddReport(bctx, c.ID, bot.Report{Status: bot.ReportDone, Text: "From b", At: t0.Add(time.Minute)}, bot.CommitmentDone)
+	if !bot.IsStale(err) {
+		t.Fatalf("report on a commitment changed since it was read: %v, want a stale conflict", err)
+	}
+	got, err := a.GetCommitment(ctx, c.ID)
+	if err != nil || len(got.Reports) != 1 || got.Reports[0].Text != "From a" || got.Status != bot.CommitmentOpen {
+		t.Fatalf("after the refused report: %+v (%v), want a's report only", got, err)
+	}
+	open, err := a.ListCommitments(ctx, set.ID, "U1", true)
+	if err != nil || len(open) != 1 || len(open[0].Reports) != 1 {
+		t.Errorf("open commitments after the refused report: %+v (%v), want C-1 with a's report", open, err)
+	}
+
+	// A number: b's counter (from the stamp it checked) says 0, a takes C-2
+	// behind it; b's commit gets the one after the highest.
+	_, bctx, _ = b.BeginRead(ctx, set.ID, "U1", true)
+	if _, err := b.ListSessions(bctx, set.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.CreateCommitment(ctx, fullCommitment(set.ID, 2, "U2", bot.CommitmentOpen, t0)); err != nil {
+		t.Fatal(err)
+	}
+	nc := &bot.Commitment{SetID: set.ID, UserID: "U1", Text: "Next", Status: bot.CommitmentOpen, CreatedAt: t0.Add(time.Hour)}
+	n, err := b.AddCommitment(bctx, nc, 0)
+	if err != nil || n != 3 {
+		t.Fatalf("commit after numbers taken elsewhere: C-%d (%v), want C-3", n, err)
+	}
+
+	// A session: saved on a after b read it; b's save (with the stamp, the
+	// set to be saved next) is refused and leaves the stamp where it was.
+	sess := fullSession(set.ID, 1)
+	if err := a.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	_, bctx, _ = b.BeginRead(ctx, set.ID, "", true)
+	stale, err := b.GetSession(bctx, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := a.GetSession(ctx, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Where = "Saved on a"
+	if err := a.SaveSession(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	stale.Where = "Saved on b"
+	if err := b.SaveSession(bot.SetSavedNext(bctx), stale); !bot.IsStale(err) {
+		t.Fatalf("save of a session changed since it was read: %v, want a stale conflict", err)
+	}
+	if got, err := a.GetSession(ctx, sess.ID); err != nil || got.Where != "Saved on a" {
+		t.Errorf("session after the refused save: %q (%v)", got.Where, err)
+	}
+	if n, err := readOn(t, b, set.ID, func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }); err != nil || n != 1 {
+		t.Errorf("a read after the refused save: %d round trips (%v), want 1 (the stamp was not raised)", n, err)
+	}
+}
