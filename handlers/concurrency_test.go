@@ -105,20 +105,35 @@ func runBurst(t *testing.T, routers []*env, workers int) {
 	e.must("fac", "session add 2026-12-01 18:00 2h Room 4")
 	e.clock.Set(time.Date(2026, 12, 1, 17, 55, 0, 0, time.UTC))
 	e.must("fac", "session start")
-	for _, m := range members {
-		e.must(m, fmt.Sprintf("commit Action of %s by 2027-01-15", m))
+	// Commitments at the same moment, twice: each is numbered from the
+	// set's counter, and one that lost its number to another replica gets
+	// the next one, without the member hearing of it.
+	for round := range 2 {
+		answers := burst(t, routers, workers, members, "", func(m string, _ int) string {
+			return fmt.Sprintf("commit Action %d of %s by 2027-01-15", round, m)
+		})
+		for _, m := range members {
+			if !strings.Contains(answers[m], "Recorded C-") {
+				t.Errorf("commit: %s was answered %q", m, answers[m])
+			}
+		}
 	}
 	cms, err := e.store.ListCommitments(context.Background(), e.setID(), "", false)
-	if err != nil || len(cms) != len(members) {
-		t.Fatalf("commitments %d (%v)", len(cms), err)
+	if err != nil || len(cms) != 2*len(members) {
+		t.Fatalf("commitments %d (%v), want %d", len(cms), err, 2*len(members))
 	}
 	short := map[string]string{}
+	numbers := map[string]bool{}
 	for _, c := range cms {
+		numbers[c.ShortID] = true
 		for _, m := range members {
 			if c.UserID == e.id(m) {
 				short[m] = c.ShortID
 			}
 		}
+	}
+	if len(numbers) != len(cms) {
+		t.Errorf("%d commitments share %d numbers", len(cms), len(numbers))
 	}
 
 	steps := []struct {
@@ -149,7 +164,7 @@ func runBurst(t *testing.T, routers []*env, workers int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reports := 0
+	reports := 0 // one per member, on their last commitment
 	for _, c := range cms {
 		reports += len(c.Reports)
 	}

@@ -514,7 +514,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 	scopeOf(ctx, c.SetID).forgetOpen(open)
 	scopeOf(ctx, c.SetID).commitmentsWritten()
 	unlock := s.lockDocs(collSessions, c.ID, open, c.SetID)
-	at, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+	at, _, err := s.orderedUpdate(ctx, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).
 			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
 			SetUpdate(bson.D{{Key: "$setOnInsert", Value: body}}),
@@ -584,7 +584,7 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 		asRead[4] = bson.E{Key: "history.0", Value: bson.D{{Key: "$exists", Value: false}}}
 	}
 	unlock := s.lockDocs(collSessions, c.ID, open)
-	at, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+	at, upserted, err := s.orderedUpdate(ctx, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(asRead).SetUpdate(bson.D{
 			{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
 			{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
@@ -592,6 +592,16 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
 	})
 	unlock()
+	if upserted {
+		// The commitment was gone (nothing deletes one today): the upsert
+		// made a fragment holding the report. Remove it, and let the open
+		// document be rebuilt.
+		s.removeUpserted(ctx, c.ID, c.SetID)
+		if derr := s.dropOpen(ctx, c.SetID, c.UserID); derr != nil {
+			s.log.WarnContext(ctx, "could not drop open commitments", "component", "store", "set", c.SetID, "err", derr)
+		}
+		return notFound("commitment")
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -619,11 +629,28 @@ func sortCommitments(cs []*bot.Commitment) {
 // orderedUpdate sends models as one ordered update of the sessions
 // collection (one round trip) and returns, on a write error, the index of
 // the statement that failed: the ones after it were not applied.
-func (s *Store) orderedUpdate(ctx context.Context, models []mongo.WriteModel) (int, error) {
-	_, err := s.db.Collection(collSessions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
-		return bwe.WriteErrors[0].Index, err
+//
+// It also reports whether statement 0 upserted, for a caller that meant it
+// as an update of a document that exists: one that was deleted meanwhile
+// is inserted instead, and must be removed again.
+func (s *Store) orderedUpdate(ctx context.Context, models []mongo.WriteModel) (at int, upserted0 bool, err error) {
+	res, err := s.db.Collection(collSessions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+	if res != nil {
+		_, upserted0 = res.UpsertedIDs[0]
 	}
-	return -1, err
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+		return bwe.WriteErrors[0].Index, upserted0, err
+	}
+	return -1, upserted0, err
+}
+
+// removeUpserted deletes document id, inserted by an upsert meant as an
+// update of a document deleted meanwhile: only a fragment, one without the
+// set_id every document of a set has.
+func (s *Store) removeUpserted(ctx context.Context, id, setID string) {
+	_, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "set_id", Value: bson.D{{Key: "$exists", Value: false}}}})
+	if err != nil {
+		s.log.ErrorContext(ctx, "could not remove a document an update inserted", "component", "store", "set", setID, "err", err)
+	}
 }

@@ -268,7 +268,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
 	if sc := s.stampsWith(ctx, sess.SetID); sc != nil {
 		// Matched by no stored session (versions start at 0): an insert,
 		// and a taken id the duplicate key that stops the stamp.
-		err := s.writeWithStamp(ctx, sc, sessionDoc(sess), bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: bson.D{{Key: "$lt", Value: 0}}}})
+		err := s.writeWithStamp(ctx, sc, sessionDoc(sess), bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: bson.D{{Key: "$lt", Value: 0}}}}, true)
 		if bot.IsStale(err) {
 			return exists("session")
 		}
@@ -435,7 +435,7 @@ func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
 	doc := sessionDoc(sess)
 	doc.Version++
 	if sc := s.stampsWith(ctx, sess.SetID); sc != nil {
-		if err := s.writeWithStamp(ctx, sc, doc, bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: sess.Version}}); err != nil {
+		if err := s.writeWithStamp(ctx, sc, doc, bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: sess.Version}}, false); err != nil {
 			return err
 		}
 		sess.Version = doc.Version

@@ -3,8 +3,10 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alsbot/alsbot/bot"
 )
@@ -20,7 +22,7 @@ func (s *Store) AddSession(ctx context.Context, sess *bot.Session, after int) er
 	if err := s.beforeWrite(ctx); err != nil {
 		return err
 	}
-	_, err := s.number(after, func(n int) error {
+	_, err := s.number(ctx, after, func(n int) error {
 		sess.Number, sess.ID = n, bot.SessionID(sess.SetID, n)
 		return s.CreateSession(ctx, sess)
 	}, func() (int, error) {
@@ -74,7 +76,7 @@ func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int)
 		after = max(after, scopeOf(ctx, c.SetID).commitSeq())
 		create = func(n int) error { return s.insertWithOpen(ctx, c, n) }
 	}
-	n, err := s.number(after, func(n int) error {
+	n, err := s.number(ctx, after, func(n int) error {
 		c.ShortID = "C-" + strconv.Itoa(n)
 		c.ID = bot.CommitmentID(c.SetID, c.ShortID)
 		return create(n)
@@ -95,14 +97,26 @@ func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int)
 
 // number tries create with after+1; when that number is taken it asks
 // highest for the top number in use and tries the one after it.
-func (s *Store) number(after int, create func(n int) error, highest func() (int, error)) (int, error) {
+//
+// It waits a little, at random, before each new try: two replicas taking
+// numbers at the same moment otherwise stay in step, the loser always one
+// behind (a commit is two round trips, as fast as a retry). When the tries
+// run out the number is still taken: a stale error, so that the router runs
+// the command again (nothing of it is stored), after its own pause.
+func (s *Store) number(ctx context.Context, after int, create func(n int) error, highest func() (int, error)) (int, error) {
 	n := after + 1
 	for try := 0; ; try++ {
 		err := create(n)
 		if err == nil {
 			return n, nil
 		}
-		if bot.ErrorCode(err) != bot.EEXISTS || try == numberTries-1 {
+		if bot.ErrorCode(err) != bot.EEXISTS {
+			return 0, err
+		}
+		if try == numberTries-1 {
+			return 0, staleError("Someone else took that number at the same moment; nothing was changed. Please try again.")
+		}
+		if err := bot.Sleep(ctx, rand.N(time.Duration(try+1)*3*time.Millisecond)); err != nil {
 			return 0, err
 		}
 		top, err := highest()

@@ -441,18 +441,30 @@ func (s *Store) stampsWith(ctx context.Context, setID string) *readScope {
 // update; SaveSet then only saves the set. A filter that matches nothing
 // stored makes the upsert an insert of a taken id, whose duplicate key
 // stops the stamp: a stale error.
-func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Session, filter bson.D) error {
+//
+// An update (insert false) of a session deleted meanwhile inserts it
+// again: it is deleted again and the save is ENOTFOUND, as replace says.
+func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Session, filter bson.D, insert bool) error {
 	next := sc.version + 1
 	// On FerretDB the compare-and-set and the upsert are not atomic; this
 	// process is its only writer.
 	defer s.lockDocs(collSessions, doc.ID, sc.setID)()
-	at, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+	at, upserted, err := s.orderedUpdate(ctx, []mongo.WriteModel{
 		mongo.NewReplaceOneModel().SetUpsert(true).SetFilter(filter).SetReplacement(doc),
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: sc.setID}}).SetUpdate(bson.D{
 			{Key: "$max", Value: bson.D{{Key: "version", Value: next}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: sc.setID}}},
 		}),
 	})
+	if upserted && !insert {
+		if _, derr := s.db.Collection(collSessions).DeleteOne(ctx, onlySessions(bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: doc.Version}})); derr != nil {
+			s.log.ErrorContext(ctx, "could not remove a session a save inserted again", "component", "store", "set", sc.setID, "err", derr)
+		}
+		if err == nil { // the stamp was raised too
+			s.catchUp(ctx, sc, next)
+		}
+		return notFound("session")
+	}
 	switch {
 	case err == nil:
 		sc.stampRaised(next)
@@ -464,4 +476,24 @@ func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Sess
 	default:
 		return mapErr(err, "save session")
 	}
+}
+
+// catchUp saves the remembered set of sc unchanged at version next, the
+// stamp's, after a write raised the stamp but the save of the set it
+// announced will not follow: otherwise every checked read of the set would
+// be stale until healAhead. A compare-and-set: when another replica saved
+// the set meanwhile, its save is at least next already.
+func (s *Store) catchUp(ctx context.Context, sc *readScope, next int64) {
+	var set bot.Set
+	if !s.known.get(cacheKey(collSets, sc.setID), &set) || set.Version != sc.version {
+		return
+	}
+	doc := set
+	doc.Version = next
+	if err := s.replace(ctx, collSets, "set", set.ID, set.Version, &doc); err != nil {
+		s.log.InfoContext(ctx, "set not brought up to its stamp", "component", "store", "set", set.ID, "err", err)
+		s.known.drop(cacheKey(collSets, set.ID))
+		return
+	}
+	s.remember(&doc)
 }

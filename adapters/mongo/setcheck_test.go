@@ -462,3 +462,55 @@ func TestOrderedWritesRefuseWhatChanged(t *testing.T) {
 		t.Errorf("a read after the refused save: %d round trips (%v), want 1 (the stamp was not raised)", n, err)
 	}
 }
+
+// TestOrderedWritesDoNotRevive: an ordered write meant as an update of a
+// document another replica deleted meanwhile does not bring it back: a
+// session deleted (a schedule replaced) while session start saves it is
+// ENOTFOUND and stays deleted; a report on a commitment gone meanwhile is
+// ENOTFOUND and leaves no fragment holding the report's words.
+func TestOrderedWritesDoNotRevive(t *testing.T) {
+	ctx := context.Background()
+	a, b, set := twoReplicas(t)
+	if _, err := b.GetSet(ctx, set.ID); err != nil {
+		t.Fatal(err)
+	}
+	sess := fullSession(set.ID, 1)
+	sess.Attendees, sess.Bids = nil, nil
+	if err := a.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	_, bctx, _ := b.BeginRead(ctx, set.ID, "", true)
+	all, err := b.ListSessions(bctx, set.ID)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("sessions %d (%v)", len(all), err)
+	}
+	if err := a.DeleteSession(ctx, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	all[0].Status = bot.SessionOpen
+	if err := b.SaveSession(bot.SetSavedNext(bctx), all[0]); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("save of a session deleted meanwhile: %v, want ENOTFOUND", err)
+	}
+	if _, err := a.GetSession(ctx, sess.ID); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("the deleted session after the save: %v, want still ENOTFOUND", err)
+	}
+
+	c := fullCommitment(set.ID, 1, "U1", bot.CommitmentOpen, t0)
+	if err := a.CreateCommitment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	_, bctx, _ = b.BeginRead(ctx, set.ID, "U1", true)
+	if _, err := b.GetCommitment(bctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Database().Collection("sessions").DeleteOne(ctx, bson.D{{Key: "_id", Value: c.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	err = b.AddReport(bctx, c.ID, bot.Report{Status: bot.ReportDone, Text: "Words of a report", At: t0}, bot.CommitmentDone)
+	if bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("report on a commitment gone meanwhile: %v, want ENOTFOUND", err)
+	}
+	if n, err := a.Database().Collection("sessions").CountDocuments(ctx, bson.D{{Key: "reports.text", Value: "Words of a report"}}); err != nil || n != 0 {
+		t.Errorf("%d documents hold the report's words (%v), want none", n, err)
+	}
+}
