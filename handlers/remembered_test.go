@@ -14,12 +14,7 @@ import (
 // member added there may read here at once, one removed there is refused
 // here, and a member's own commitment shows in their next `actions` here.
 func TestRememberedSetAcrossReplicas(t *testing.T) {
-	e := newEnvOn(t, mongotest.New(t), 1) // uncached: it is not the only writer
-	o := secondRouter(t, e)
-	addUsers([]string{"ana", "ben"}, e, o)
-	e.must("fac", "setup West")
-	e.must("fac", "members add @ana")
-	o.must("ana", "actions") // o now remembers the set, with ana only
+	e, o := twoRouters(t, "ana") // o remembers the set, with ana only
 
 	e.must("fac", "members add @ben")
 	if msg, err := o.do("ben", "actions"); err != nil {
@@ -45,13 +40,8 @@ func TestRememberedSetAcrossReplicas(t *testing.T) {
 // one replica is seen by the other's next report on the same commitment; a
 // session started on one is open on the other.
 func TestRememberedSetWrites(t *testing.T) {
-	e := newEnvOn(t, mongotest.New(t), 1) // uncached: it is not the only writer
-	o := secondRouter(t, e)
-	addUsers([]string{"ana", "ben"}, e, o)
-	e.must("fac", "setup West")
-	e.must("fac", "members add @ana @ben")
-	o.must("ana", "actions")
-	o.must("ben", "actions") // o remembers the set
+	e, o := twoRouters(t, "ana", "ben")
+	o.must("ben", "actions")
 
 	wantContains(t, e.must("ana", "commit Call the duty team").Text, "Recorded C-1")
 	wantContains(t, o.must("ana", "commit Write to the panel").Text, "Recorded C-2")
@@ -92,4 +82,18 @@ func TestRememberedSetWrites(t *testing.T) {
 	if sess.Attended(e.id("ben")) || err != nil || len(all) != 1 {
 		t.Errorf("after ben's refused commands: checked in %v, %d commitments (%v); want none and 1", sess.Attended(e.id("ben")), len(all), err)
 	}
+}
+
+// twoRouters are two replicas (routers with their own uncached store
+// clients) on one store, with West set up on e with members, and the set
+// remembered by o (the first member read on it).
+func twoRouters(t *testing.T, members ...string) (e, o *env) {
+	t.Helper()
+	e = newEnvOn(t, mongotest.New(t), 1) // uncached: it is not the only writer
+	o = secondRouter(t, e)
+	addUsers([]string{"ana", "ben"}, e, o)
+	e.must("fac", "setup West")
+	e.must("fac", "members add @"+strings.Join(members, " @"))
+	o.must(members[0], "actions")
+	return e, o
 }
