@@ -81,6 +81,13 @@ func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int)
 		c.ID = bot.CommitmentID(c.SetID, c.ShortID)
 		return create(n)
 	}, highest)
+	if bot.ErrorCode(err) == bot.EEXISTS {
+		// Every try lost its number to another replica: a stale error, so
+		// that the router runs the command again after its own pause. Only
+		// here: a commit writes nothing before its commitment (a schedule
+		// adding sessions has, so AddSession keeps EEXISTS).
+		err = staleError("Someone else took that number at the same moment; nothing was changed. Please try again.")
+	}
 	if err != nil {
 		return 0, fmt.Errorf("add commitment to %s: %w", c.SetID, err)
 	}
@@ -100,9 +107,7 @@ func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int)
 //
 // It waits a little, at random, before each new try: two replicas taking
 // numbers at the same moment otherwise stay in step, the loser always one
-// behind (a commit is two round trips, as fast as a retry). When the tries
-// run out the number is still taken: a stale error, so that the router runs
-// the command again (nothing of it is stored), after its own pause.
+// behind (a commit is two round trips, as fast as a retry).
 func (s *Store) number(ctx context.Context, after int, create func(n int) error, highest func() (int, error)) (int, error) {
 	n := after + 1
 	for try := 0; ; try++ {
@@ -114,7 +119,7 @@ func (s *Store) number(ctx context.Context, after int, create func(n int) error,
 			return 0, err
 		}
 		if try == numberTries-1 {
-			return 0, staleError("Someone else took that number at the same moment; nothing was changed. Please try again.")
+			return 0, err
 		}
 		if err := bot.Sleep(ctx, rand.N(time.Duration(try+1)*3*time.Millisecond)); err != nil {
 			return 0, err
