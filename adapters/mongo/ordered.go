@@ -1,0 +1,251 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/alsbot/alsbot/bot"
+)
+
+// A write of a command on a remembered set sends the documents it changes
+// as one ordered update of the sessions collection: one round trip (issue
+// 15). Each statement that must not write over a change is an upsert whose
+// filter matches nothing stored when the document changed, so that it
+// becomes an insert of a taken id, whose duplicate-key error stops the
+// statements after it, on MongoDB and FerretDB alike.
+
+// insertWithOpen stores a new open commitment, its member's open document
+// and the set's commitment counter in one ordered update of the sessions
+// collection: one round trip where CreateCommitment and the set's counter
+// took four (issue 15). The commitment goes first as an upsert whose filter
+// no stored document matches (every commitment has a kind), so a taken id
+// is a duplicate-key error that stops the rest: EEXISTS, nothing written.
+// When a later statement fails (two replicas creating the same open
+// document at once), the commitment is stored and the open document is
+// brought in step as CreateCommitment does.
+func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) error {
+	rec := commitmentRecord(c)
+	fields, err := bson.Marshal(rec)
+	if err != nil {
+		return mapErr(err, "create commitment")
+	}
+	var body bson.D
+	if err := bson.Unmarshal(fields, &body); err != nil {
+		return mapErr(err, "create commitment")
+	}
+	body = slices.DeleteFunc(body, func(e bson.E) bool { return e.Key == "_id" })
+	openUpdate := bson.D{
+		{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}},
+		{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true}}},
+		{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}},
+	}
+	open := openID(c.SetID, c.UserID)
+	scopeOf(ctx, c.SetID).forgetOpen(open)
+	scopeOf(ctx, c.SetID).commitmentsWritten()
+	unlock := s.lockDocs(collSessions, c.ID, open, c.SetID)
+	at, _, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+		mongo.NewUpdateOneModel().SetUpsert(true).
+			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
+			SetUpdate(bson.D{{Key: "$setOnInsert", Value: body}}),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: c.SetID}}).SetUpdate(bson.D{
+			{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: c.SetID}}},
+		}),
+	})
+	unlock()
+	switch {
+	case err == nil:
+		return nil
+	case at == 0 && mongo.IsDuplicateKeyError(err):
+		return exists("commitment")
+	case at > 0:
+		// The commitment is stored; what followed it is not.
+		s.log.InfoContext(ctx, "open commitments not updated with the new one; updating them apart", "component", "store", "set", c.SetID, "err", err)
+		s.syncOpen(ctx, &rec.Commitment, bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}}})
+		if _, err := s.db.Collection(collSessions).UpdateOne(ctx, stampFilter(c.SetID), bson.D{{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}}}); err != nil {
+			s.log.WarnContext(ctx, "could not raise the commitment counter", "component", "store", "set", c.SetID, "err", err)
+		}
+		return nil
+	default:
+		return mapErr(err, "create commitment")
+	}
+}
+
+// reportWithOpen adds r to c, as the command read it (getCommitmentChecked),
+// and brings its member's open document in step, in one ordered update: two
+// round trips for a report with its read, where four were. The first
+// statement matches c only while it is as read (open, with as many reports
+// and changes); otherwise, as an upsert of a stored id, it fails on the
+// duplicate key and stops the second: a conflict, and the command runs
+// again on what is stored.
+func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Report, status bot.CommitmentStatus) error {
+	after := *c
+	after.Reports = append(slices.Clone(c.Reports), r)
+	after.Status = status
+	openUpdate := bson.D{{Key: "$unset", Value: bson.D{{Key: openField(c.ShortID), Value: ""}}}}
+	if status == bot.CommitmentOpen {
+		openUpdate = bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &after}}}}
+	}
+	if openField(c.ShortID) == "" {
+		openUpdate = bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}}
+	}
+	openUpdate = append(openUpdate,
+		bson.E{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true}}},
+		bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}})
+	open := openID(c.SetID, c.UserID)
+	sc := commitmentScope(ctx, c.ID)
+	sc.forgetOpen(open)
+	sc.commitmentsWritten()
+	asRead := bson.D{
+		{Key: "_id", Value: c.ID},
+		{Key: "kind", Value: kindCommitment},
+		{Key: "status", Value: bot.CommitmentOpen},
+		{Key: "reports", Value: bson.D{{Key: "$size", Value: len(c.Reports)}}},
+		{Key: "history", Value: bson.D{{Key: "$size", Value: len(c.History)}}},
+	}
+	// An empty array may be no array at all: an unrevised commitment has no
+	// history, and FerretDB stores no empty reports array from an upsert.
+	if len(c.Reports) == 0 {
+		asRead[3] = bson.E{Key: "reports.0", Value: bson.D{{Key: "$exists", Value: false}}}
+	}
+	if len(c.History) == 0 {
+		asRead[4] = bson.E{Key: "history.0", Value: bson.D{{Key: "$exists", Value: false}}}
+	}
+	unlock := s.lockDocs(collSessions, c.ID, open)
+	at, upserted, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(asRead).SetUpdate(bson.D{
+			{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
+			{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
+		}),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
+	})
+	unlock()
+	if upserted {
+		// The commitment was gone (nothing deletes one today): the upsert
+		// made a fragment holding the report. Remove it, and let the open
+		// document be rebuilt.
+		s.removeUpserted(ctx, c.ID, c.SetID)
+		if derr := s.dropOpen(ctx, c.SetID, c.UserID); derr != nil {
+			s.log.WarnContext(ctx, "could not drop open commitments", "component", "store", "set", c.SetID, "err", derr)
+		}
+		return notFound("commitment")
+	}
+	switch {
+	case err == nil:
+		return nil
+	case at == 0 && mongo.IsDuplicateKeyError(err):
+		return conflict() // changed since it was read: the handler runs again
+	case at > 0:
+		s.commitmentChanged(ctx, &after) // the report is stored; the open document apart
+		return nil
+	default:
+		return mapErr(err, "add report")
+	}
+}
+
+// orderedUpdate sends models as one ordered update of the sessions
+// collection (one round trip) and returns, on a write error, the index of
+// the statement that failed: the ones after it were not applied.
+//
+// It also reports whether statement 0 upserted, for a caller that meant it
+// as an update of a document that exists: one that was deleted meanwhile
+// is inserted instead, and must be removed again.
+func (s *Store) orderedUpdate(ctx context.Context, models []mongo.WriteModel) (at int, upserted0 bool, err error) {
+	res, err := s.db.Collection(collSessions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+	if res != nil {
+		_, upserted0 = res.UpsertedIDs[0]
+	}
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+		return bwe.WriteErrors[0].Index, upserted0, err
+	}
+	return -1, upserted0, err
+}
+
+// removeUpserted deletes document id, inserted by an upsert meant as an
+// update of a document deleted meanwhile: only a fragment, one without the
+// set_id every document of a set has.
+func (s *Store) removeUpserted(ctx context.Context, id, setID string) {
+	_, err := s.db.Collection(collSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "set_id", Value: bson.D{{Key: "$exists", Value: false}}}})
+	if err != nil {
+		s.log.ErrorContext(ctx, "could not remove a document an update inserted", "component", "store", "set", setID, "err", err)
+	}
+}
+
+// stampsWith is the scope of a write of setID's sessions collection that
+// may raise the set's stamp in its own round trip: the command saves the
+// set next (bot.SetSavedNext) at the remembered version plus one.
+func (s *Store) stampsWith(ctx context.Context, setID string) *readScope {
+	if s.known == nil || !bot.SetSavesNext(ctx) {
+		return nil
+	}
+	return scopeOf(ctx, setID)
+}
+
+// writeWithStamp writes doc (a session) where filter matches, as an
+// upsert, and raises the stamp to the set's next version, in one ordered
+// update; SaveSet then only saves the set. A filter that matches nothing
+// stored makes the upsert an insert of a taken id, whose duplicate key
+// stops the stamp: a stale error.
+//
+// An update (insert false) of a session deleted meanwhile inserts it
+// again: it is deleted again and the save is ENOTFOUND, as replace says.
+func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Session, filter bson.D, insert bool) error {
+	next := sc.version + 1
+	// On FerretDB the compare-and-set and the upsert are not atomic; this
+	// process is its only writer.
+	defer s.lockDocs(collSessions, doc.ID, sc.setID)()
+	at, upserted, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+		mongo.NewReplaceOneModel().SetUpsert(true).SetFilter(filter).SetReplacement(doc),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: sc.setID}}).SetUpdate(bson.D{
+			{Key: "$max", Value: bson.D{{Key: "version", Value: next}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: sc.setID}}},
+		}),
+	})
+	if upserted && !insert {
+		if _, derr := s.db.Collection(collSessions).DeleteOne(ctx, onlySessions(bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: doc.Version}})); derr != nil {
+			s.log.ErrorContext(ctx, "could not remove a session a save inserted again", "component", "store", "set", sc.setID, "err", derr)
+		}
+		if err == nil { // the stamp was raised too
+			s.catchUp(ctx, sc, next)
+		}
+		return notFound("session")
+	}
+	switch {
+	case err == nil:
+		sc.stampRaised(next)
+		return nil
+	case at == 0 && mongo.IsDuplicateKeyError(err):
+		return conflict()
+	case at > 0:
+		return nil // the session is stored; SaveSet raises the stamp itself
+	default:
+		return mapErr(err, "save session")
+	}
+}
+
+// catchUp saves the remembered set of sc unchanged at version next, the
+// stamp's, after a write raised the stamp but the save of the set it
+// announced will not follow: otherwise every checked read of the set would
+// be stale until healAhead. A compare-and-set: when another replica saved
+// the set meanwhile, its save is at least next already.
+func (s *Store) catchUp(ctx context.Context, sc *readScope, next int64) {
+	var set bot.Set
+	if !s.known.get(cacheKey(collSets, sc.setID), &set) || set.Version != sc.version {
+		return
+	}
+	doc := set
+	doc.Version = next
+	if err := s.replace(ctx, collSets, "set", set.ID, set.Version, &doc); err != nil {
+		s.log.InfoContext(ctx, "set not brought up to its stamp", "component", "store", "set", set.ID, "err", err)
+		s.known.drop(cacheKey(collSets, set.ID))
+		return
+	}
+	s.remember(&doc)
+}
