@@ -147,8 +147,13 @@ const (
 	EngagedMentoring  = 3
 )
 
-// Held reports whether a session took place (or is taking place).
-func (s *Session) Held() bool { return s.Status == SessionOpen || s.Status == SessionClosed }
+// Held reports whether a session took place, or is taking place: an open
+// session counts once someone has checked in (right after `session start`
+// it would count as held with nobody there, and the attendance figures
+// dropped for everyone).
+func (s *Session) Held() bool {
+	return s.Status == SessionClosed || (s.Status == SessionOpen && len(s.Attendees) > 0)
+}
 
 // ComputeStats computes a set's figures from its records. It is a pure
 // function: the members are the people who have the member role now.

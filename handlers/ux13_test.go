@@ -422,3 +422,22 @@ func TestSettingsView(t *testing.T) {
 		t.Errorf("bare reminders: %v", err)
 	}
 }
+
+// TestStatsOpenSessionCountsOnceSomeoneIsHere: right after `session start`
+// nobody has checked in yet, and the open session does not count as held
+// (it made everyone's attendance drop); it counts from the first check-in.
+func TestStatsOpenSessionCountsOnceSomeoneIsHere(t *testing.T) {
+	e := newEnv(t, 6)
+	e.openSession("ana", "ben")
+	e.must("fac", "session end")
+	e.must("fac", "session add 2026-12-08 18:00 2h Room 4")
+	e.clock.Set(time.Date(2026, 12, 8, 17, 55, 0, 0, time.UTC))
+	e.must("fac", "session start")
+	if got, want := field(e.must("fac", "stats"), handlers.LabelAttendance), "2 of 2 (100%)"; got != want {
+		t.Errorf("attendance right after session start = %q, want %q", got, want)
+	}
+	e.must("ana", "here")
+	if got, want := field(e.must("fac", "stats"), handlers.LabelAttendance), "3 of 4 (75%)"; got != want {
+		t.Errorf("attendance after one check-in = %q, want %q", got, want)
+	}
+}
