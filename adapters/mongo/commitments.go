@@ -178,12 +178,10 @@ func (s *Store) ListCommitments(ctx context.Context, setID, userID string, openO
 	}
 	if all, ok := scopeOf(ctx, setID).keptAll(); ok {
 		// A read of this command brought them (ListSessions, for a write).
-		var out []*bot.Commitment
-		for _, c := range all {
-			if (userID == "" || c.UserID == userID) && (!openOnly || c.Status == bot.CommitmentOpen) {
-				cp := *c
-				out = append(out, &cp)
-			}
+		out := selectCommitments(all, userID, openOnly)
+		for i, c := range out {
+			cp := *c // the kept ones stay as read
+			out[i] = &cp
 		}
 		return out, nil
 	}
@@ -232,13 +230,19 @@ func (s *Store) cachedCommitments(ctx context.Context, setID, userID string, ope
 			s.cache.fill(key, t, &commitmentList{}, raw)
 		}
 	}
+	return selectCommitments(l.L, userID, openOnly), nil
+}
+
+// selectCommitments keeps those of cs that are userID's (any user's when
+// empty) and, when openOnly, open; in their order.
+func selectCommitments(cs []*bot.Commitment, userID string, openOnly bool) []*bot.Commitment {
 	var out []*bot.Commitment
-	for _, c := range l.L {
+	for _, c := range cs {
 		if (userID == "" || c.UserID == userID) && (!openOnly || c.Status == bot.CommitmentOpen) {
 			out = append(out, c)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // openCommitments reads a member's open document (from the cache when it
@@ -429,24 +433,32 @@ func (s *Store) syncOpen(ctx context.Context, c *bot.Commitment, update bson.D) 
 	coll := s.db.Collection(collSessions)
 	defer s.lockDoc(collSessions, id)()
 	defer s.cache.drop(cacheKey(openKeys, id))
-	created := bson.E{Key: "$setOnInsert", Value: bson.D{
-		{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
-	}}
-	bump := bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}}
 	upsert := options.UpdateOne().SetUpsert(true)
 	if openField(c.ShortID) != "" {
-		_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, append(update, created, bump), upsert)
+		_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, openUpsert(c, update), upsert)
 		if err == nil {
 			return
 		}
 		s.log.WarnContext(ctx, "could not update open commitments; marking them stale", "component", "store", "set", c.SetID, "err", err)
 	}
-	mark := bson.D{{Key: "$set", Value: bson.D{
-		{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true},
-	}}, bump}
+	mark := bson.D{{Key: "$set", Value: openFields(c)}, {Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}}}
 	if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, mark, upsert); err != nil {
 		s.log.ErrorContext(ctx, "could not mark open commitments stale", "component", "store", "set", c.SetID, "err", err)
 	}
+}
+
+// openUpsert is update of c's member's open document as an upsert: a
+// document it creates is marked stale (the next read rebuilds it whole),
+// and every write counts in rev.
+func openUpsert(c *bot.Commitment, update bson.D) bson.D {
+	return append(slices.Clone(update),
+		bson.E{Key: "$setOnInsert", Value: openFields(c)},
+		bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}})
+}
+
+// openFields are the fields of a stale open document of c's member.
+func openFields(c *bot.Commitment) bson.D {
+	return bson.D{{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true}}
 }
 
 // updateCachedOpen brings the cached open commitments of c's member in

@@ -39,11 +39,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 		return mapErr(err, "create commitment")
 	}
 	body = slices.DeleteFunc(body, func(e bson.E) bool { return e.Key == "_id" })
-	openUpdate := bson.D{
-		{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}},
-		{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true}}},
-		{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}},
-	}
+	openUpdate := openUpsert(c, bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}}})
 	open := openID(c.SetID, c.UserID)
 	scopeOf(ctx, c.SetID).forgetOpen(open)
 	scopeOf(ctx, c.SetID).commitmentsWritten()
@@ -53,10 +49,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
 			SetUpdate(bson.D{{Key: "$setOnInsert", Value: body}}),
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
-		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: c.SetID}}).SetUpdate(bson.D{
-			{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: c.SetID}}},
-		}),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: c.SetID}}).SetUpdate(stampUpsert(c.SetID, "commit_seq", n)),
 	})
 	unlock()
 	switch {
@@ -95,9 +88,7 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 	if openField(c.ShortID) == "" {
 		openUpdate = bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}}
 	}
-	openUpdate = append(openUpdate,
-		bson.E{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindOpen}, {Key: "set_id", Value: c.SetID}, {Key: "user_id", Value: c.UserID}, {Key: "stale", Value: true}}},
-		bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}})
+	openUpdate = openUpsert(c, openUpdate)
 	open := openID(c.SetID, c.UserID)
 	sc := commitmentScope(ctx, c.ID)
 	sc.forgetOpen(open)
@@ -203,10 +194,7 @@ func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Sess
 	defer s.lockDocs(collSessions, doc.ID, sc.setID)()
 	at, upserted, err := s.orderedUpdate(ctx, []mongo.WriteModel{
 		mongo.NewReplaceOneModel().SetUpsert(true).SetFilter(filter).SetReplacement(doc),
-		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: sc.setID}}).SetUpdate(bson.D{
-			{Key: "$max", Value: bson.D{{Key: "version", Value: next}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: sc.setID}}},
-		}),
+		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: sc.setID}}).SetUpdate(stampUpsert(sc.setID, "version", next)),
 	})
 	if upserted && !insert {
 		if _, derr := s.db.Collection(collSessions).DeleteOne(ctx, onlySessions(bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: doc.Version}})); derr != nil {

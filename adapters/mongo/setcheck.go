@@ -176,16 +176,22 @@ func (s *Store) stampSet(ctx context.Context, setID string, version int64) error
 		// FerretDB's upsert is not atomic; this process is its only writer.
 		defer s.lockDoc(collSessions, setID)()
 	}
-	update := bson.D{
-		{Key: "$max", Value: bson.D{{Key: "version", Value: version}}},
-		{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: setID}}},
-	}
+	update := stampUpsert(setID, "version", version)
 	for try := 0; ; try++ {
 		_, err := s.db.Collection(collSessions).UpdateOne(ctx, bson.D{{Key: "_id", Value: setID}}, update, options.UpdateOne().SetUpsert(true))
 		if mongo.IsDuplicateKeyError(err) && try == 0 {
 			continue // another replica's upsert created it first: now an update
 		}
 		return mapErr(err, "stamp set")
+	}
+}
+
+// stampUpsert raises field (the version, or the commitment counter) of
+// setID's stamp to v, never lowering it, creating the stamp if need be.
+func stampUpsert(setID, field string, v any) bson.D {
+	return bson.D{
+		{Key: "$max", Value: bson.D{{Key: field, Value: v}}},
+		{Key: "$setOnInsert", Value: bson.D{{Key: "kind", Value: kindStamp}, {Key: "set_id", Value: setID}}},
 	}
 }
 
