@@ -86,9 +86,12 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 		openUpdate = bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &after}}}}
 	}
 	if openField(c.ShortID) == "" {
-		openUpdate = bson.D{{Key: "$set", Value: bson.D{{Key: "stale", Value: true}}}}
+		// Not storable by short id: marked stale whole, as syncOpen does
+		// (a $set and a $setOnInsert of stale together would be refused).
+		openUpdate = bson.D{{Key: "$set", Value: openFields(c)}, {Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}}}
+	} else {
+		openUpdate = openUpsert(c, openUpdate)
 	}
-	openUpdate = openUpsert(c, openUpdate)
 	open := openID(c.SetID, c.UserID)
 	sc := commitmentScope(ctx, c.ID)
 	sc.forgetOpen(open)
