@@ -79,21 +79,17 @@ type ReadChecker interface {
 	EndRead(ctx context.Context) error
 }
 
-// SetSavedNext marks ctx for a write after which the command saves the
-// set (session start: the session, then the set's open session), so a
-// store may raise what it raises before a save of the set with that write,
-// in its round trip. The command must then save the set.
-func SetSavedNext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, setSavedNextKey{}, true)
-}
+// SetNotSavedError is the error of SaveSessionAndSet when the session was
+// saved but the set was not: Err says why (a stale version, usually, when
+// another replica saved the set at the same moment). The caller saves the
+// set again on a fresh read; running the whole command again would do the
+// session's change twice.
+type SetNotSavedError struct{ Err error }
 
-// SetSavesNext reports whether ctx was marked by SetSavedNext.
-func SetSavesNext(ctx context.Context) bool {
-	v, _ := ctx.Value(setSavedNextKey{}).(bool)
-	return v
+func (e *SetNotSavedError) Error() string {
+	return "the session was saved but not its set: " + e.Err.Error()
 }
-
-type setSavedNextKey struct{}
+func (e *SetNotSavedError) Unwrap() error { return e.Err }
 
 // SetStore keeps sets.
 type SetStore interface {
@@ -119,6 +115,15 @@ type SessionStore interface {
 	GetSession(ctx context.Context, id string) (*Session, error)
 	ListSessions(ctx context.Context, setID string) ([]*Session, error) // by Number
 	SaveSession(ctx context.Context, s *Session) error                  // as SaveSet
+	// SaveSessionAndSet saves s, then set, as SaveSession and SaveSet do
+	// (in one round trip where the store can: session start and end, round
+	// start). An error about the session means nothing was saved; once the
+	// session is saved, a failed save of the set is a *SetNotSavedError.
+	SaveSessionAndSet(ctx context.Context, s *Session, set *Set) error
+	// AddSessionAndSet is AddSession (after set.SessionSeq) and then
+	// SaveSet of set changed by apply, which sees s numbered, in one round
+	// trip where the store can; errors as SaveSessionAndSet's.
+	AddSessionAndSet(ctx context.Context, s *Session, set *Set, apply func(*Set)) error
 	// CheckIn records that a.UserID attends session a.SessionID (of set
 	// a.SetID) as a document of its own, inserted under its natural key:
 	// check-ins made at the same moment, in any replica, never lose each

@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,7 +31,40 @@ func (r *Router) saveSet(ctx context.Context, c *call) error {
 // so the command must not be applied again from the start.
 func (r *Router) saveSetAfter(ctx context.Context, c *call, apply func(*bot.Set)) error {
 	apply(c.set)
-	err := r.saveSet(ctx, c)
+	return r.saveSetAgain(ctx, c, apply, r.saveSet(ctx, c))
+}
+
+// saveSessionAndSet saves sess and then the set changed by apply, in one
+// round trip where the store can. saved reports whether the session was:
+// when it was not, nothing was, and err is the session's (a stale one runs
+// the command again); when the set's save lost to a concurrent one after
+// the session's, it is redone as saveSetAfter does.
+func (r *Router) saveSessionAndSet(ctx context.Context, c *call, sess *bot.Session, apply func(*bot.Set)) (saved bool, err error) {
+	apply(c.set)
+	return r.withSet(ctx, c, apply, func() error { return r.store.SaveSessionAndSet(ctx, sess, c.set) })
+}
+
+// addSessionAndSet is saveSessionAndSet for a new session of the set,
+// numbered by the store (apply sees its number).
+func (r *Router) addSessionAndSet(ctx context.Context, c *call, sess *bot.Session, apply func(*bot.Set)) (saved bool, err error) {
+	sess.SetID = c.set.ID
+	return r.withSet(ctx, c, apply, func() error { return r.store.AddSessionAndSet(ctx, sess, c.set, apply) })
+}
+
+// withSet runs write, a save of a session and the set, and redoes the
+// set's save when only the session's was stored.
+func (r *Router) withSet(ctx context.Context, c *call, apply func(*bot.Set), write func() error) (saved bool, err error) {
+	refreshActor(c)
+	err = write()
+	var notSaved *bot.SetNotSavedError
+	if !errors.As(err, &notSaved) {
+		return err == nil, err
+	}
+	return true, r.saveSetAgain(ctx, c, apply, fmt.Errorf("save set %s: %w", c.set.ID, notSaved.Err))
+}
+
+// saveSetAgain is saveSetAfter once the first save of the set gave err.
+func (r *Router) saveSetAgain(ctx context.Context, c *call, apply func(*bot.Set), err error) error {
 	for try := 1; bot.IsStale(err) && try < staleTries; try++ {
 		if werr := jitter(ctx, try); werr != nil {
 			return werr

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/alsbot/alsbot/adapters/mongo"
 	"github.com/alsbot/alsbot/adapters/mongo/mongotest"
@@ -67,7 +69,20 @@ func BenchmarkCommands(b *testing.B) {
 			e.must("fac", "session end")
 			untimed += e.store.RoundTrips() - t0
 			e.b().StartTimer()
-			e.must("fac", "session start")
+			e.must("fac", "session start") // none planned today: an extra one
+		}},
+		{"session start planned", open, func(e *env, i int) {
+			e.b().StopTimer()
+			t0 := e.store.RoundTrips()
+			e.must("fac", "session end")
+			e.must("fac", fmt.Sprintf("session add %s 18:00", time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format("2006-01-02")))
+			all, err := e.store.ListSessions(context.Background(), e.setID())
+			if err != nil {
+				e.b().Fatal(err)
+			}
+			untimed += e.store.RoundTrips() - t0
+			e.b().StartTimer()
+			e.must("fac", fmt.Sprintf("session start %d", all[len(all)-1].Number))
 		}},
 	}
 	stores := []struct {

@@ -65,11 +65,12 @@ func (r *Router) roundStart(ctx context.Context, c *call, a bot.RoundStartArgs) 
 	round := bot.NewRound(sess.NextRoundNumber(), roles, c.set.Phases, c.now)
 	bot.NoteRolesBefore(c.set, &round)
 	sess.Rounds = append(sess.Rounds, round)
-	// The set is saved next (SetSavedNext): the fairness counters.
-	if err := r.store.SaveSession(bot.SetSavedNext(ctx), sess); err != nil {
+	// The session with the round, and the set with its fairness counters.
+	saved, err := r.saveSessionAndSet(ctx, c, sess, func(s *bot.Set) { bot.RecordRoles(s, roles, c.now) })
+	if !saved {
 		return bot.Message{}, fmt.Errorf("start round in %s: %w", sess.ID, err)
 	}
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { bot.RecordRoles(s, roles, c.now) }); err != nil {
+	if err != nil {
 		// The round is stored and goes on; only the fairness counters missed it.
 		r.log.ErrorContext(ctx, "save fairness counters", "set", c.set.ID, "err", err)
 	}

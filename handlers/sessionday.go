@@ -38,19 +38,20 @@ func (r *Router) sessionStart(ctx context.Context, c *call, a bot.SessionStartAr
 	if err != nil {
 		return bot.Message{}, err
 	}
+	// The session, and the set with its open session.
+	opened := func(s *bot.Set) { s.OpenSession, s.SessionSeq = sess.Number, max(s.SessionSeq, sess.Number) }
+	var saved bool
 	if sess != nil {
 		sess.Status, sess.OpenedAt = bot.SessionOpen, c.now
-		if err := r.store.SaveSession(bot.SetSavedNext(ctx), sess); err != nil {
-			return bot.Message{}, fmt.Errorf("open session %s: %w", sess.ID, err)
-		}
+		saved, err = r.saveSessionAndSet(ctx, c, sess, opened)
 	} else {
 		sess = &bot.Session{Start: c.now.UTC(), Duration: bot.DefaultSessionLength, Status: bot.SessionOpen, OpenedAt: c.now, Adhoc: true}
-		if err := r.createSession(bot.SetSavedNext(ctx), c.set, sess); err != nil {
-			return bot.Message{}, err
-		}
+		saved, err = r.addSessionAndSet(ctx, c, sess, opened)
 	}
-	// The set is saved next (SetSavedNext): the open session.
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.OpenSession, s.SessionSeq = sess.Number, max(s.SessionSeq, sess.Number) }); err != nil {
+	if !saved {
+		return bot.Message{}, fmt.Errorf("open session %d of %s: %w", sess.Number, c.set.ID, err)
+	}
+	if err != nil {
 		return bot.Message{}, err
 	}
 	r.sessionChanged(ctx, c.set, sess)
@@ -217,15 +218,16 @@ func (r *Router) sessionEnd(ctx context.Context, c *call, _ bot.NoArgs) (bot.Mes
 		endedBy = cur.Presenter
 	}
 	sess.Status, sess.ClosedAt = bot.SessionClosed, c.now
-	if err := r.store.SaveSession(bot.SetSavedNext(ctx), sess); err != nil {
-		return bot.Message{}, fmt.Errorf("close session %s: %w", sess.ID, err)
-	}
-	// The set is saved next (SetSavedNext): no session open.
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) {
+	// The session, and the set with no session open.
+	saved, err := r.saveSessionAndSet(ctx, c, sess, func(s *bot.Set) {
 		if s.OpenSession == sess.Number {
 			s.OpenSession = 0
 		}
-	}); err != nil {
+	})
+	if !saved {
+		return bot.Message{}, fmt.Errorf("close session %s: %w", sess.ID, err)
+	}
+	if err != nil {
 		return bot.Message{}, err
 	}
 	r.sessionChanged(ctx, c.set, sess)

@@ -187,7 +187,7 @@ func TestVersionClaims(t *testing.T) {
 	claims := st.Database().Collection("claims")
 	claim := func(version int64, attempt int, at time.Time) {
 		t.Helper()
-		if _, err := claims.InsertOne(ctx, bson.D{{Key: "_id", Value: mongo.VersionKey("sets", set.ID, version, attempt)}, {Key: "at", Value: at}}); err != nil {
+		if _, err := claims.InsertOne(ctx, bson.D{{Key: "_id", Value: mongo.VersionKey("sessions", set.ID, version, attempt)}, {Key: "at", Value: at}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -201,7 +201,7 @@ func TestVersionClaims(t *testing.T) {
 		if trips := st.RoundTrips() - before; trips != 2 {
 			t.Errorf("a save took %d round trips, want 2 (claim, replace)", trips)
 		}
-		n, err := claims.CountDocuments(ctx, bson.D{{Key: "_id", Value: mongo.VersionKey("sets", set.ID, want, 0)}})
+		n, err := claims.CountDocuments(ctx, bson.D{{Key: "_id", Value: mongo.VersionKey("sessions", set.ID, want, 0)}})
 		if err != nil || n != 1 {
 			t.Fatalf("claim of version %d: %d (%v)", want, n, err)
 		}
@@ -219,7 +219,7 @@ func TestVersionClaims(t *testing.T) {
 
 	// Its holder died before writing: once the claim is older than the
 	// lease, the next writer takes version 3 over (attempt #1).
-	if _, err := claims.DeleteOne(ctx, bson.D{{Key: "_id", Value: mongo.VersionKey("sets", set.ID, 3, 0)}}); err != nil {
+	if _, err := claims.DeleteOne(ctx, bson.D{{Key: "_id", Value: mongo.VersionKey("sessions", set.ID, 3, 0)}}); err != nil {
 		t.Fatal(err)
 	}
 	claim(3, 0, time.Now().Add(-time.Hour))

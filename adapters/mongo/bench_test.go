@@ -28,9 +28,9 @@ func BenchmarkGetSet(b *testing.B) {
 			st := mongotest.New(b)
 			docs := make([]any, n)
 			for i := range docs {
-				docs[i] = fullSet(fmt.Sprintf("slack:C%d", i), bot.Slack, t0, "U1", "U2", "U3", "U4", "U5")
+				docs[i] = mongo.SetDoc(fullSet(fmt.Sprintf("slack:C%d", i), bot.Slack, t0, "U1", "U2", "U3", "U4", "U5"))
 			}
-			if _, err := st.Database().Collection("sets").InsertMany(ctx, docs); err != nil {
+			if _, err := st.Database().Collection("sessions").InsertMany(ctx, docs); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()

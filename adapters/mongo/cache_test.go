@@ -137,7 +137,7 @@ func TestCacheFillAfterWriteIsRefused(t *testing.T) {
 // or changed behind the cache is never served from memory.
 func TestCacheOnlyItsCollections(t *testing.T) {
 	for coll, want := range map[string]bool{
-		collSets: true, collSessions: true,
+		collSessions:       true,
 		collCalendarTokens: false, collDeliveryClaims: false, collDeliveryHistory: false, collClaims: false,
 	} {
 		if got := cachedCollection(coll); got != want {

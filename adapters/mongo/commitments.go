@@ -137,13 +137,13 @@ func commitmentScope(ctx context.Context, id string) *readScope {
 }
 
 // getCommitmentChecked reads commitment id in the command of sc, with the
-// set's stamp when the set is not checked yet and the caller's open
+// set when it is not checked yet and the caller's open
 // document, in one find; the commitment is kept for a report on it
 // (AddReport).
 func (s *Store) getCommitmentChecked(ctx context.Context, sc *readScope, id string) (*bot.Commitment, error) {
 	either := bson.A{commitmentFilter(id)}
 	if checkable(ctx, sc.setID) != nil {
-		either = append(either, stampFilter(sc.setID))
+		either = append(either, setFilter(sc.setID))
 	}
 	open := ""
 	if _, kept := sc.keptOpen(openID(sc.setID, sc.actor)); sc.actor != "" && !kept {
@@ -270,7 +270,7 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 		return cs, nil
 	}
 	// One find: the member's document and, when the set the command was
-	// checked against is remembered, the set's stamp (setcheck.go).
+	// checked against is remembered, the set's version (setcheck.go).
 	coll := s.db.Collection(collSessions)
 	raw, found := scopeOf(ctx, setID).keptOpen(id) // an earlier read of this command brought it
 	if !found {

@@ -90,10 +90,11 @@ func getDoc[T any](ctx context.Context, s *Store, coll, what, id string) (*T, er
 
 // cachedCollection reports whether the cache may keep documents of coll:
 // only those whose every write goes through this package's cache-aware
-// methods (sets, and sessions with the commitments beside them).
+// methods (the sessions collection: sets, sessions, and the documents
+// beside them).
 func cachedCollection(coll string) bool {
 	switch coll {
-	case collSets, collSessions:
+	case collSessions:
 		return true
 	}
 	return false
@@ -128,6 +129,14 @@ func (s *Store) insertCached(ctx context.Context, coll, what, id string, doc any
 // lock is still held, so that caches derived from it (a set's list of
 // sessions) take one document's writes in order.
 func (s *Store) replace(ctx context.Context, coll, what, id string, version int64, doc any, saved ...func()) error {
+	return s.saveVersioned(ctx, coll, what, id, version, doc, func(ctx context.Context, filter bson.D) (*mongo.UpdateResult, error) {
+		return s.db.Collection(coll).ReplaceOne(ctx, filter, doc)
+	}, saved...)
+}
+
+// saveVersioned is replace with the write given: write stores the new
+// version where filter matches, and doc is what the cache keeps.
+func (s *Store) saveVersioned(ctx context.Context, coll, what, id string, version int64, doc any, write func(context.Context, bson.D) (*mongo.UpdateResult, error), saved ...func()) error {
 	c := s.db.Collection(coll)
 	key := cacheKey(coll, id)
 	unlock := s.lockDoc(coll, id)
@@ -141,7 +150,7 @@ func (s *Store) replace(ctx context.Context, coll, what, id string, version int6
 		wctx, cancel = context.WithTimeout(ctx, versionWriteWithin)
 		defer cancel()
 	}
-	res, err := c.ReplaceOne(wctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
+	res, err := write(wctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
 	// Under the document's lock, so that the cache takes the writes of one
 	// document in the order the server did.
 	if cachedCollection(coll) {
@@ -199,79 +208,9 @@ func where[V ~string](filter bson.D, key string, v V) bson.D {
 	return append(filter, bson.E{Key: key, Value: v})
 }
 
-// CreateSet stores a new set; EEXISTS when its id is taken.
-func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
-	if err := s.beforeWrite(ctx); err != nil {
-		return err
-	}
-	if err := s.insertCached(ctx, collSets, "set", set.ID, set); err != nil {
-		return err
-	}
-	s.setCreated(ctx, set)
-	return nil
-}
-
-// GetSet reads set id (and remembers it, setcheck.go).
-func (s *Store) GetSet(ctx context.Context, id string) (*bot.Set, error) {
-	var set bot.Set
-	if err := s.get(ctx, collSets, "set", id, &set); err != nil {
-		return nil, err
-	}
-	s.remember(&set)
-	s.healAhead(ctx, &set)
-	return &set, nil
-}
-
-// FindSets returns the sets of platform (any platform when empty) in which
-// userID has any role (every set when userID is empty), by creation.
-func (s *Store) FindSets(ctx context.Context, platform bot.Platform, userID string) ([]*bot.Set, error) {
-	filter := bson.D{}
-	if platform != "" {
-		filter = append(filter, bson.E{Key: "platform", Value: platform})
-	}
-	if userID != "" {
-		filter = append(filter, bson.E{Key: "people.user.id", Value: userID})
-	}
-	return list[bot.Set](ctx, s.db.Collection(collSets), filter,
-		bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}, "find sets")
-}
-
-// SaveSet writes set when the stored version equals set.Version and then
-// increments set.Version; ECONFLICT on a stale version, ENOTFOUND when gone.
-// A store that remembers sets raises the set's stamp first (setcheck.go):
-// two round trips.
-func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
-	if err := s.beforeWrite(ctx); err != nil {
-		return err
-	}
-	doc := *set
-	doc.Version++
-	if !scopeOf(ctx, set.ID).hasRaised(doc.Version) { // raised with the write before (writeWithStamp)
-		if err := s.stampSet(ctx, set.ID, doc.Version); err != nil {
-			return err
-		}
-	}
-	if err := s.replace(ctx, collSets, "set", set.ID, set.Version, &doc); err != nil {
-		s.known.drop(cacheKey(collSets, set.ID))
-		return err
-	}
-	s.remember(&doc)
-	set.Version = doc.Version
-	return nil
-}
-
 // CreateSession stores a new session; EEXISTS when its id is taken.
 func (s *Store) CreateSession(ctx context.Context, sess *bot.Session) error {
 	if err := s.beforeWrite(ctx); err != nil {
-		return err
-	}
-	if sc := s.stampsWith(ctx, sess.SetID); sc != nil {
-		// Matched by no stored session (versions start at 0): an insert,
-		// and a taken id the duplicate key that stops the stamp.
-		err := s.writeWithStamp(ctx, sc, sessionDoc(sess), bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: bson.D{{Key: "$lt", Value: 0}}}}, true)
-		if bot.IsStale(err) {
-			return exists("session")
-		}
 		return err
 	}
 	defer s.lockDoc(collSessions, sess.ID)()
@@ -320,7 +259,7 @@ func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error)
 		either := bson.A{bson.D{{Key: "_id", Value: id}}, ofKind(bson.D{{Key: "session_id", Value: id}}, kindPresence)}
 		sc := checkable(ctx, setID)
 		if sc != nil {
-			either = append(either, stampFilter(setID))
+			either = append(either, setFilter(setID))
 		}
 		docs, err := s.findSetDocs(ctx, bson.D{{Key: "$or", Value: either}}, "read session")
 		if err != nil {
@@ -357,7 +296,7 @@ func (s *Store) ListSessions(ctx context.Context, setID string) ([]*bot.Session,
 		sc := checkable(ctx, setID)
 		var open string
 		if sc != nil {
-			// The set's stamp has its set_id too; and the caller's open
+			// The set's document has its set_id too; and the caller's open
 			// commitments come along, for a write that reads them next
 			// (commit's check for a repeat), and for a write the set's
 			// commitments (session start's report-back).
@@ -434,13 +373,6 @@ func (s *Store) SaveSession(ctx context.Context, sess *bot.Session) error {
 	}
 	doc := sessionDoc(sess)
 	doc.Version++
-	if sc := s.stampsWith(ctx, sess.SetID); sc != nil {
-		if err := s.writeWithStamp(ctx, sc, doc, bson.D{{Key: "_id", Value: sess.ID}, {Key: "version", Value: sess.Version}}, false); err != nil {
-			return err
-		}
-		sess.Version = doc.Version
-		return nil
-	}
 	err := s.replace(ctx, collSessions, "session", sess.ID, sess.Version, doc, func() { s.sessionSaved(doc) })
 	if err != nil {
 		s.cache.drop(sessionsKey(sess.SetID))

@@ -1,8 +1,6 @@
 package mongo
 
 import (
-	"time"
-
 	"github.com/alsbot/alsbot/bot"
 )
 
@@ -16,8 +14,9 @@ func VersionKey(coll, id string, version int64, attempt int) string {
 	return versionKey(coll, id, version, attempt)
 }
 
-// HealAfter sets how long a stamp must be seen ahead before s heals it.
-func HealAfter(s *Store, d time.Duration) { s.healAfter = d }
+// SetDoc is set as the sessions collection stores it, for tests that
+// insert many at once.
+func SetDoc(set *bot.Set) any { return newSetDoc(set) }
 
 // CommitmentDoc is c as the sessions collection stores it, for tests that
 // insert many at once.

@@ -42,7 +42,7 @@ func (s *Store) AddSession(ctx context.Context, sess *bot.Session, after int) er
 // AddSession does for sessions. The store keeps the set's counter itself
 // (after is only where older versions' counter, the set's CommitSeq, had
 // got to): a caching store knows the set's commitments, and a store that
-// remembers sets keeps the counter in the set's stamp, read with the check
+// remembers sets keeps it in the set's document, read with the check
 // and raised with the commitment in one round trip (insertWithOpen).
 func (s *Store) AddCommitment(ctx context.Context, c *bot.Commitment, after int) (int, error) {
 	if err := s.beforeWrite(ctx); err != nil {

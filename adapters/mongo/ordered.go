@@ -49,7 +49,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
 			SetUpdate(bson.D{{Key: "$setOnInsert", Value: body}}),
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: open}}).SetUpdate(openUpdate),
-		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: c.SetID}}).SetUpdate(stampUpsert(c.SetID, "commit_seq", n)),
+		mongo.NewUpdateOneModel().SetFilter(setFilter(c.SetID)).SetUpdate(raiseSeq(n)),
 	})
 	unlock()
 	switch {
@@ -61,7 +61,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 		// The commitment is stored; what followed it is not.
 		s.log.InfoContext(ctx, "open commitments not updated with the new one; updating them apart", "component", "store", "set", c.SetID, "err", err)
 		s.syncOpen(ctx, &rec.Commitment, bson.D{{Key: "$set", Value: bson.D{{Key: openField(c.ShortID), Value: &rec.Commitment}}}})
-		if _, err := s.db.Collection(collSessions).UpdateOne(ctx, stampFilter(c.SetID), bson.D{{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}}}); err != nil {
+		if _, err := s.db.Collection(collSessions).UpdateOne(ctx, setFilter(c.SetID), raiseSeq(n)); err != nil {
 			s.log.WarnContext(ctx, "could not raise the commitment counter", "component", "store", "set", c.SetID, "err", err)
 		}
 		return nil
@@ -172,71 +172,7 @@ func (s *Store) removeUpserted(ctx context.Context, id, setID string) {
 	}
 }
 
-// stampsWith is the scope of a write of setID's sessions collection that
-// may raise the set's stamp in its own round trip: the command saves the
-// set next (bot.SetSavedNext) at the remembered version plus one.
-func (s *Store) stampsWith(ctx context.Context, setID string) *readScope {
-	if s.known == nil || !bot.SetSavesNext(ctx) {
-		return nil
-	}
-	return scopeOf(ctx, setID)
-}
-
-// writeWithStamp writes doc (a session) where filter matches, as an
-// upsert, and raises the stamp to the set's next version, in one ordered
-// update; SaveSet then only saves the set. A filter that matches nothing
-// stored makes the upsert an insert of a taken id, whose duplicate key
-// stops the stamp: a stale error.
-//
-// An update (insert false) of a session deleted meanwhile inserts it
-// again: it is deleted again and the save is ENOTFOUND, as replace says.
-func (s *Store) writeWithStamp(ctx context.Context, sc *readScope, doc *bot.Session, filter bson.D, insert bool) error {
-	next := sc.version + 1
-	// On FerretDB the compare-and-set and the upsert are not atomic; this
-	// process is its only writer.
-	defer s.lockDocs(collSessions, doc.ID, sc.setID)()
-	at, upserted, err := s.orderedUpdate(ctx, []mongo.WriteModel{
-		mongo.NewReplaceOneModel().SetUpsert(true).SetFilter(filter).SetReplacement(doc),
-		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(bson.D{{Key: "_id", Value: sc.setID}}).SetUpdate(stampUpsert(sc.setID, "version", next)),
-	})
-	if upserted && !insert {
-		if _, derr := s.db.Collection(collSessions).DeleteOne(ctx, onlySessions(bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: doc.Version}})); derr != nil {
-			s.log.ErrorContext(ctx, "could not remove a session a save inserted again", "component", "store", "set", sc.setID, "err", derr)
-		}
-		if err == nil { // the stamp was raised too
-			s.catchUp(ctx, sc, next)
-		}
-		return notFound("session")
-	}
-	switch {
-	case err == nil:
-		sc.stampRaised(next)
-		return nil
-	case at == 0 && mongo.IsDuplicateKeyError(err):
-		return conflict()
-	case at > 0:
-		return nil // the session is stored; SaveSet raises the stamp itself
-	default:
-		return mapErr(err, "save session")
-	}
-}
-
-// catchUp saves the remembered set of sc unchanged at version next, the
-// stamp's, after a write raised the stamp but the save of the set it
-// announced will not follow: otherwise every checked read of the set would
-// be stale until healAhead. A compare-and-set: when another replica saved
-// the set meanwhile, its save is at least next already.
-func (s *Store) catchUp(ctx context.Context, sc *readScope, next int64) {
-	var set bot.Set
-	if !s.known.get(cacheKey(collSets, sc.setID), &set) || set.Version != sc.version {
-		return
-	}
-	doc := set
-	doc.Version = next
-	if err := s.replace(ctx, collSets, "set", set.ID, set.Version, &doc); err != nil {
-		s.log.InfoContext(ctx, "set not brought up to its stamp", "component", "store", "set", set.ID, "err", err)
-		s.known.drop(cacheKey(collSets, set.ID))
-		return
-	}
-	s.remember(&doc)
+// raiseSeq raises a set's commitment counter to n, never lowering it.
+func raiseSeq(n int) bson.D {
+	return bson.D{{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}}}
 }

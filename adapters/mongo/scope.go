@@ -23,12 +23,11 @@ type readScope struct {
 
 	mu      sync.Mutex
 	state   scopeState
-	seq     int                 // the set's commitment counter, from its stamp
+	seq     int                 // the set's commitment counter, as a read brought it
 	opens   map[string]bson.Raw // open documents a read brought, by _id (nil: there is none)
 	read    *bot.Commitment     // the commitment a read brought
 	all     []*bot.Commitment   // the set's commitments a read brought (valid when haveAll)
 	haveAll bool
-	raised  int64 // the stamp was raised to this by a write of the command
 }
 
 // keepAll keeps the set's commitments a read brought.
@@ -59,23 +58,6 @@ func (sc *readScope) commitmentsWritten() {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	sc.all, sc.haveAll, sc.read = nil, false, nil
-}
-
-// stampRaised notes that a write of the command raised the stamp to v.
-func (sc *readScope) stampRaised(v int64) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	sc.raised = max(sc.raised, v)
-}
-
-// hasRaised reports whether a write of the command raised the stamp to v.
-func (sc *readScope) hasRaised(v int64) bool {
-	if sc == nil {
-		return false
-	}
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	return sc.raised >= v
 }
 
 // scopeOf is the scope of ctx when it is about setID, checked or not.
@@ -146,7 +128,7 @@ func (sc *readScope) keptCommitment(id string) *bot.Commitment {
 	return sc.read
 }
 
-// commitSeq is the set's commitment counter as the stamp had it when a
+// commitSeq is the set's commitment counter as the set had it when a
 // read checked the set (0 when none did).
 func (sc *readScope) commitSeq() int {
 	if sc == nil {
@@ -160,9 +142,8 @@ func (sc *readScope) commitSeq() int {
 type scopeState int
 
 const (
-	scopePending   scopeState = iota // not checked yet
-	scopeChecked                     // a read found the stamp at version
-	scopeUnstamped                   // a read found no stamp
+	scopePending scopeState = iota // not checked yet
+	scopeChecked                   // a read found the set at version
 )
 
 type scopeKey struct{}

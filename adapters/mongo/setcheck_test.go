@@ -2,6 +2,7 @@ package mongo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -84,15 +85,14 @@ func TestRememberedSetChecked(t *testing.T) {
 			if _, err := readOn(t, b, set.ID, r.read); !bot.IsStale(err) {
 				t.Errorf("after a save on the other replica: err %v, want a stale error", err)
 			}
-			if _, _, ok := b.BeginRead(ctx, set.ID, "", false); ok {
-				t.Error("the stale set is still remembered")
+			// The stale read brought the set (or read it, when it read
+			// nothing else): the second run is on the saved set.
+			fresh, _, ok := b.BeginRead(ctx, set.ID, "", false)
+			if !ok || fresh.Name != set.Name || fresh.Version != set.Version {
+				t.Fatalf("remembered after the stale read: %+v (%v), want the saved set", fresh, ok)
 			}
-			fresh, err := b.GetSet(ctx, set.ID)
-			if err != nil || fresh.Name != set.Name {
-				t.Fatalf("read afresh: %v, %v", fresh, err)
-			}
-			if _, err := readOn(t, b, set.ID, r.read); err != nil {
-				t.Errorf("on the fresh set: %v", err)
+			if trips, err := readOn(t, b, set.ID, r.read); err != nil || trips != 1 {
+				t.Errorf("on the fresh set: %d round trips, err %v; want 1, nil", trips, err)
 			}
 		})
 	}
@@ -121,21 +121,15 @@ func TestOwnSaveRemembered(t *testing.T) {
 	}
 }
 
-// TestUnstampedSetStampedByRead: a set from an older version has no stamp;
-// the first read checks the set itself (and is stale when it changed) and
-// stamps it, after which a read is one round trip again.
-func TestUnstampedSetStampedByRead(t *testing.T) {
+// TestSetReadWithDocuments: a read of the sessions brings the set with
+// them; when another replica has saved it, the read is stale and the set
+// it brought is remembered, so the command's second run needs no read of
+// the set of its own. The set document is no session: listings never show
+// it.
+func TestSetReadWithDocuments(t *testing.T) {
 	ctx := context.Background()
 	a, b, set := twoReplicas(t)
-	stamps := a.Database().Collection("sessions")
-	unstamp := func() {
-		t.Helper()
-		if _, err := stamps.DeleteOne(ctx, bson.D{{Key: "_id", Value: set.ID}}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	list := func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }
-
 	if _, err := b.GetSet(ctx, set.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -143,25 +137,16 @@ func TestUnstampedSetStampedByRead(t *testing.T) {
 	if err := a.SaveSet(ctx, set); err != nil {
 		t.Fatal(err)
 	}
-	unstamp()
 	if _, err := readOn(t, b, set.ID, list); !bot.IsStale(err) {
-		t.Errorf("unstamped and changed: err %v, want a stale error", err)
+		t.Errorf("read of a set saved elsewhere: err %v, want a stale error", err)
 	}
-	var stamp struct {
-		Kind    string `bson:"kind"`
-		Version int64  `bson:"version"`
-	}
-	if err := stamps.FindOne(ctx, bson.D{{Key: "_id", Value: set.ID}}).Decode(&stamp); err != nil || stamp.Kind != "stamp" || stamp.Version != set.Version {
-		t.Fatalf("stamp %+v (%v), want kind stamp at version %d", stamp, err, set.Version)
-	}
-	unstamp()
-	if trips, err := readOn(t, b, set.ID, list); err != nil || trips != 3 {
-		t.Errorf("unstamped, unchanged: %d round trips, err %v; want 3 (read, set, stamp), nil", trips, err)
+	got, _, ok := b.BeginRead(ctx, set.ID, "", false)
+	if !ok || got.Name != "Renamed" || got.Version != set.Version {
+		t.Fatalf("remembered after the stale read: %+v (%v), want the saved set", got, ok)
 	}
 	if trips, err := readOn(t, b, set.ID, list); err != nil || trips != 1 {
-		t.Errorf("stamped again: %d round trips, err %v; want 1, nil", trips, err)
+		t.Errorf("second run: %d round trips, err %v; want 1, nil", trips, err)
 	}
-	// The stamp is no session: listings never show it.
 	if ss, err := b.ListSessions(ctx, set.ID); err != nil || len(ss) != 0 {
 		t.Errorf("sessions %v (%v), want none", ss, err)
 	}
@@ -170,10 +155,11 @@ func TestUnstampedSetStampedByRead(t *testing.T) {
 	}
 }
 
-// TestMigrateSetDocs: check-ins and bids an older version kept in the
-// attendance collection are moved into the sessions collection when the
-// store opens, and the old collections are gone; open commitments are
-// rebuilt from the commitments.
+// TestMigrateSetDocs: sets, check-ins and bids and commitments older
+// versions kept in collections of their own are moved into the sessions
+// collection when the store opens (a set over its stamp, keeping the
+// higher commitment counter), and the old collections are gone; open
+// commitments are rebuilt from the commitments.
 func TestMigrateSetDocs(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -208,7 +194,29 @@ func TestMigrateSetDocs(t *testing.T) {
 	if _, err := db.Collection("open_commitments").InsertOne(ctx, bson.D{{Key: "_id", Value: "slack:C1/U1"}, {Key: "set_id", Value: "slack:C1"}, {Key: "open", Value: bson.D{}}}); err != nil {
 		t.Fatal(err)
 	}
+	// Sets as older versions kept them, one with the stamp the version
+	// before this one kept beside it (its counter ahead of the set's).
+	c9, c8 := fullSet("slack:C9", bot.Slack, t0, "U1"), fullSet("slack:C8", bot.Slack, t0.Add(time.Hour), "U1")
+	c9.CommitSeq, c9.Version, c8.CommitSeq = 3, 2, 5
+	if _, err := db.Collection("sets").InsertMany(ctx, []any{c9, c8}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("sessions").InsertOne(ctx, bson.D{{Key: "_id", Value: c9.ID}, {Key: "kind", Value: "stamp"}, {Key: "set_id", Value: c9.ID}, {Key: "version", Value: 3}, {Key: "commit_seq", Value: 7}}); err != nil {
+		t.Fatal(err)
+	}
 	st = reopen(t, st, dir)
+	if got, err := st.GetSet(ctx, c9.ID); err != nil || got.CommitSeq != 7 || got.Version != 2 || got.Name != c9.Name {
+		t.Errorf("moved set over its stamp: %+v (%v), want the set at version 2 with counter 7", got, err)
+	}
+	if got, err := st.GetSet(ctx, c8.ID); err != nil || got.CommitSeq != 5 {
+		t.Errorf("moved set: %+v (%v), want counter 5", got, err)
+	}
+	if sets, err := st.FindSets(ctx, bot.Slack, "U1"); err != nil || len(sets) != 2 || sets[0].ID != c9.ID || sets[1].ID != c8.ID {
+		t.Errorf("sets of U1 after the move: %v (%v), want C9 then C8", sets, err)
+	}
+	if n, err := st.Database().Collection("sessions").CountDocuments(ctx, bson.D{{Key: "kind", Value: "stamp"}}); err != nil || n != 0 {
+		t.Errorf("%d stamps left (%v), want none", n, err)
+	}
 	got, err := st.GetSession(ctx, sess.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +229,7 @@ func TestMigrateSetDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range names {
-		if n == "attendance" || n == "open_commitments" || n == "commitments" {
+		if n == "attendance" || n == "open_commitments" || n == "commitments" || n == "sets" {
 			t.Errorf("collection %s is still there", n)
 		}
 	}
@@ -333,46 +341,6 @@ func TestMigrationOneMover(t *testing.T) {
 	})
 }
 
-// TestStampAheadHealed: a writer that raised a set's stamp and died before
-// saving leaves every read of the set stale once; a replica that sees the
-// same gap long enough saves the set unchanged at the stamp's version, and
-// reads are one round trip again, with nothing of the set lost.
-func TestStampAheadHealed(t *testing.T) {
-	ctx := context.Background()
-	a, b, set := twoReplicas(t)
-	mongo.HealAfter(b, 0)
-	// The dead writer's stamp.
-	if _, err := a.Database().Collection("sessions").UpdateOne(ctx, bson.D{{Key: "_id", Value: set.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: set.Version + 1}}}}); err != nil {
-		t.Fatal(err)
-	}
-	list := func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }
-	for i := range 2 {
-		if _, err := b.GetSet(ctx, set.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := readOn(t, b, set.ID, list); !bot.IsStale(err) {
-			t.Fatalf("read %d: err %v, want stale while the stamp is ahead", i, err)
-		}
-	}
-	// The first read after a stale one saw the gap; the next one heals it.
-	for range 2 {
-		if _, err := b.GetSet(ctx, set.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if trips, err := readOn(t, b, set.ID, list); err != nil || trips != 1 {
-		t.Errorf("after healing: %d round trips, err %v; want 1, nil", trips, err)
-	}
-	got, err := a.GetSet(ctx, set.ID)
-	if err != nil || got.Version != set.Version+1 || got.Name != set.Name || len(got.People) != len(set.People) {
-		t.Errorf("healed set %+v (%v); want the same set at version %d", got, err, set.Version+1)
-	}
-	// The other replica's copy is now behind: its save is refused, not lost.
-	if err := a.SaveSet(ctx, set); bot.ErrorCode(err) != bot.ECONFLICT {
-		t.Errorf("save from the old copy: %v, want ECONFLICT", err)
-	}
-}
-
 // TestOrderedWritesRefuseWhatChanged: the one-round-trip writes of a
 // command on a remembered set (issue 15) stop at their first statement
 // when what they write over changed since the command read it, and write
@@ -417,28 +385,28 @@ func TestOrderedWritesRefuseWhatChanged(t *testing.T) {
 		t.Errorf("open commitments after the refused report: %+v (%v), want C-1 with a's report", open, err)
 	}
 
-	// A number: b's counter (from the stamp it checked) says 0, a takes C-2
-	// behind it; b's commit gets the one after the highest.
+	// A number: b's counter (from the set it checked) says 12, a takes
+	// C-13 behind it; b's commit gets the one after the highest.
 	_, bctx, _ = b.BeginRead(ctx, set.ID, "U1", true)
 	if _, err := b.ListSessions(bctx, set.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.CreateCommitment(ctx, fullCommitment(set.ID, 2, "U2", bot.CommitmentOpen, t0)); err != nil {
+	if err := a.CreateCommitment(ctx, fullCommitment(set.ID, set.CommitSeq+1, "U2", bot.CommitmentOpen, t0)); err != nil {
 		t.Fatal(err)
 	}
 	nc := &bot.Commitment{SetID: set.ID, UserID: "U1", Text: "Next", Status: bot.CommitmentOpen, CreatedAt: t0.Add(time.Hour)}
 	n, err := b.AddCommitment(bctx, nc, 0)
-	if err != nil || n != 3 {
-		t.Fatalf("commit after numbers taken elsewhere: C-%d (%v), want C-3", n, err)
+	if err != nil || n != set.CommitSeq+2 {
+		t.Fatalf("commit after numbers taken elsewhere: C-%d (%v), want C-%d", n, err, set.CommitSeq+2)
 	}
 
-	// A session: saved on a after b read it; b's save (with the stamp, the
-	// set to be saved next) is refused and leaves the stamp where it was.
+	// A session: saved on a after b read it; b's save with the set is
+	// refused, and the set is not saved either.
 	sess := fullSession(set.ID, 1)
 	if err := a.CreateSession(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
-	_, bctx, _ = b.BeginRead(ctx, set.ID, "", true)
+	bset, bctx, _ := b.BeginRead(ctx, set.ID, "", true)
 	stale, err := b.GetSession(bctx, sess.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -452,14 +420,47 @@ func TestOrderedWritesRefuseWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale.Where = "Saved on b"
-	if err := b.SaveSession(bot.SetSavedNext(bctx), stale); !bot.IsStale(err) {
+	bset.OpenSession = 1
+	if err := b.SaveSessionAndSet(bctx, stale, bset); !bot.IsStale(err) {
 		t.Fatalf("save of a session changed since it was read: %v, want a stale conflict", err)
 	}
 	if got, err := a.GetSession(ctx, sess.ID); err != nil || got.Where != "Saved on a" {
 		t.Errorf("session after the refused save: %q (%v)", got.Where, err)
 	}
+	if got, err := a.GetSet(ctx, set.ID); err != nil || got.OpenSession != set.OpenSession || got.Version != set.Version {
+		t.Errorf("set after the refused save: open session %d, version %d (%v); want %d, %d", got.OpenSession, got.Version, err, set.OpenSession, set.Version)
+	}
 	if n, err := readOn(t, b, set.ID, func(ctx context.Context) error { _, err := b.ListSessions(ctx, set.ID); return err }); err != nil || n != 1 {
-		t.Errorf("a read after the refused save: %d round trips (%v), want 1 (the stamp was not raised)", n, err)
+		t.Errorf("a read after the refused save: %d round trips (%v), want 1 (the set was not saved)", n, err)
+	}
+
+	// The session as read, the set saved on a meanwhile: the session is
+	// saved, the set is not, and the error says so.
+	bset, bctx, _ = b.BeginRead(ctx, set.ID, "", true)
+	cur, err := b.GetSession(bctx, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aset, err := a.GetSet(ctx, set.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aset.Name = "Renamed on a"
+	if err := a.SaveSet(ctx, aset); err != nil {
+		t.Fatal(err)
+	}
+	cur.Where = "Saved on b"
+	bset.OpenSession = 1
+	err = b.SaveSessionAndSet(bctx, cur, bset)
+	var notSaved *bot.SetNotSavedError
+	if !errors.As(err, &notSaved) || !bot.IsStale(err) {
+		t.Fatalf("save with a set changed meanwhile: %v, want a stale *SetNotSavedError", err)
+	}
+	if got, err := a.GetSession(ctx, sess.ID); err != nil || got.Where != "Saved on b" {
+		t.Errorf("session after a save whose set was refused: %q (%v), want saved", got.Where, err)
+	}
+	if got, err := a.GetSet(ctx, set.ID); err != nil || got.OpenSession != set.OpenSession || got.Name != "Renamed on a" {
+		t.Errorf("set after its refused save: %+v (%v), want a's", got, err)
 	}
 }
 
@@ -479,7 +480,7 @@ func TestOrderedWritesDoNotRevive(t *testing.T) {
 	if err := a.CreateSession(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
-	_, bctx, _ := b.BeginRead(ctx, set.ID, "", true)
+	bset, bctx, _ := b.BeginRead(ctx, set.ID, "", true)
 	all, err := b.ListSessions(bctx, set.ID)
 	if err != nil || len(all) != 1 {
 		t.Fatalf("sessions %d (%v)", len(all), err)
@@ -488,11 +489,16 @@ func TestOrderedWritesDoNotRevive(t *testing.T) {
 		t.Fatal(err)
 	}
 	all[0].Status = bot.SessionOpen
-	if err := b.SaveSession(bot.SetSavedNext(bctx), all[0]); bot.ErrorCode(err) != bot.ENOTFOUND {
+	bset.OpenSession = 1 // fullSet has 2 open
+	if err := b.SaveSessionAndSet(bctx, all[0], bset); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("save of a session deleted meanwhile: %v, want ENOTFOUND", err)
 	}
 	if _, err := a.GetSession(ctx, sess.ID); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Errorf("the deleted session after the save: %v, want still ENOTFOUND", err)
+	}
+	// The set was saved with it, and is put back as it was.
+	if got, err := a.GetSet(ctx, set.ID); err != nil || got.OpenSession != set.OpenSession {
+		t.Errorf("set after saving a session deleted meanwhile: open session %d (%v), want %d", got.OpenSession, err, set.OpenSession)
 	}
 
 	c := fullCommitment(set.ID, 1, "U1", bot.CommitmentOpen, t0)
@@ -512,5 +518,89 @@ func TestOrderedWritesDoNotRevive(t *testing.T) {
 	}
 	if n, err := a.Database().Collection("sessions").CountDocuments(ctx, bson.D{{Key: "reports.text", Value: "Words of a report"}}); err != nil || n != 0 {
 		t.Errorf("%d documents hold the report's words (%v), want none", n, err)
+	}
+}
+
+// TestSaveSessionAndSet: on each kind of store (caching, remembering, a
+// shared FerretDB), the session and its set are saved together, in one
+// round trip where the store can; a stale session saves neither, and a
+// stale set after its session is saved is a *SetNotSavedError; a new
+// session is numbered past a taken number, and the set's change sees the
+// number; what is read afterwards (from memory or the server) is what the
+// server holds.
+func TestSaveSessionAndSet(t *testing.T) {
+	ctx := context.Background()
+	stores := []struct {
+		name  string
+		open  func(testing.TB) *mongo.Store
+		trips int64
+	}{
+		{"cached", mongotest.NewCached, 1},
+		{"remembering", mongotest.New, 1},
+		{"shared", func(tb testing.TB) *mongo.Store { st := mongotest.New(tb); mongo.ShareServer(st); return st }, -1},
+	}
+	for _, sc := range stores {
+		t.Run(sc.name, func(t *testing.T) {
+			st := sc.open(t)
+			set := fullSet("slack:C1", bot.Slack, t0, "U1")
+			sess := fullSession(set.ID, 1)
+			sess.Attendees, sess.Bids = nil, nil
+			if err := st.CreateSet(ctx, set); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+			stale, staleSet := *sess, *set
+			sess.Where, set.OpenSession = "Room 2", 1
+			before := st.RoundTrips()
+			if err := st.SaveSessionAndSet(ctx, sess, set); err != nil {
+				t.Fatal(err)
+			}
+			if n := st.RoundTrips() - before; sc.trips > 0 && n != sc.trips {
+				t.Errorf("%d round trips, want %d", n, sc.trips)
+			}
+			check := func(where string, open int, version int64) {
+				t.Helper()
+				gs, err := st.GetSession(ctx, sess.ID)
+				if err != nil || gs.Where != where {
+					t.Errorf("session where %q (%v), want %q", gs.Where, err, where)
+				}
+				g, err := st.GetSet(ctx, set.ID)
+				if err != nil || g.OpenSession != open || g.Version != version {
+					t.Errorf("set open %d at %d (%v), want %d at %d", g.OpenSession, g.Version, err, open, version)
+				}
+			}
+			check("Room 2", 1, staleSet.Version+1)
+
+			stale.Where, staleSet.OpenSession = "Room 9", 9
+			if err := st.SaveSessionAndSet(ctx, &stale, &staleSet); !bot.IsStale(err) || errors.As(err, new(*bot.SetNotSavedError)) {
+				t.Errorf("stale session: %v, want a stale error saving nothing", err)
+			}
+			check("Room 2", 1, set.Version)
+
+			sess.Where = "Room 3"
+			if err := st.SaveSessionAndSet(ctx, sess, &staleSet); !errors.As(err, new(*bot.SetNotSavedError)) || !bot.IsStale(err) {
+				t.Errorf("stale set: %v, want a stale *SetNotSavedError", err)
+			}
+			check("Room 3", 1, set.Version)
+
+			// A new session, its number taken (the set's counter behind):
+			// the next one, which the set's change sees.
+			set.SessionSeq = 0
+			extra := &bot.Session{SetID: set.ID, Start: t0, Duration: time.Hour, Status: bot.SessionOpen, Adhoc: true}
+			if err := st.AddSessionAndSet(ctx, extra, set, func(s *bot.Set) { s.OpenSession, s.SessionSeq = extra.Number, extra.Number }); err != nil {
+				t.Fatal(err)
+			}
+			if extra.Number != 2 || set.OpenSession != 2 || set.SessionSeq != 2 {
+				t.Errorf("added session %d, set open %d, counter %d; want 2, 2, 2", extra.Number, set.OpenSession, set.SessionSeq)
+			}
+			if g, err := st.GetSet(ctx, set.ID); err != nil || g.OpenSession != 2 || g.Version != set.Version {
+				t.Errorf("set after the added session: %+v (%v)", g, err)
+			}
+			if gs, err := st.GetSession(ctx, extra.ID); err != nil || !gs.Adhoc {
+				t.Errorf("added session: %+v (%v)", gs, err)
+			}
+		})
 	}
 }

@@ -24,10 +24,14 @@ import (
 //     keyed "<session>/<member>";
 //   - kindOpen: a member's open commitments (commitments.go), keyed
 //     "<set>/open/<member>";
-//   - kindStamp: the set's version (setcheck.go), keyed by the set's id;
+//   - kindSet: the set itself (setdoc.go), keyed by its id, so that a read
+//     checks the remembered set's version with the documents it reads
+//     (setcheck.go), and a session and its set are written by one ordered
+//     update;
 //   - kindCommitment: a commitment with its reports (commitments.go),
 //     keyed "<set>/C-<n>", so that a commitment, its member's open
-//     document and the set's stamp are written by one ordered update.
+//     document and the set's commitment counter are written by one ordered
+//     update.
 //
 // Sessions have no kind. Every query of the collection says which kinds it
 // wants (onlySessions, sessionsAndPresences, ofKind), so that a listing of
@@ -36,7 +40,7 @@ import (
 const (
 	kindPresence   = "presence"
 	kindOpen       = "open"
-	kindStamp      = "stamp"
+	kindSet        = "set"
 	kindCommitment = "commitment"
 )
 
@@ -47,7 +51,7 @@ func onlySessions(filter bson.D) bson.D {
 
 // sessionsAndPresences restricts a filter to sessions and check-ins.
 func sessionsAndPresences(filter bson.D) bson.D {
-	return append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{kindOpen, kindStamp, kindCommitment}}}})
+	return append(filter, bson.E{Key: "kind", Value: bson.D{{Key: "$nin", Value: bson.A{kindOpen, kindSet, kindCommitment}}}})
 }
 
 // ofKind restricts a filter to documents of kind.
@@ -60,8 +64,7 @@ type setDocs struct {
 	sessions    []*bot.Session
 	presences   []*presence
 	opens       map[string]bson.Raw // by _id
-	stamps      map[string]int64    // set id -> version
-	seqs        map[string]int      // set id -> its commitment counter (the stamp's commit_seq)
+	sets        map[string]*bot.Set // by id
 	commitments []*bot.Commitment
 }
 
@@ -102,22 +105,15 @@ func (s *Store) findSetDocs(ctx context.Context, filter bson.D, doing string) (*
 				return nil, mapErr(err, doing)
 			}
 			out.commitments = append(out.commitments, &c)
-		case kindStamp:
-			id, _ := raw.Lookup("_id").StringValueOK()
-			if n, ok := raw.Lookup("commit_seq").AsInt64OK(); ok {
-				if out.seqs == nil {
-					out.seqs = map[string]int{}
-				}
-				out.seqs[id] = int(n)
+		case kindSet:
+			var set bot.Set
+			if err := bson.Unmarshal(raw, &set); err != nil {
+				return nil, mapErr(err, doing)
 			}
-			v, ok := raw.Lookup("version").AsInt64OK()
-			if !ok {
-				continue // unreadable: as if unstamped
+			if out.sets == nil {
+				out.sets = map[string]*bot.Set{}
 			}
-			if out.stamps == nil {
-				out.stamps = map[string]int64{}
-			}
-			out.stamps[id] = v
+			out.sets[set.ID] = &set
 		}
 	}
 	if err := cur.Err(); err != nil {
@@ -134,8 +130,8 @@ func (s *Store) findSetDocs(ctx context.Context, filter bson.D, doing string) (*
 }
 
 // migrateSetDocs moves what older versions kept in collections of their own
-// into the sessions collection: check-ins and bids from "attendance" and
-// commitments from "commitments", in batches (each batch inserted before it
+// into the sessions collection: sets from "sets" (moveSets), check-ins and
+// bids from "attendance" and commitments from "commitments", in batches (each batch inserted before it
 // is deleted, so a second run after a failure finishes), and drops
 // "open_commitments", whose documents are derived and rebuilt on the next
 // read.
@@ -176,7 +172,7 @@ func (s *Store) migrateSetDocs(ctx context.Context) error {
 // get in the sessions collection.
 type oldKind struct{ coll, kind string }
 
-var oldKinds = []oldKind{{oldAttendance, kindPresence}, {oldCommitments, kindCommitment}}
+var oldKinds = []oldKind{{oldSets, kindSet}, {oldAttendance, kindPresence}, {oldCommitments, kindCommitment}}
 
 // moveOld is the move itself, by the replica that claimed it.
 func (s *Store) moveOld(ctx context.Context, names []string) error {
@@ -200,6 +196,9 @@ func (s *Store) moveOld(ctx context.Context, names []string) error {
 // moveInto moves every document of o.coll into the sessions collection,
 // marked o.kind, and drops o.coll.
 func (s *Store) moveInto(ctx context.Context, o oldKind) error {
+	if o.kind == kindSet {
+		return s.moveSets(ctx)
+	}
 	old := s.db.Collection(o.coll)
 	moved := 0
 	for {
@@ -238,6 +237,64 @@ func (s *Store) moveInto(ctx context.Context, o oldKind) error {
 		return mapErr(err, "drop old "+o.coll)
 	}
 	s.log.InfoContext(ctx, "moved old documents into the sessions collection", "component", "store", "from", o.coll, "count", moved)
+	return nil
+}
+
+// moveSets moves the sets of "sets" into the sessions collection, each
+// over the stamp (kind "stamp", keyed by the set's id) that the version
+// before this one kept beside it for its version and commitment counter:
+// the higher counter is kept. A set already moved (by a run that failed
+// before deleting its batch) stays as it is.
+func (s *Store) moveSets(ctx context.Context) error {
+	old := s.db.Collection(oldSets)
+	moved := 0
+	for {
+		batch, err := findAll[bot.Set](ctx, old, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(migrateBatch), "read old sets")
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		ids := make(bson.A, len(batch))
+		for i, set := range batch {
+			ids[i] = set.ID
+		}
+		stamps, err := findAll[struct {
+			ID  string `bson:"_id"`
+			Seq int    `bson:"commit_seq"`
+		}](ctx, s.db.Collection(collSessions), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "kind", Value: oldStamp}}, options.Find(), "read old stamps")
+		if err != nil {
+			return err
+		}
+		seqs := map[string]int{}
+		for _, st := range stamps {
+			seqs[st.ID] = st.Seq
+		}
+		models := make([]mongo.WriteModel, len(batch))
+		for i, set := range batch {
+			set.CommitSeq = max(set.CommitSeq, seqs[set.ID])
+			models[i] = mongo.NewReplaceOneModel().SetUpsert(true).
+				SetFilter(bson.D{{Key: "_id", Value: set.ID}, {Key: "kind", Value: bson.D{{Key: "$ne", Value: kindSet}}}}).
+				SetReplacement(newSetDoc(set))
+		}
+		_, err = s.db.Collection(collSessions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			return mapErr(err, "move old sets")
+		}
+		if _, err := old.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
+			return mapErr(err, "move old sets")
+		}
+		moved += len(batch)
+	}
+	// Stamps of no set (a commit to a set that was never stored).
+	if _, err := s.db.Collection(collSessions).DeleteMany(ctx, bson.D{{Key: "kind", Value: oldStamp}}); err != nil {
+		return mapErr(err, "delete old stamps")
+	}
+	if err := old.Drop(ctx); err != nil {
+		return mapErr(err, "drop old sets")
+	}
+	s.log.InfoContext(ctx, "moved old documents into the sessions collection", "component", "store", "from", oldSets, "count", moved)
 	return nil
 }
 
@@ -294,9 +351,12 @@ const (
 	migrateLockTTL = 2 * time.Minute
 )
 
-// The collections older versions kept check-ins, commitments and open
-// commitments in.
+// The collections older versions kept sets, check-ins, commitments and
+// open commitments in, and the kind of the version stamps the version
+// before this one kept beside each set.
 const (
+	oldSets        = "sets"
+	oldStamp       = "stamp"
 	oldAttendance  = "attendance"
 	oldCommitments = "commitments"
 	oldOpen        = "open_commitments"

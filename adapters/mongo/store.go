@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -31,8 +30,7 @@ const DefaultDatabase = "alsbot"
 
 // Collection names.
 const (
-	collSets     = "sets"
-	collSessions = "sessions"
+	collSessions = "sessions" // sets, sessions and the documents beside them (setdocs.go)
 	collClaims   = "claims"
 )
 
@@ -78,12 +76,8 @@ type Store struct {
 	// only writer, so that a read checks the set instead of reading it
 	// (setcheck.go); nil on a caching store and on a shared FerretDB.
 	known *docCache
-	// ahead holds sets whose stamp was seen ahead of them (setcheck.go).
-	seqMu     sync.Mutex
-	seqs      map[string]int // a caching store's commitment counters, by set (numbers.go)
-	aheadMu   sync.Mutex
-	ahead     map[string]aheadGap
-	healAfter time.Duration // aheadHealAfter; tests shorten it
+	seqMu sync.Mutex
+	seqs  map[string]int // a caching store's commitment counters, by set (numbers.go)
 
 	// sharedFerret is set when the server is a FerretDB that other
 	// processes may write to: versioned saves then claim each version
@@ -122,7 +116,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if dbName == "" {
 		dbName = DefaultDatabase
 	}
-	s := &Store{log: log, uri: cfg.URI, healAfter: aheadHealAfter}
+	s := &Store{log: log, uri: cfg.URI}
 	if cfg.Cache == CacheOn || cfg.Cache == CacheAuto && cfg.URI == "" {
 		s.cache = newDocCache()
 	}
@@ -403,7 +397,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	idx := []collIndex{
 		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "number", Value: 1}}},
 		{collSessions, bson.D{{Key: "set_id", Value: 1}, {Key: "kind", Value: 1}, {Key: "user_id", Value: 1}, {Key: "status", Value: 1}}},
-		{collSets, bson.D{{Key: "people.user.id", Value: 1}}},
+		{collSessions, bson.D{{Key: "kind", Value: 1}, {Key: "people.user.id", Value: 1}}},
 	}
 	idx = append(idx, attendanceIndexes()...)
 	idx = append(idx, calendarIndexes()...)
