@@ -322,6 +322,15 @@ func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 	if err != nil {
 		return bot.Message{}, err
 	}
+	// The session first: whether they are here already, and the round a
+	// late arrival joins (one read, which checks the set too).
+	sess, err := r.store.GetSession(ctx, id)
+	if err != nil {
+		return bot.Message{}, fmt.Errorf("get session %s: %w", id, err)
+	}
+	if sess.Attended(c.actorID()) {
+		return private("You're already checked in."), nil
+	}
 	added, n, err := r.store.CheckIn(ctx, bot.CheckIn{SetID: c.set.ID, SessionID: id, UserID: c.actorID(), At: c.now})
 	if err != nil {
 		return bot.Message{}, fmt.Errorf("check in to %s: %w", id, err)
@@ -335,7 +344,7 @@ func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 	}
 	checked := private(fmt.Sprintf("You're checked in to session %d%s. Want presenting time? Send `/als bid`, with a short title after it if you like.", c.set.OpenSession, so))
 	// A late arrival joins the round in progress as an enabler.
-	sess, cur, err := r.joinRound(ctx, c, id)
+	sess, cur, err := r.joinRound(ctx, c, sess)
 	if err != nil {
 		// The check-in is stored, and that is what was asked; joining the
 		// round is the facilitator's to fix (round status shows it).
@@ -349,17 +358,20 @@ func (r *Router) here(ctx context.Context, c *call, _ bot.NoArgs) (bot.Message, 
 	return reply(fmt.Sprintf("%s checked in late and joins round %d as an enabler (enablers now: %s).", bot.PersonName(c.set, c.actorID()), cur.Number, names(c.set, cur.Enablers))), nil
 }
 
-// joinRound adds the actor to the enablers of the round in progress, if
-// there is one they have no role in, and returns the saved session and
+// joinRound adds the actor to the enablers of the round in progress of
+// sess (as read; read again after a lost save), if there is one they have
+// no role in, and returns the saved session and
 // that round (nil: nothing to join). The round is part of the session
 // document, so this is a versioned save, retried here on a stale version:
 // the check-in before it is stored, so the command is not applied again.
-func (r *Router) joinRound(ctx context.Context, c *call, id string) (*bot.Session, *bot.Round, error) {
-	me := c.actorID()
+func (r *Router) joinRound(ctx context.Context, c *call, sess *bot.Session) (*bot.Session, *bot.Round, error) {
+	me, id := c.actorID(), sess.ID
 	for try := 1; ; try++ {
-		sess, err := r.store.GetSession(ctx, id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("get session %s: %w", id, err)
+		var err error
+		if try > 1 {
+			if sess, err = r.store.GetSession(ctx, id); err != nil {
+				return nil, nil, fmt.Errorf("get session %s: %w", id, err)
+			}
 		}
 		cur := sess.CurrentRound()
 		if cur == nil || cur.Presenter == me || cur.Observer == me || slices.Contains(cur.Enablers, me) {

@@ -11,17 +11,6 @@ import (
 	"github.com/alsbot/alsbot/scheduler"
 )
 
-// createSession stores sess with the next free number of the set, which the
-// store hands out; the caller raises the set's SessionSeq to sess.Number
-// when it saves the set.
-func (r *Router) createSession(ctx context.Context, set *bot.Set, sess *bot.Session) error {
-	sess.SetID = set.ID
-	if err := r.store.AddSession(ctx, sess, set.SessionSeq); err != nil {
-		return fmt.Errorf("create session: %w", err)
-	}
-	return nil
-}
-
 // nextSession is the first session to come (scheduled, or open too when
 // withOpen) starting after now, or nil.
 func nextSession(sessions []*bot.Session, now time.Time, withOpen bool) *bot.Session {
@@ -53,10 +42,11 @@ func (r *Router) sessionAdd(ctx context.Context, c *call, a bot.SessionAddArgs) 
 		d = bot.DefaultSessionLength
 	}
 	sess := &bot.Session{Start: start.UTC(), Duration: d, Where: strings.TrimSpace(a.Where), Status: bot.SessionScheduled}
-	if err := r.createSession(ctx, c.set, sess); err != nil {
-		return bot.Message{}, err
+	saved, err := r.addSessionAndSet(ctx, c, sess, func(s *bot.Set) { s.SessionSeq = max(s.SessionSeq, sess.Number) })
+	if !saved {
+		return bot.Message{}, fmt.Errorf("create session: %w", err)
 	}
-	if err := r.saveSetAfter(ctx, c, func(s *bot.Set) { s.SessionSeq = max(s.SessionSeq, sess.Number) }); err != nil {
+	if err != nil {
 		return bot.Message{}, err
 	}
 	r.sessionChanged(ctx, c.set, sess)

@@ -70,6 +70,11 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 	if cached && slices.ContainsFunc(known, func(p *presence) bool { return p.UserID == a.UserID }) {
 		return false, 0, nil
 	}
+	// A read of the session by the same command found who was here: the
+	// count is theirs and this one (a check-in another replica stores in
+	// the same moment may be missing from the count, never from the
+	// store).
+	here, read := scopeOf(ctx, a.SetID).keptHere(a.SessionID)
 	c := s.db.Collection(collSessions)
 	defer s.attendanceChanged(a.SessionID)
 	_, err := c.InsertOne(ctx, presence{
@@ -81,8 +86,15 @@ func (s *Store) CheckIn(ctx context.Context, a bot.CheckIn) (bool, int, error) {
 	if err != nil {
 		return false, 0, mapErr(err, "check in")
 	}
-	if cached {
+	switch {
+	case cached:
 		return true, len(known) + 1, nil
+	case read:
+		n := len(here)
+		if !slices.Contains(here, a.UserID) {
+			n++
+		}
+		return true, n, nil
 	}
 	n, err := c.CountDocuments(ctx, ofKind(bson.D{{Key: "session_id", Value: a.SessionID}}, kindPresence))
 	if err != nil {

@@ -176,8 +176,13 @@ func (s *Store) ListCommitments(ctx context.Context, setID, userID string, openO
 	if userID != "" && openOnly {
 		return s.openCommitments(ctx, setID, userID)
 	}
+	return s.commitmentsOf(ctx, setID, userID, openOnly)
+}
+
+// commitmentsOf is ListCommitments from the commitments themselves: those a
+// read of this command brought (ListSessions, for a write), or a query.
+func (s *Store) commitmentsOf(ctx context.Context, setID, userID string, openOnly bool) ([]*bot.Commitment, error) {
 	if all, ok := scopeOf(ctx, setID).keptAll(); ok {
-		// A read of this command brought them (ListSessions, for a write).
 		out := selectCommitments(all, userID, openOnly)
 		for i, c := range out {
 			cp := *c // the kept ones stay as read
@@ -301,7 +306,7 @@ func (s *Store) openCommitments(ctx context.Context, setID, userID string) ([]*b
 	}
 
 	scopeOf(ctx, setID).forgetOpen(id)
-	cs, err := s.queryCommitments(ctx, setID, userID, true)
+	cs, err := s.commitmentsOf(ctx, setID, userID, true)
 	if err != nil {
 		return nil, err
 	}

@@ -273,6 +273,11 @@ func (s *Store) GetSession(ctx context.Context, id string) (*bot.Session, error)
 			return nil, notFound("session")
 		}
 		withAttendance(docs.sessions[i:i+1], docs.presences)
+		here := make([]string, 0, len(docs.sessions[i].Attendees))
+		for _, a := range docs.sessions[i].Attendees {
+			here = append(here, a.UserID)
+		}
+		scopeOf(ctx, setID).keepHere(id, here)
 		return docs.sessions[i], nil
 	}
 	var sess bot.Session

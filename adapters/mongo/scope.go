@@ -28,6 +28,7 @@ type readScope struct {
 	read    *bot.Commitment     // the commitment a read brought
 	all     []*bot.Commitment   // the set's commitments a read brought (valid when haveAll)
 	haveAll bool
+	here    map[string][]string // who a read of a session found checked in, by session id
 }
 
 // keepAll keeps the set's commitments a read brought.
@@ -126,6 +127,31 @@ func (sc *readScope) keptCommitment(id string) *bot.Commitment {
 		return nil
 	}
 	return sc.read
+}
+
+// keepHere keeps who a read of sessionID found checked in, for a check-in
+// of the same command.
+func (sc *readScope) keepHere(sessionID string, users []string) {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.here == nil {
+		sc.here = map[string][]string{}
+	}
+	sc.here[sessionID] = users
+}
+
+// keptHere is what keepHere kept for sessionID, and whether it kept it.
+func (sc *readScope) keptHere(sessionID string) ([]string, bool) {
+	if sc == nil {
+		return nil, false
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	users, ok := sc.here[sessionID]
+	return users, ok
 }
 
 // commitSeq is the set's commitment counter as the set had it when a
