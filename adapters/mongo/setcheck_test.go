@@ -198,7 +198,14 @@ func TestMigrateSetDocs(t *testing.T) {
 	// before this one kept beside it (its counter ahead of the set's).
 	c9, c8 := fullSet("slack:C9", bot.Slack, t0, "U1"), fullSet("slack:C8", bot.Slack, t0.Add(time.Hour), "U1")
 	c9.CommitSeq, c9.Version, c8.CommitSeq = 3, 2, 5
-	if _, err := db.Collection("sets").InsertMany(ctx, []any{c9, c8}); err != nil {
+	// And one a run that failed before deleting its batch had moved already.
+	c7 := fullSet("slack:C7", bot.Slack, t0.Add(2*time.Hour), "U2")
+	if err := st.CreateSet(ctx, c7); err != nil {
+		t.Fatal(err)
+	}
+	oldC7 := *c7
+	oldC7.Name = "Copy left behind"
+	if _, err := db.Collection("sets").InsertMany(ctx, []any{c9, c8, &oldC7}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Collection("sessions").InsertOne(ctx, bson.D{{Key: "_id", Value: c9.ID}, {Key: "kind", Value: "stamp"}, {Key: "set_id", Value: c9.ID}, {Key: "version", Value: 3}, {Key: "commit_seq", Value: 7}}); err != nil {
@@ -210,6 +217,9 @@ func TestMigrateSetDocs(t *testing.T) {
 	}
 	if got, err := st.GetSet(ctx, c8.ID); err != nil || got.CommitSeq != 5 {
 		t.Errorf("moved set: %+v (%v), want counter 5", got, err)
+	}
+	if got, err := st.GetSet(ctx, c7.ID); err != nil || got.Name != c7.Name {
+		t.Errorf("set moved before: %+v (%v), want it as it was moved", got, err)
 	}
 	if sets, err := st.FindSets(ctx, bot.Slack, "U1"); err != nil || len(sets) != 2 || sets[0].ID != c9.ID || sets[1].ID != c8.ID {
 		t.Errorf("sets of U1 after the move: %v (%v), want C9 then C8", sets, err)

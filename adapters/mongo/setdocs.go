@@ -228,16 +228,44 @@ func (s *Store) moveInto(ctx context.Context, o oldKind) error {
 		if err != nil && !onlyDuplicates(err) {
 			return mapErr(err, "move old "+o.coll)
 		}
-		if _, err := old.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
-			return mapErr(err, "move old "+o.coll)
+		n, err := s.deleteMoved(ctx, old, ids, o.kind)
+		if err != nil {
+			return err
 		}
-		moved += len(batch)
+		moved += n
 	}
 	if err := old.Drop(ctx); err != nil {
 		return mapErr(err, "drop old "+o.coll)
 	}
 	s.log.InfoContext(ctx, "moved old documents into the sessions collection", "component", "store", "from", o.coll, "count", moved)
 	return nil
+}
+
+// deleteMoved deletes from old those of ids that the sessions collection
+// now holds as kind, and returns how many. Only those: FerretDB v1 stops
+// an unordered bulk update at its first duplicate key (one a failed earlier
+// run had moved; its unordered insert goes on), so the rest of the batch
+// may not be there yet; the next batch starts with them. A batch of which
+// nothing is there is an error, not a loop.
+func (s *Store) deleteMoved(ctx context.Context, old *mongo.Collection, ids bson.A, kind string) (int, error) {
+	there, err := findAll[struct {
+		ID string `bson:"_id"`
+	}](ctx, s.db.Collection(collSessions), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "kind", Value: kind}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}), "check moved "+old.Name())
+	if err != nil {
+		return 0, err
+	}
+	if len(there) == 0 {
+		return 0, fmt.Errorf("move old %s: none of a batch of %d reached the sessions collection", old.Name(), len(ids))
+	}
+	moved := make(bson.A, len(there))
+	for i, d := range there {
+		moved[i] = d.ID
+	}
+	if _, err := old.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: moved}}}}); err != nil {
+		return 0, mapErr(err, "move old "+old.Name())
+	}
+	return len(moved), nil
 }
 
 // moveSets moves the sets of "sets" into the sessions collection, each
@@ -282,10 +310,11 @@ func (s *Store) moveSets(ctx context.Context) error {
 		if err != nil && !onlyDuplicates(err) {
 			return mapErr(err, "move old sets")
 		}
-		if _, err := old.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
-			return mapErr(err, "move old sets")
+		n, err := s.deleteMoved(ctx, old, ids, kindSet)
+		if err != nil {
+			return err
 		}
-		moved += len(batch)
+		moved += n
 	}
 	// Stamps of no set (a commit to a set that was never stored).
 	if _, err := s.db.Collection(collSessions).DeleteMany(ctx, bson.D{{Key: "kind", Value: oldStamp}}); err != nil {
