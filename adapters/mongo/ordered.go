@@ -44,7 +44,7 @@ func (s *Store) insertWithOpen(ctx context.Context, c *bot.Commitment, n int) er
 	scopeOf(ctx, c.SetID).forgetOpen(open)
 	scopeOf(ctx, c.SetID).commitmentsWritten()
 	unlock := s.lockDocs(collSessions, c.ID, open, c.SetID)
-	at, _, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+	at, _, err := s.orderedUpdate(ctx, c.ID, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).
 			SetFilter(bson.D{{Key: "_id", Value: c.ID}, {Key: "kind", Value: bson.D{{Key: "$exists", Value: false}}}}).
 			SetUpdate(bson.D{{Key: "$setOnInsert", Value: body}}),
@@ -112,7 +112,7 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 		asRead[4] = bson.E{Key: "history.0", Value: bson.D{{Key: "$exists", Value: false}}}
 	}
 	unlock := s.lockDocs(collSessions, c.ID, open)
-	at, upserted, err := s.orderedUpdate(ctx, []mongo.WriteModel{
+	at, upserted, err := s.orderedUpdate(ctx, c.ID, []mongo.WriteModel{
 		mongo.NewUpdateOneModel().SetUpsert(true).SetFilter(asRead).SetUpdate(bson.D{
 			{Key: "$push", Value: bson.D{{Key: "reports", Value: r}}},
 			{Key: "$set", Value: bson.D{{Key: "status", Value: status}}},
@@ -147,14 +147,12 @@ func (s *Store) reportWithOpen(ctx context.Context, c *bot.Commitment, r bot.Rep
 // collection (one round trip) and returns, on a write error, the index of
 // the statement that failed: the ones after it were not applied.
 //
-// It also reports whether statement 0 upserted, for a caller that meant it
-// as an update of a document that exists: one that was deleted meanwhile
-// is inserted instead, and must be removed again.
-func (s *Store) orderedUpdate(ctx context.Context, models []mongo.WriteModel) (at int, upserted0 bool, err error) {
+// It also reports whether statement 0, on document id0, upserted, for a
+// caller that meant it as an update of a document that exists: one that
+// was deleted meanwhile is inserted instead, and must be removed again.
+func (s *Store) orderedUpdate(ctx context.Context, id0 string, models []mongo.WriteModel) (at int, upserted0 bool, err error) {
 	res, err := s.db.Collection(collSessions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
-	if res != nil {
-		_, upserted0 = res.UpsertedIDs[0]
-	}
+	upserted0 = res != nil && upsertedID(res, id0)
 	var bwe mongo.BulkWriteException
 	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
 		return bwe.WriteErrors[0].Index, upserted0, err
@@ -175,4 +173,16 @@ func (s *Store) removeUpserted(ctx context.Context, id, setID string) {
 // raiseSeq raises a set's commitment counter to n, never lowering it.
 func raiseSeq(n int) bson.D {
 	return bson.D{{Key: "$max", Value: bson.D{{Key: "commit_seq", Value: n}}}}
+}
+
+// upsertedID reports whether the bulk write of res inserted document id by
+// an upsert. By id, not by statement: FerretDB v1 numbers its upserts by
+// their place among the upserts (statement 1 upserting alone is "0").
+func upsertedID(res *mongo.BulkWriteResult, id string) bool {
+	for _, v := range res.UpsertedIDs {
+		if s, ok := v.(string); ok && s == id {
+			return true
+		}
+	}
+	return false
 }

@@ -86,7 +86,7 @@ func (s *Store) verify(ctx context.Context, sc *readScope) error {
 		return staleRead()
 	}
 	sc.mu.Lock()
-	sc.state = scopeChecked
+	sc.state, sc.seq = scopeChecked, set.CommitSeq
 	sc.mu.Unlock()
 	return nil
 }

@@ -614,3 +614,75 @@ func TestSaveSessionAndSet(t *testing.T) {
 		})
 	}
 }
+
+// TestSetIDNamesNoOtherDocument: a set is read by its id alone, so an id
+// that names another document of the sessions collection (a session, from
+// a forged button) is no set.
+func TestSetIDNamesNoOtherDocument(t *testing.T) {
+	ctx := context.Background()
+	for _, open := range []func(testing.TB) *mongo.Store{mongotest.New, mongotest.NewCached} {
+		st := open(t)
+		sess := fullSession("slack:C1", 1)
+		if err := st.CreateSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := st.GetSet(ctx, sess.ID); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("GetSet(%q) = %+v, %v; want ENOTFOUND", sess.ID, got, err)
+		}
+	}
+}
+
+// TestRemoteCounterAfterCheck: a commit on a remembered set that no read
+// checked takes the commitment counter from the check, not from the
+// remembered set (which commits elsewhere do not change): its number is
+// the next one at the first try, in two round trips.
+func TestRemoteCounterAfterCheck(t *testing.T) {
+	ctx := context.Background()
+	a, b, set := twoReplicas(t)
+	if _, err := b.GetSet(ctx, set.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		_, actx, _ := a.BeginRead(ctx, set.ID, "U2", true)
+		c := &bot.Commitment{SetID: set.ID, UserID: "U2", Text: fmt.Sprintf("On a %d", i), Status: bot.CommitmentOpen, CreatedAt: t0}
+		if _, err := a.AddCommitment(actx, c, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, bctx, _ := b.BeginRead(ctx, set.ID, "U1", true)
+	before := b.RoundTrips()
+	n, err := b.AddCommitment(bctx, &bot.Commitment{SetID: set.ID, UserID: "U1", Text: "On b", Status: bot.CommitmentOpen, CreatedAt: t0}, 0)
+	if trips := b.RoundTrips() - before; err != nil || n != set.CommitSeq+4 || trips != 2 {
+		t.Errorf("commit on b: C-%d in %d round trips (%v); want C-%d in 2", n, trips, err, set.CommitSeq+4)
+	}
+}
+
+// TestReportWhereTheOpenDocumentIsMissing: a report whose member has no
+// open document yet (the report's update creates it) is stored and
+// answered as stored: the upsert of the open document is not taken for a
+// commitment deleted meanwhile (FerretDB numbers upserts among upserts).
+func TestReportWhereTheOpenDocumentIsMissing(t *testing.T) {
+	ctx := context.Background()
+	a, b, set := twoReplicas(t)
+	c := fullCommitment(set.ID, 1, "U1", bot.CommitmentOpen, t0)
+	if err := a.CreateCommitment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Database().Collection("sessions").DeleteOne(ctx, bson.D{{Key: "_id", Value: set.ID + "/open/U1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.GetSet(ctx, set.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, bctx, _ := b.BeginRead(ctx, set.ID, "U1", true)
+	if _, err := b.GetCommitment(bctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddReport(bctx, c.ID, bot.Report{Status: bot.ReportDone, Text: "Done", At: t0.Add(time.Hour)}, bot.CommitmentDone); err != nil {
+		t.Fatalf("report: %v, want stored", err)
+	}
+	got, err := a.GetCommitment(ctx, c.ID)
+	if err != nil || got.Status != bot.CommitmentDone || len(got.Reports) != 2 {
+		t.Errorf("after the report: %+v (%v), want done with 2 reports", got, err)
+	}
+}

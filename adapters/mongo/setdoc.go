@@ -109,8 +109,26 @@ func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
 // GetSet reads set id (and remembers it, setcheck.go).
 func (s *Store) GetSet(ctx context.Context, id string) (*bot.Set, error) {
 	var set bot.Set
-	if err := s.getWhere(ctx, collSessions, "set", id, setFilter(id), &set); err != nil {
-		return nil, err
+	key := setKey(id)
+	if !s.cache.get(key, &set) {
+		// By _id alone, which FerretDB looks up without a scan of the
+		// collection; the kind is checked here (an id from a forged
+		// button could name a session).
+		t := s.cache.ticket()
+		raw, err := s.db.Collection(collSessions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, notFound("set")
+		}
+		if err != nil {
+			return nil, mapErr(err, "read set")
+		}
+		if kind, _ := raw.Lookup("kind").StringValueOK(); kind != kindSet {
+			return nil, notFound("set")
+		}
+		if err := bson.Unmarshal(raw, &set); err != nil {
+			return nil, mapErr(err, "read set")
+		}
+		s.cache.fill(key, t, &set, raw)
 	}
 	s.remember(&set)
 	return &set, nil
@@ -138,6 +156,9 @@ func (s *Store) SaveSet(ctx context.Context, set *bot.Set) error {
 	}
 	doc := *set
 	doc.Version++
+	if before, ok := s.heldSet(set.ID, set.Version); ok {
+		doc.CommitSeq = max(doc.CommitSeq, before.CommitSeq) // as the $max below stores it
+	}
 	update, err := setUpdate(&doc)
 	if err != nil {
 		return mapErr(err, "save set")
@@ -228,8 +249,10 @@ func (s *Store) writeWithSet(ctx context.Context, sess *bot.Session, insert bool
 	} else {
 		doc.Version++
 	}
-	var before bot.Set
-	haveBefore := (s.known.get(knownKey(set.ID), &before) || s.cache.get(setKey(set.ID), &before)) && before.Version == set.Version
+	before, haveBefore := s.heldSet(set.ID, set.Version)
+	if haveBefore {
+		set.CommitSeq = max(set.CommitSeq, before.CommitSeq) // as the $max below stores it
+	}
 	from := set.Version
 	set.Version++
 	update, err := setUpdate(set)
@@ -249,10 +272,18 @@ func (s *Store) writeWithSet(ctx context.Context, sess *bot.Session, insert bool
 	// deleted meanwhile revived); the set's matched or not.
 	upserted, setSaved := false, false
 	if err == nil {
-		_, upserted = res.UpsertedIDs[0]
+		upserted = upsertedID(res, sess.ID)
 		setSaved = res.MatchedCount == 2 || upserted && res.MatchedCount == 1
 	}
 	revived := upserted && !insert
+	if revived {
+		// The session was deleted meanwhile (a new schedule replaced it):
+		// deleted again before the locks go, so that no read fills the
+		// cache with it in between.
+		if _, derr := s.db.Collection(collSessions).DeleteOne(ctx, onlySessions(bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: doc.Version}})); derr != nil {
+			s.log.ErrorContext(ctx, "could not remove a session a save inserted again", "component", "store", "set", set.ID, "err", derr)
+		}
+	}
 	if err == nil && !revived {
 		s.cache.put(sessKey, doc)
 		s.sessionSaved(doc)
@@ -279,13 +310,9 @@ func (s *Store) writeWithSet(ctx context.Context, sess *bot.Session, insert bool
 		s.known.drop(knownKey(set.ID))
 		return mapErr(err, "save session")
 	case revived:
-		// The session was deleted meanwhile (a new schedule replaced it):
-		// delete it again, and put the set back as it was.
-		if _, derr := s.db.Collection(collSessions).DeleteOne(ctx, onlySessions(bson.D{{Key: "_id", Value: doc.ID}, {Key: "version", Value: doc.Version}})); derr != nil {
-			s.log.ErrorContext(ctx, "could not remove a session a save inserted again", "component", "store", "set", set.ID, "err", derr)
-		}
+		// Deleted again above; the set is put back as it was.
 		if setSaved {
-			s.restoreSet(ctx, &before, haveBefore, set.Version)
+			s.restoreSet(ctx, before, haveBefore, set.Version)
 		}
 		set.Version = from
 		return notFound("session")
@@ -298,6 +325,14 @@ func (s *Store) writeWithSet(ctx context.Context, sess *bot.Session, insert bool
 	}
 	s.remember(set)
 	return nil
+}
+
+// heldSet is the copy of set id at version that this store holds (cached,
+// or remembered), if any.
+func (s *Store) heldSet(id string, version int64) (*bot.Set, bool) {
+	var held bot.Set
+	ok := (s.known.get(knownKey(id), &held) || s.cache.get(setKey(id), &held)) && held.Version == version
+	return &held, ok
 }
 
 // restoreSet saves before (the set as read, when have) over the set saved
