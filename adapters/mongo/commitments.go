@@ -121,7 +121,7 @@ func (s *Store) GetCommitment(ctx context.Context, id string) (*bot.Commitment, 
 		return s.getCommitmentChecked(ctx, sc, id)
 	}
 	var c bot.Commitment
-	if err := s.getWhere(ctx, collSessions, "commitment", id, commitmentFilter(id), &c); err != nil {
+	if err := s.getKind(ctx, collSessions, "commitment", id, kindCommitment, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil

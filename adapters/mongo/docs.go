@@ -51,24 +51,29 @@ func (s *Store) insert(ctx context.Context, coll, what string, doc any) error {
 // the server, since their writes (e.g. revoking calendar tokens) do not
 // tell the cache.
 func (s *Store) get(ctx context.Context, coll, what, id string, out any) error {
-	return s.getWhere(ctx, coll, what, id, bson.D{{Key: "_id", Value: id}}, out)
+	return s.getKind(ctx, coll, what, id, "", out)
 }
 
-// getWhere is get with a filter that names id and narrows it (a kind of
-// the sessions collection).
-func (s *Store) getWhere(ctx context.Context, coll, what, id string, filter bson.D, out any) error {
+// getKind is get of a document that must be of kind (any when empty; the
+// sessions collection holds several). It reads by _id alone, which FerretDB looks up
+// without a scan, and checks the kind here: an id from a forged button
+// could name a document of another kind.
+func (s *Store) getKind(ctx context.Context, coll, what, id, kind string, out any) error {
 	cached := cachedCollection(coll)
 	key := cacheKey(coll, id)
 	if cached && s.cache.get(key, out) {
 		return nil
 	}
 	t := s.cache.ticket()
-	raw, err := s.db.Collection(coll).FindOne(ctx, filter).Raw()
+	raw, err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return notFound(what)
 	}
 	if err != nil {
 		return mapErr(err, "read "+what)
+	}
+	if got, _ := raw.Lookup("kind").StringValueOK(); kind != "" && got != kind {
+		return notFound(what)
 	}
 	if err := bson.Unmarshal(raw, out); err != nil {
 		return mapErr(err, "read "+what)

@@ -25,17 +25,20 @@ func (s *Store) AddSession(ctx context.Context, sess *bot.Session, after int) er
 	_, err := s.number(ctx, after, func(n int) error {
 		sess.Number, sess.ID = n, bot.SessionID(sess.SetID, n)
 		return s.CreateSession(ctx, sess)
-	}, func() (int, error) {
-		all, err := s.ListSessions(ctx, sess.SetID)
-		if err != nil || len(all) == 0 {
-			return 0, err
-		}
-		return all[len(all)-1].Number, nil // by number
-	})
+	}, func() (int, error) { return s.highestSession(ctx, sess.SetID) })
 	if err != nil {
 		return fmt.Errorf("add session to %s: %w", sess.SetID, err)
 	}
 	return nil
+}
+
+// highestSession is the highest session number in use in setID (0: none).
+func (s *Store) highestSession(ctx context.Context, setID string) (int, error) {
+	all, err := s.ListSessions(ctx, setID)
+	if err != nil || len(all) == 0 {
+		return 0, err
+	}
+	return all[len(all)-1].Number, nil // by number
 }
 
 // AddCommitment stores c under the next free short id of its set, as

@@ -109,26 +109,8 @@ func (s *Store) CreateSet(ctx context.Context, set *bot.Set) error {
 // GetSet reads set id (and remembers it, setcheck.go).
 func (s *Store) GetSet(ctx context.Context, id string) (*bot.Set, error) {
 	var set bot.Set
-	key := setKey(id)
-	if !s.cache.get(key, &set) {
-		// By _id alone, which FerretDB looks up without a scan of the
-		// collection; the kind is checked here (an id from a forged
-		// button could name a session).
-		t := s.cache.ticket()
-		raw, err := s.db.Collection(collSessions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, notFound("set")
-		}
-		if err != nil {
-			return nil, mapErr(err, "read set")
-		}
-		if kind, _ := raw.Lookup("kind").StringValueOK(); kind != kindSet {
-			return nil, notFound("set")
-		}
-		if err := bson.Unmarshal(raw, &set); err != nil {
-			return nil, mapErr(err, "read set")
-		}
-		s.cache.fill(key, t, &set, raw)
+	if err := s.getKind(ctx, collSessions, "set", id, kindSet, &set); err != nil {
+		return nil, err
 	}
 	s.remember(&set)
 	return &set, nil
@@ -215,13 +197,7 @@ func (s *Store) AddSessionAndSet(ctx context.Context, sess *bot.Session, set *bo
 		saved = *set
 		apply(&saved)
 		return s.writeWithSet(ctx, sess, true, &saved)
-	}, func() (int, error) {
-		all, err := s.ListSessions(ctx, sess.SetID)
-		if err != nil || len(all) == 0 {
-			return 0, err
-		}
-		return all[len(all)-1].Number, nil // by number
-	})
+	}, func() (int, error) { return s.highestSession(ctx, sess.SetID) })
 	var notSaved *bot.SetNotSavedError
 	switch {
 	case err == nil:
